@@ -1,0 +1,226 @@
+"""The values that flow through the pipeline: mail, calendar events, interviews, follow-ups.
+
+Every type here is a frozen dataclass with no I/O. Sources produce `MailMessage` and `CalEvent`;
+understanding turns them into `Finding`s; the state store keeps `Interview`s and `FollowUp`s;
+planning returns `Action`s. Times are aware `datetime`s in UTC unless a field says otherwise.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Address:
+    """One mailbox: display name (may be empty) and lower-cased address (may be empty)."""
+
+    name: str
+    email: str
+
+    @property
+    def domain(self) -> str:
+        return self.email.rpartition("@")[2] if "@" in self.email else ""
+
+
+class PersonRole(enum.StrEnum):
+    INTERVIEWER = "interviewer"
+    RECRUITER = "recruiter"
+    ORGANIZER = "organizer"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on the company's side. `email` is empty when only a name is known."""
+
+    name: str
+    email: str
+    role: PersonRole
+    title: str = ""
+
+    @property
+    def first_name(self) -> str:
+        name = self.name.strip()
+        if not name or "@" in name:
+            return ""
+        if "," in name:  # "Grant, Oliver"
+            after = name.split(",", 1)[1].strip()
+            if after:
+                return after.split()[0]
+        return name.split()[0]
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    email: str
+    cutype: str = "INDIVIDUAL"  # RFC 5545 CUTYPE: INDIVIDUAL, GROUP, RESOURCE, ROOM, UNKNOWN
+    role: str = "REQ-PARTICIPANT"
+    partstat: str = "NEEDS-ACTION"
+
+
+@dataclass(frozen=True)
+class CalEvent:
+    """One VEVENT (or one expanded occurrence), normalised.
+
+    `start`/`end` are aware UTC instants. Floating and all-day times are resolved in the
+    user's time zone by the parser, which is given it. `end` is None when the event has
+    neither DTEND nor DURATION.
+    """
+
+    uid: str
+    method: str  # VCALENDAR METHOD upper-cased: REQUEST, CANCEL, PUBLISH, REPLY, ... or ""
+    sequence: int
+    dtstamp: datetime | None
+    start: datetime
+    end: datetime | None
+    all_day: bool
+    summary: str
+    description: str
+    location: str
+    status: str  # CONFIRMED, TENTATIVE, CANCELLED or ""
+    organizer: Attendee | None
+    attendees: tuple[Attendee, ...]
+    conference_url: str = ""
+    recurrence_id: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MailMessage:
+    """What the agent knows of one message after fetching only what it needs.
+
+    `text` is the decoded text/plain part (or text/html reduced to text when there is no
+    plain part), capped in size. `calendars` holds the decoded text of every text/calendar
+    part and .ics attachment. Attachments other than calendars are never downloaded:
+    `attachment_names` lists their file names from the MIME structure only.
+    """
+
+    folder: str
+    uid: int
+    message_id: str
+    date: datetime | None
+    subject: str
+    from_: Address
+    sender: Address | None
+    reply_to: tuple[Address, ...]
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    in_reply_to: str
+    references: tuple[str, ...]
+    list_id: str = ""
+    list_unsubscribe: str = ""
+    auto_submitted: str = ""  # RFC 3834 value, or "auto-replied" inferred from X-Autoreply etc.
+    precedence: str = ""
+    text: str = ""
+    calendars: tuple[str, ...] = ()
+    attachment_names: tuple[str, ...] = ()
+    has_tnef: bool = False
+    is_sent: bool = False  # read from the user's Sent folder
+
+    @property
+    def recipients(self) -> tuple[Address, ...]:
+        return self.to + self.cc
+
+
+class FindingKind(enum.StrEnum):
+    INTERVIEW = "interview"  # a new or updated interview
+    CANCEL = "cancel"  # cancels an interview (by UID, or the company's next one)
+    REJECTION = "rejection"
+    OFFER = "offer"
+    OUT_OF_OFFICE = "out_of_office"
+    REPLY = "reply"  # a company person wrote (resets the check-in clock)
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date someone stated, with the words they used (for `reason`)."""
+
+    day: date  # in the user's time zone
+    phrase: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """Something the company asked the candidate to do by a date."""
+
+    what: str
+    due: Deadline
+
+
+@dataclass(frozen=True)
+class InterviewFacts:
+    """An interview as one source describes it."""
+
+    uid: str  # calendar UID, or a synthetic one for plain-text confirmations
+    sequence: int
+    stamp: datetime | None  # DTSTAMP or the message date: the tie-breaker between copies
+    start: datetime
+    end: datetime | None
+    company: str
+    role: str
+    people: tuple[Person, ...]
+    location: str = ""
+    cancelled: bool = False
+    company_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one message (or calendar event) means to the agent."""
+
+    kind: FindingKind
+    interview: InterviewFacts | None = None
+    company: str = ""
+    company_domain: str = ""
+    timeline: Deadline | None = None
+    requests: tuple[Request, ...] = ()
+    back_on: date | None = None  # out-of-office return date
+    reason: str = ""
+
+
+class InterviewStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class FollowUpKind(enum.StrEnum):
+    THANK_YOU = "thank_you"
+    ACTION_ITEM = "action_item"
+    CHECK_IN = "check_in"
+
+
+class FollowUpState(enum.StrEnum):
+    PLANNED = "planned"
+    DRAFTED = "drafted"
+    SENT = "sent"
+    DISMISSED = "dismissed"
+    CANCELLED = "cancelled"
+    MISSED = "missed"
+    RETIRED = "retired"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    promise_due: date | None = None  # set for `note --promise ... --due`
+    added: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Interview:
+    """An interview as the agent holds it: the winning facts plus what it learned."""
+
+    id: str
+    facts: InterviewFacts
+    first_seen: datetime
+    source: str  # "mail", "calendar" or "text"
+    source_message_id: str = ""
+    notes: tuple[Note, ...] = field(default=())
+
+    @property
+    def start(self) -> datetime:
+        return self.facts.start
