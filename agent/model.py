@@ -7,6 +7,7 @@ planning returns `Action`s. Times are aware `datetime`s in UTC unless a field sa
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -117,6 +118,7 @@ class MailMessage:
     attachment_names: tuple[str, ...] = ()
     has_tnef: bool = False
     is_sent: bool = False  # read from the user's Sent folder
+    agent_key: str = ""  # our X-Interview-Agent-Key header, on drafts the agent placed
 
     @property
     def recipients(self) -> tuple[Address, ...]:
@@ -224,3 +226,50 @@ class Interview:
     @property
     def start(self) -> datetime:
         return self.facts.start
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """The compact memory of one message that matters to planning (kept in the state store)."""
+
+    message_id: str
+    date: datetime
+    from_: Address
+    to: tuple[Address, ...]
+    subject: str
+    in_reply_to: str
+    references: tuple[str, ...]
+    is_sent: bool
+    kind: FindingKind
+    has_attachment: bool = False
+    auto_reply: bool = False
+    timeline: Deadline | None = None
+    requests: tuple[Request, ...] = ()
+    back_on: dt.date | None = None
+    agent_key: str = ""
+    company_domain: str = ""
+
+    @property
+    def thread_ids(self) -> tuple[str, ...]:
+        own = (self.message_id,) if self.message_id else ()
+        return (*self.references, *((self.in_reply_to,) if self.in_reply_to else ()), *own)
+
+
+@dataclass(frozen=True)
+class FollowUpRecord:
+    """What the state store remembers of one follow-up key."""
+
+    key: str
+    interview_id: str
+    kind: FollowUpKind
+    state: FollowUpState
+    recipients: tuple[Address, ...] = ()
+    draft_at: datetime | None = None
+    due: datetime | None = None
+    reason: str = ""
+    draft_message_id: str = ""
+    draft_ref: str = ""
+    draft_sha256: str = ""
+    placed_at: datetime | None = None
+    sent_at: datetime | None = None
+    pending: bool = False  # intent written, APPEND not yet confirmed

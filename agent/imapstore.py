@@ -1,0 +1,363 @@
+"""An IMAP4rev1 mailbox as a `MailStore` (RFC 3501; SPECIAL-USE RFC 6154; UIDPLUS RFC 4315).
+
+Reading folders uses EXAMINE and BODY.PEEK only, so no flag ever changes. A message is read in
+two steps: BODYSTRUCTURE plus a fixed set of header fields, then only the text and calendar
+sections under the size cap. UID sets are always explicit and chunked (imapclient's "1:*"
+parsing bug; Dovecot's 64 KiB command-line limit). Drafts are APPENDed with \\Draft \\Seen and
+the UID comes from APPENDUID, validated, else from a SEARCH on the key header.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import socket
+import ssl
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import imapclient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from agent import mime
+from agent.errors import (
+    AuthenticationFailed,
+    CertificateError,
+    ConnectionFailed,
+    MailboxError,
+)
+from agent.mailstore import (
+    KEY_HEADER,
+    DraftInfo,
+    FolderPosition,
+    FolderRoles,
+    ListedFolder,
+    find_roles,
+    sha256_of,
+)
+from agent.mime import PartInfo
+from agent.model import MailMessage
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500
+_HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS ({})]".format(" ".join(mime.HEADER_FIELDS).upper())
+_APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
+BodyFilter = Callable[[MailMessage, Sequence[PartInfo]], bool]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _params(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, (tuple, list)):
+        return {}
+    items = list(raw)
+    return {
+        _text(items[i]).lower(): _text(items[i + 1]) for i in range(0, len(items) - 1, 2)
+    }
+
+
+def _filename(params: dict[str, str]) -> str:
+    for key in ("filename", "filename*", "name", "name*"):
+        value = params.get(key)
+        if value:
+            if key.endswith("*") and "''" in value:
+                from urllib.parse import unquote
+
+                charset, _, encoded = value.partition("''")
+                return unquote(encoded, encoding=charset or "utf-8", errors="replace")
+            return mime.decode_words(value)
+    return ""
+
+
+def parts_of_bodystructure(structure: Any, prefix: str = "") -> list[PartInfo]:
+    """Flatten an imapclient BODYSTRUCTURE into leaves with their section numbers."""
+    if isinstance(structure, (tuple, list)) and structure and isinstance(structure[0], list):
+        parts: list[PartInfo] = []
+        for index, child in enumerate(structure[0], start=1):
+            section = f"{prefix}.{index}" if prefix else str(index)
+            parts.extend(parts_of_bodystructure(child, section))
+        return parts
+    fields = list(structure)
+    maintype, subtype = _text(fields[0]).lower(), _text(fields[1]).lower()
+    params = _params(fields[2])
+    extension = {"text": 8, "message": 10}.get(maintype, 7)
+    if maintype == "message" and subtype != "rfc822":
+        extension = 7
+    disposition_field = fields[extension + 1] if len(fields) > extension + 1 else None
+    disposition, disp_params = "", {}
+    if isinstance(disposition_field, (tuple, list)) and disposition_field:
+        disposition = _text(disposition_field[0]).lower()
+        disp_params = _params(disposition_field[1] if len(disposition_field) > 1 else None)
+    try:
+        size = int(fields[6])
+    except (TypeError, ValueError, IndexError):
+        size = 0
+    return [
+        PartInfo(
+            section=prefix or "1",
+            content_type=f"{maintype}/{subtype}",
+            charset=params.get("charset", ""),
+            encoding=_text(fields[5]).lower() or "7bit",
+            size=size,
+            disposition=disposition,
+            filename=_filename(disp_params) or _filename(params),
+            method=params.get("method", "").strip('";').upper(),
+        )
+    ]
+
+
+def _tls_context(ca_file: str | None) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=ca_file)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+class ImapStore:
+    """One authenticated IMAP connection with the folder roles resolved."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        security: str,
+        username: str,
+        secret_kind: str,
+        secret: str,
+        ca_file: str | None = None,
+        timeout: float = 60.0,
+        drafts: str | None = None,
+        sent: str | None = None,
+        trash: str | None = None,
+        inbox: str = "INBOX",
+    ) -> None:
+        self.host = host
+        self.client = _connect(host, port, security, ca_file, timeout)
+        try:
+            if secret_kind == "oauth2":
+                self.client.oauth2_login(username, secret)
+            else:
+                self.client.login(username, secret)
+        except LoginError as exc:
+            self._shutdown()
+            raise AuthenticationFailed(
+                f"{host} refused the login for {username}: check the user name and the "
+                "password (run 'interview-agent set-password' to store a new one)"
+            ) from exc
+        except (OSError, IMAPClientError) as exc:
+            self._shutdown()
+            raise ConnectionFailed(f"lost the connection to {host} during login: {exc}") from exc
+        self.capabilities = {_text(c).upper() for c in self.client.capabilities()}
+        listed = [
+            ListedFolder(name=name, flags=tuple(_text(f) for f in flags), delimiter=_text(delim))
+            for flags, delim, name in self.client.list_folders()
+        ]
+        roles = find_roles(listed, drafts=drafts, sent=sent, trash=trash, inbox=inbox)
+        if roles is None:
+            names = ", ".join(sorted(f.name for f in listed))
+            self._shutdown()
+            raise MailboxError(
+                f"no Drafts folder found on {host} (folders: {names}); "
+                "set [imap].drafts_folder to the right one"
+            )
+        self.roles: FolderRoles = roles
+        self._selected: tuple[str, bool] | None = None
+
+    def _shutdown(self) -> None:
+        with contextlib.suppress(OSError, IMAPClientError):
+            self.client.shutdown()
+
+    def _select(self, folder: str, *, readonly: bool = True) -> dict[bytes, Any]:
+        try:
+            info: dict[bytes, Any] = self.client.select_folder(folder, readonly=readonly)
+        except IMAPClientError as exc:
+            raise MailboxError(f"cannot open folder {folder!r} on {self.host}: {exc}") from exc
+        self._selected = (folder, readonly)
+        return info
+
+    def position(self, folder: str) -> FolderPosition:
+        info = self._select(folder)
+        return FolderPosition(
+            uidvalidity=int(info.get(b"UIDVALIDITY", 0)), uidnext=int(info.get(b"UIDNEXT", 0))
+        )
+
+    def new_uids(self, folder: str, after_uid: int, since: date | None) -> list[int]:
+        self._select(folder)
+        criteria: list[Any] = []
+        if after_uid > 0:
+            criteria += ["UID", f"{after_uid + 1}:*"]
+        if since is not None:
+            criteria += ["SINCE", since]
+        found = self.client.search(criteria or ["ALL"])
+        return sorted(int(uid) for uid in found if int(uid) > after_uid)
+
+    def fetch(
+        self,
+        folder: str,
+        uids: Sequence[int],
+        *,
+        max_part_bytes: int,
+        is_sent: bool,
+        want_body: BodyFilter | None = None,
+    ) -> Iterator[MailMessage]:
+        self._select(folder)
+        for start in range(0, len(uids), CHUNK):
+            chunk = list(uids[start : start + CHUNK])
+            response = self.client.fetch(chunk, ["BODYSTRUCTURE", _HEADER_ITEM])
+            for uid in chunk:
+                data = response.get(uid)
+                if data is None:
+                    continue
+                message = self._message(folder, uid, data, max_part_bytes, is_sent, want_body)
+                if message is not None:
+                    yield message
+
+    def _message(
+        self,
+        folder: str,
+        uid: int,
+        data: dict[bytes, Any],
+        max_part_bytes: int,
+        is_sent: bool,
+        want_body: BodyFilter | None,
+    ) -> MailMessage | None:
+        header_bytes = next(
+            (v for k, v in data.items() if k.upper().startswith(b"BODY[HEADER")), b""
+        )
+        headers = mime.parse_header_block(header_bytes or b"")
+        try:
+            parts = parts_of_bodystructure(data[b"BODYSTRUCTURE"])
+        except (KeyError, IndexError, TypeError, ValueError):
+            log.info("%s UID %s: unreadable BODYSTRUCTURE; reading headers only", folder, uid)
+            parts = []
+        bare = mime.build_message(
+            folder=folder, uid=uid, headers=headers, parts=parts, payloads={}, is_sent=is_sent
+        )
+        wanted = [p for p in parts if mime.wanted(p, max_part_bytes)]
+        if not wanted or (want_body is not None and not want_body(bare, parts)):
+            return bare
+        items = [f"BODY.PEEK[{p.section}]" for p in wanted]
+        fetched = self.client.fetch([uid], items).get(uid, {})
+        payloads = {}
+        for part in wanted:
+            value = fetched.get(f"BODY[{part.section}]".encode())
+            if isinstance(value, bytes):
+                payloads[part.section] = value
+        return mime.build_message(
+            folder=folder, uid=uid, headers=headers, parts=parts, payloads=payloads,
+            is_sent=is_sent,
+        )
+
+    def drafts(self) -> list[DraftInfo]:
+        self._select(self.roles.drafts)
+        uids = self.client.search(["ALL"])
+        return self._describe([int(u) for u in uids])
+
+    def _describe(self, uids: list[int]) -> list[DraftInfo]:
+        result = []
+        item = f"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID TO SUBJECT {KEY_HEADER.upper()})]"
+        for start in range(0, len(uids), CHUNK):
+            chunk = uids[start : start + CHUNK]
+            response = self.client.fetch(chunk, [item])
+            keyed = []
+            for uid in chunk:
+                data = response.get(uid, {})
+                raw = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"") or b""
+                headers = mime.parse_header_block(raw)
+                key = mime.clean(str(headers.get(KEY_HEADER, "")))
+                result.append(
+                    DraftInfo(
+                        uid=uid,
+                        message_id=(mime.message_ids(headers.get("Message-ID")) or ("",))[0],
+                        key=key,
+                        to=tuple(a.email for a in mime.parse_addresses(headers.get("To"))),
+                        subject=mime.decode_words(headers.get("Subject")),
+                        sha256="",
+                    )
+                )
+                if key:
+                    keyed.append(uid)
+            if keyed:
+                bodies = self.client.fetch(keyed, ["BODY.PEEK[]"])
+                for index, info in enumerate(result):
+                    body = bodies.get(info.uid, {}).get(b"BODY[]")
+                    if isinstance(body, bytes):
+                        result[index] = DraftInfo(
+                            info.uid, info.message_id, info.key, info.to, info.subject,
+                            sha256_of(body),
+                        )
+        return result
+
+    def find_draft(self, key: str) -> DraftInfo | None:
+        self._select(self.roles.drafts)
+        found = self.client.search(["HEADER", KEY_HEADER, key])
+        infos = [i for i in self._describe(sorted(int(u) for u in found)) if i.key == key]
+        return infos[0] if infos else None
+
+    def append_draft(self, raw: bytes, when: datetime) -> int | None:
+        folder = self.roles.drafts
+        response = self.client.append(
+            folder, raw, flags=(imapclient.DRAFT, imapclient.SEEN), msg_time=when
+        )
+        match = _APPENDUID.search(response if isinstance(response, bytes) else b"")
+        if match:
+            uidvalidity, uid = int(match.group(1)), int(match.group(2))
+            if uid > 0 and uidvalidity == self.position(folder).uidvalidity:
+                return uid
+        return None
+
+    def retire_draft(self, uid: int) -> None:
+        self._select(self.roles.drafts, readonly=False)
+        trash = self.roles.trash
+        if trash and "MOVE" in self.capabilities:
+            self.client.move([uid], trash)
+            return
+        if trash:
+            self.client.copy([uid], trash)
+        self.client.add_flags([uid], [imapclient.DELETED], silent=True)
+        if "UIDPLUS" in self.capabilities:
+            self.client.uid_expunge([uid])
+        # Without UIDPLUS a plain EXPUNGE could remove other deleted messages: leave it flagged.
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, IMAPClientError):
+            self.client.logout()
+
+
+def _connect(
+    host: str, port: int, security: str, ca_file: str | None, timeout: float
+) -> imapclient.IMAPClient:
+    context = _tls_context(ca_file) if security in ("tls", "starttls") else None
+    socket_timeout = imapclient.SocketTimeout(connect=min(timeout, 30.0), read=timeout)
+    try:
+        client = imapclient.IMAPClient(
+            host, port=port, ssl=security == "tls", ssl_context=context, timeout=socket_timeout
+        )
+        if security == "starttls":
+            client.starttls(context)
+        return client
+    except ssl.SSLCertVerificationError as exc:
+        raise CertificateError(
+            f"the TLS certificate of {host}:{port} is not trusted ({exc.verify_message}); "
+            "if your server uses a private CA, set [imap].tls_ca_file to its certificate"
+        ) from exc
+    except ssl.SSLError as exc:
+        raise CertificateError(
+            f"TLS with {host}:{port} failed ({exc.reason or exc}); check [imap].port and "
+            "[imap].security (993 is usually \"tls\", 143 \"starttls\")"
+        ) from exc
+    except socket.gaierror as exc:
+        raise ConnectionFailed(
+            f"cannot find the IMAP server {host!r} ({exc.strerror}); check [imap].host"
+        ) from exc
+    except TimeoutError as exc:
+        raise ConnectionFailed(f"{host}:{port} did not answer in time") from exc
+    except (OSError, IMAPClientError) as exc:
+        raise ConnectionFailed(f"cannot connect to {host}:{port}: {exc}") from exc
