@@ -1,4 +1,4 @@
-"""Load `config.toml` (TOML, via `tomllib`) into frozen dataclasses, reporting every problem at once.
+"""Load `config.toml` (TOML, via `tomllib`) into frozen dataclasses; report every problem at once.
 
 `SCHEMA` is the whole file format: each section lists its keys with a parser and a default.
 `load_config` reads the file once; nothing else in the program indexes the TOML dicts. Any
@@ -10,6 +10,7 @@ Relative paths in the file are relative to the file's own folder.
 from __future__ import annotations
 
 import difflib
+import functools
 import ipaddress
 import json
 import os
@@ -213,12 +214,14 @@ def _flag(value: Any) -> bool:
     return value
 
 
-def _unquote_fix(value: Any, kind: type) -> str:
-    try:
-        kind(value) if isinstance(value, str) else None.__class__.__name__.x  # type: ignore[attr-defined]
-    except (ValueError, AttributeError):
-        return ""
-    return "write the number without quotes"
+def _unquote_fix(value: Any, kind: Callable[[str], object]) -> str:
+    if isinstance(value, str):
+        try:
+            kind(value.strip())
+            return "write the number without quotes"
+        except ValueError:
+            pass
+    return ""
 
 
 def _integer(lo: int, hi: int) -> Parse:
@@ -248,12 +251,6 @@ def _choice(*options: str) -> Parse:
     return parse
 
 
-def _strings(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _Invalid("expected a list of strings")
-    return tuple(v.strip() for v in value)
-
-
 def _address(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+", value):
         raise _Invalid('expected an email address such as "alex@example.com"')
@@ -266,8 +263,11 @@ def _addresses(value: Any) -> tuple[str, ...]:
     return tuple(_address(v) for v in value)
 
 
+_zone_names = functools.cache(zoneinfo.available_timezones)
+
+
 def _zone(value: Any) -> zoneinfo.ZoneInfo:
-    zones = zoneinfo.available_timezones()
+    zones = _zone_names()
     if isinstance(value, str) and value in zones:
         return zoneinfo.ZoneInfo(value)
     close = difflib.get_close_matches(value, zones, 1) if isinstance(value, str) else []
@@ -275,8 +275,14 @@ def _zone(value: Any) -> zoneinfo.ZoneInfo:
     raise _Invalid('expected an IANA time zone name such as "America/New_York"', fix)
 
 
+@functools.cache
+def _countries() -> dict[str, list[str]]:
+    """Country code (alpha-2 or alpha-3) -> its subdivision codes, from the holidays package."""
+    return holidays.list_supported_countries()
+
+
 def _country(value: Any) -> str:
-    if not isinstance(value, str) or value.upper() not in holidays.list_supported_countries():
+    if not isinstance(value, str) or value.upper() not in _countries():
         raise _Invalid('expected a country code the holidays package knows, such as "US" or "DE"')
     return value.upper()
 
@@ -320,7 +326,8 @@ def _senders(value: Any) -> tuple[str, ...]:
 def _kinds(value: Any) -> tuple[FollowUpKind, ...]:
     known = [k.value for k in FollowUpKind]
     if not isinstance(value, list) or not all(v in known for v in value):
-        raise _Invalid("expected a list of follow-up kinds from " + ", ".join(f'"{k}"' for k in known))
+        kinds = ", ".join(f'"{k}"' for k in known)
+        raise _Invalid(f"expected a list of follow-up kinds from {kinds}")
     return tuple(FollowUpKind(v) for v in value)
 
 
@@ -365,6 +372,13 @@ _SECRET_KEYS = (
     KeySpec("oauth2_token_command", _name),
     KeySpec("credential", _credential),
     KeySpec("keyring", _flag),
+)
+_SECRET_METHODS: tuple[tuple[SecretMethod, str], ...] = (
+    ("command", "password_command"),
+    ("env", "password_env"),
+    ("oauth2_command", "oauth2_token_command"),
+    ("credential", "credential"),
+    ("keyring", "keyring"),
 )
 _FOLDERS = ("drafts_folder", "sent_folder", "trash_folder")
 
@@ -484,6 +498,8 @@ def is_loopback(host: str) -> bool:
 
 
 class _Loader:
+    """Collects problems while reading tables; `file` prefixes every problem line."""
+
     def __init__(self, source: Path, environ: Mapping[str, str]) -> None:
         self.file, self.base, self.environ = source.name, source.parent, environ
         self.problems: list[str] = []
@@ -491,12 +507,13 @@ class _Loader:
     def problem(self, where: str, text: str) -> None:
         self.problems.append(f"{self.file}: {where}: {text}")
 
-    def unknown(self, where: str, key: str, known: Sequence[str], section: bool = False) -> None:
+    def unknown(self, where: str, key: str, known: Sequence[str], what: str = "key") -> None:
         if key == "password":
-            return self.problem(where, _PASSWORD_FIX)
-        close = difflib.get_close_matches(key, known, 1, 0.6)
-        hint = f'; did you mean "{close[0]}"?' if close else "; known keys: " + ", ".join(known)
-        self.problem(where, f"unknown {'section' if section else 'key'}{hint}")
+            self.problem(where, _PASSWORD_FIX)
+        else:
+            close = difflib.get_close_matches(key, known, 1, 0.6)
+            hint = f'did you mean "{close[0]}"?' if close else "known: " + ", ".join(known)
+            self.problem(where, f"unknown {what}; {hint}")
 
     def read(self, raw: Any, where: str, section: str) -> dict[str, Any]:
         """Parse one table against SCHEMA[section]; bad or missing values come back as defaults."""
@@ -518,55 +535,60 @@ class _Loader:
                 values[spec.name] = spec.parse(raw[spec.name])
             except _Invalid as bad:
                 fix = f"; {bad.fix}" if bad.fix else ""
-                self.problem(f"{where}.{spec.name}", f"{bad.expected}, got {_show(raw[spec.name])}{fix}")
+                got = _show(raw[spec.name])
+                self.problem(f"{where}.{spec.name}", f"{bad.expected}, got {got}{fix}")
         return values
 
     def path(self, raw: str) -> Path:
+        """`~` is the user's home ($HOME); a relative path is relative to the config file."""
         home = self.environ.get("HOME") or str(Path.home())
-        path = Path(home, raw[2:]) if raw == "~" or raw.startswith("~/") else Path(raw).expanduser()
+        tilde = raw == "~" or raw.startswith("~/")
+        path = Path(home, raw[2:]) if tilde else Path(os.path.expanduser(raw))
         return path if path.is_absolute() else self.base / path
 
     def existing(self, where: str, raw: str | None, kind: str = "file") -> Path | None:
         if raw is None:
             return None
         path = self.path(raw)
+        check = {"file": Path.is_file, "folder": Path.is_dir}.get(kind, Path.exists)
         try:
-            found = path.is_dir() if kind == "folder" else path.is_file()
+            found = check(path)
         except (OSError, ValueError):
             found = False
         if not found:
-            self.problem(where, f"expected an existing {kind}, got {_show(raw)} ({path} not found)")
+            self.problem(where, f"expected an existing {kind}, got {_show(raw)} (looked at {path})")
         return path
 
-    def secret(self, where: str, v: dict[str, Any], account: str, credential: str) -> SecretSpec | None:
-        """The one way to get this password or token; None when none is set."""
-        methods: list[tuple[SecretMethod, str, str]] = [
+    def secret(
+        self, where: str, v: dict[str, Any], account: str, credential: str, keyring_default: bool
+    ) -> SecretSpec | None:
+        """The one way to get this password or token; None when there is none."""
+        methods: list[tuple[SecretMethod, str, Any]] = [
             (method, key, v[key])
-            for method, key in (
-                ("command", "password_command"),
-                ("env", "password_env"),
-                ("oauth2_command", "oauth2_token_command"),
-                ("credential", "credential"),
-            )
-            if v[key] is not None
+            for method, key in _SECRET_METHODS
+            if v[key] is not None and v[key] is not False
         ]
-        if v["keyring"]:
-            methods.append(("keyring", "keyring", ""))
         if len(methods) > 1:
-            keys = " and ".join(key for _, key, _ in methods)
-            self.problem(where, f"{keys} are both set; keep only one way to get the password")
-        if not methods:
-            return None
-        method, _, value = methods[0]
-        return SecretSpec(method, credential if value is True else value, account)
+            keys = ", ".join(key for _, key, _ in methods)
+            self.problem(where, f"only one of {keys} may be set; keep the one you use")
+        if methods:
+            method, _, value = methods[0]
+            value = credential if value is True else value
+            return SecretSpec(method, "" if method == "keyring" else value, account)
+        if keyring_default and v["keyring"] is None:
+            return SecretSpec("keyring", "", account)
+        return None
 
 
 def _build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) -> Config:
     ld = _Loader(source, environ)
-    sections = [s for s in SCHEMA if "." not in s]
     for key, raw in data.items():
-        if key not in SCHEMA or "." in key:
-            ld.unknown(f"[{key}]", key, sections, section=True)
+        homes = [f"[{s}]" for s, specs in SCHEMA.items() if key in {k.name for k in specs}]
+        if key not in SCHEMA and not isinstance(raw, dict | list) and homes:
+            ld.problem(key, f"is outside any section; move it under {' or '.join(homes)}")
+        elif key not in SCHEMA or "." in key:
+            where = f"[{key}]" if isinstance(raw, dict | list) else key
+            ld.unknown(where, key, [s for s in SCHEMA if "." not in s], what="section")
         elif key in ARRAY_SECTIONS and not isinstance(raw, list):
             ld.problem(f"[{key}]", f"expected [[{key}]] tables (an array of tables)")
 
@@ -577,90 +599,110 @@ def _build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) ->
         return ld.read(raw, f"[{name}]", name)
 
     me = table("me")
-    if me["subdivision"] is not None:
-        subdivisions = holidays.list_supported_countries().get(me["country"] or "", [])
-        upper = me["subdivision"].upper()
-        if me["subdivision"] in subdivisions or upper in subdivisions:
-            me["subdivision"] = me["subdivision"] if me["subdivision"] in subdivisions else upper
-        elif me["country"] is None:
-            ld.problem("[me].subdivision", "needs [me].country; set country too")
-        else:
-            choices = ", ".join(subdivisions) or "none"
-            ld.problem("[me].subdivision", f"expected one of {choices}, got {_show(upper)}")
-
-    imap = None
-    if "imap" in data:
-        v = table("imap")
-        where = "[imap]"
-        if v["security"] == "none" and v["host"] and not is_loopback(v["host"]):
-            ld.problem(
-                f"{where}.security",
-                '"none" sends your password in clear text; it is only allowed for a loopback host, '
-                f'got host {_show(v["host"])}. Use "tls" or "starttls"',
-            )
-        username = v["username"] or me["email"] or ""
-        account = f"imap:{username}@{v['host']}"
-        auth = ld.secret(where, v, account, "imap-password")
-        if auth is None:
-            ld.problem(f"{where}.keyring", "is false and no other password source is set; "
-                       "set keyring = true, password_command, password_env or oauth2_token_command")
-        port = v["port"] or (993 if v["security"] == "tls" else 143)
-        ca_file = ld.existing(f"{where}.tls_ca_file", v["tls_ca_file"])
-        imap = ImapConfig(
-            v["host"], port, v["security"], ca_file, username, cast(SecretSpec, auth),
-            *(v[f] for f in _FOLDERS), v["inbox_folder"], v["timeout_seconds"],
-        )
-
+    _check_subdivision(ld, me)
+    imap = _imap(ld, table("imap"), me["email"]) if "imap" in data else None
     maildir = None
     if "maildir" in data:
         v = table("maildir")
-        path = ld.path(v["path"]) if v["path"] else Path()
-        maildir = MaildirConfig(path, *(v[f] for f in _FOLDERS))
-    if (imap is None) == (maildir is None):
-        ld.problem("[imap]", "expected exactly one of [imap] or [maildir] to say where your mail is")
+        maildir = MaildirConfig(ld.path(v["path"] or "."), *(v[f] for f in _FOLDERS))
+    if imap is None and maildir is None:
+        ld.problem("[imap]", 'missing; add [imap] (host = "...") or [maildir] (path = "...")')
+    elif imap is not None and maildir is not None:
+        ld.problem("[maildir]", "[imap] is set too; keep only one of [imap] and [maildir]")
 
     state_path = table("state")["path"]
     if state_path is None:
         xdg = environ.get("XDG_STATE_HOME", "")
-        base = xdg if os.path.isabs(xdg) else "~/.local/state"
-        state_path = f"{base}/interview-agent/state.db"
-    state = StateConfig(ld.path(state_path))
-
+        state_path = f"{xdg if os.path.isabs(xdg) else '~/.local/state'}/interview-agent/state.db"
+    sync = SyncConfig(**table("sync"))
     followups = FollowupsConfig(
         table("followups")["default_interview_minutes"],
         ThankYouConfig(**table("followups.thank_you")),
         ActionItemConfig(**table("followups.action_item")),
         CheckInConfig(**table("followups.check_in")),
     )
-    templates = TemplatesConfig(ld.existing("[templates].folder", table("templates")["folder"], "folder"))
-
+    folder = ld.existing("[templates].folder", table("templates")["folder"], "folder")
+    daemon = DaemonConfig(**table("daemon"))
     calendars = _calendars(ld, data.get("calendars"))
     rules = _rules(ld, data.get("rules"), {c.name for c in calendars})
     if ld.problems:
         raise ConfigError(ld.problems)
     return Config(
-        Me(**me), imap, maildir, state, SyncConfig(**table("sync")), followups, templates,
-        DaemonConfig(**table("daemon")), calendars, rules, source,
+        Me(**me),
+        imap,
+        maildir,
+        StateConfig(ld.path(state_path)),
+        sync,
+        followups,
+        TemplatesConfig(folder),
+        daemon,
+        calendars,
+        rules,
+        source,
     )
 
 
-def _entries(raw: Any) -> list[Any]:
-    return raw if isinstance(raw, list) else []
+def _check_subdivision(ld: _Loader, me: dict[str, Any]) -> None:
+    if me["subdivision"] is None:
+        return
+    subdivisions = _countries().get(me["country"] or "", [])
+    given, upper = me["subdivision"], me["subdivision"].upper()
+    if given in subdivisions or upper in subdivisions:
+        me["subdivision"] = given if given in subdivisions else upper
+    elif me["country"] is None:
+        ld.problem("[me].subdivision", "needs a country; set [me].country too")
+    else:
+        choices = ", ".join(subdivisions) or "none"
+        ld.problem("[me].subdivision", f"expected one of {choices}, got {_show(given)}")
+
+
+def _imap(ld: _Loader, v: dict[str, Any], my_email: str | None) -> ImapConfig:
+    host = v["host"] or ""
+    if v["security"] == "none" and host and not is_loopback(host):
+        ld.problem(
+            "[imap].security",
+            '"none" sends your password in clear text; it is only allowed for a loopback host, '
+            f'got host {_show(host)}. Use "tls" or "starttls"',
+        )
+    username = v["username"] or my_email or ""
+    auth = ld.secret("[imap]", v, f"imap:{username}@{host}", "imap-password", True)
+    if auth is None:
+        ld.problem(
+            "[imap].keyring",
+            "is false and no other password source is set; set "
+            "password_command, password_env, oauth2_token_command or credential",
+        )
+    return ImapConfig(
+        host=host,
+        port=v["port"] or (993 if v["security"] == "tls" else 143),
+        security=v["security"],
+        tls_ca_file=ld.existing("[imap].tls_ca_file", v["tls_ca_file"]),
+        username=username,
+        auth=cast(SecretSpec, auth),
+        drafts_folder=v["drafts_folder"],
+        sent_folder=v["sent_folder"],
+        trash_folder=v["trash_folder"],
+        inbox_folder=v["inbox_folder"],
+        timeout_seconds=v["timeout_seconds"],
+    )
 
 
 def _calendars(ld: _Loader, raw: Any) -> tuple[CalendarConfig, ...]:
     calendars: list[CalendarConfig] = []
-    for n, entry in enumerate(_entries(raw), 1):
+    for n, entry in enumerate(raw if isinstance(raw, list) else [], 1):
         where = f"[[calendars]][{n}]"
         v = ld.read(entry, where, "calendars")
-        name, url, path = v["name"] or f"calendar-{n}", v["url"] or "", None
-        parts = urlsplit(url) if "://" in url else None
+        name, url, kind = v["name"] or f"calendar-{n}", v["url"] or "", v["type"]
+        try:
+            parts = urlsplit(url) if "://" in url else None
+        except ValueError:
+            parts = urlsplit("invalid://")
+        path = None
         if parts is None or parts.scheme == "file":
-            if v["type"] == "ics" and url:
+            if kind == "ics":
                 path = ld.existing(f"{where}.url", parts.path if parts else url, "file or folder")
-                path = path if path is not None and path.exists() else None
-            elif url:
-                ld.problem(f"{where}.url", f'expected an https:// URL, got {_show(url)}')
+            elif kind == "caldav":
+                ld.problem(f"{where}.url", f"expected an https:// URL, got {_show(url)}")
         elif parts.scheme not in ("http", "https") or not parts.hostname:
             ld.problem(f"{where}.url", f"expected an https:// URL, got {_show(url)}")
         elif parts.scheme == "http" and not is_loopback(parts.hostname):
@@ -669,43 +711,60 @@ def _calendars(ld: _Loader, raw: Any) -> tuple[CalendarConfig, ...]:
                 "http:// sends your password and calendar in clear text; it is only allowed for a "
                 f"loopback host, got {_show(url)}. Use https://",
             )
-        host = parts.hostname if parts and parts.hostname else "local"
-        auth = ld.secret(where, v, f"{v['type']}:{v['username'] or ''}@{host}", f"{name}-password")
-        if v["keyring"] is None and auth is None and v["username"]:
-            auth = SecretSpec("keyring", "", f"{v['type']}:{v['username']}@{host}")
-        if auth and auth.method != "oauth2_command" and not v["username"]:
-            ld.problem(f"{where}.username", "missing; a password needs a user name to go with it")
+        host = parts.hostname if parts is not None and parts.hostname else "local"
+        account = f"{kind}:{v['username'] or ''}@{host}"
+        auth = ld.secret(where, v, account, f"{name}-password", bool(v["username"]))
         if path is not None and (auth or v["username"]):
             ld.problem(where, "a local calendar file needs no username or password; remove them")
-        ca_file = ld.existing(f"{where}.tls_ca_file", v["tls_ca_file"])
-        calendars.append(CalendarConfig(
-            name, v["type"], url, path, v["username"], auth, v["interviews_only"], ca_file
-        ))
+        elif auth and auth.method != "oauth2_command" and not v["username"]:
+            ld.problem(f"{where}.username", "missing; a password needs a user name to go with it")
+        tls_ca_file = ld.existing(f"{where}.tls_ca_file", v["tls_ca_file"])
+        calendars.append(
+            CalendarConfig(
+                name, kind, url, path, v["username"], auth, v["interviews_only"], tls_ca_file
+            )
+        )
     names = [c.name for c in calendars]
     for dup in sorted({x for x in names if names.count(x) > 1}):
-        ld.problem("[[calendars]].name", f"{_show(dup)} is used twice; give each calendar its own name")
+        ld.problem("[[calendars]].name", f"{_show(dup)} is used twice; give each its own name")
     return tuple(calendars)
 
 
 def _rules(ld: _Loader, raw: Any, calendar_names: set[str]) -> tuple[Rule, ...]:
     rules: list[Rule] = []
-    for n, entry in enumerate(_entries(raw), 1):
+    for n, entry in enumerate(raw if isinstance(raw, list) else [], 1):
         where = f"[[rules]][{n}]"
         v = ld.read(entry, where, "rules")
-        present = entry if isinstance(entry, dict) else {}
-        if not any(k in present for k in ("from", "subject", "body", "calendar")):
+        given = entry if isinstance(entry, dict) else {}
+        if not any(k in given for k in ("from", "subject", "body", "calendar")):
             ld.problem(where, "matches nothing; add from, subject, body or calendar")
         if v["calendar"] is not None and v["calendar"] not in calendar_names:
             known = ", ".join(f'"{c}"' for c in sorted(calendar_names)) or "none"
-            ld.problem(f"{where}.calendar", f"no [[calendars]] has this name (known: {known}), "
-                       f"got {_show(v['calendar'])}")
-        if v["action"] == "annotate" and not (v["company"] or v["role"] or v["disable"]):
-            ld.problem(where, 'an "annotate" rule needs company, role or disable; '
-                       'or set action = "interview" or "ignore"')
-        rules.append(Rule(
-            v["name"] or f"rule-{n}", v["from"], v["subject"], v["body"], v["calendar"],
-            v["action"], v["company"], v["role"], v["disable"],
-        ))
+            ld.problem(
+                f"{where}.calendar",
+                f"expected the name of a [[calendars]] entry "
+                f"(known: {known}), got {_show(v['calendar'])}",
+            )
+        annotations = ("company", "role", "disable")
+        if v["action"] == "annotate" and not any(k in given for k in annotations):
+            ld.problem(
+                where,
+                'an "annotate" rule needs company, role or disable; '
+                'or set action = "interview" or "ignore"',
+            )
+        rules.append(
+            Rule(
+                v["name"] or f"rule-{n}",
+                v["from"],
+                v["subject"],
+                v["body"],
+                v["calendar"],
+                v["action"],
+                v["company"],
+                v["role"],
+                v["disable"],
+            )
+        )
     return tuple(rules)
 
 
@@ -713,7 +772,7 @@ def parse_config(
     data: Mapping[str, Any], source: Path, environ: Mapping[str, str] | None = None
 ) -> Config:
     """Build a Config from already-parsed TOML; raises ConfigError listing every problem."""
-    return _build(data, source, os.environ if environ is None else environ)
+    return _build(data, source.absolute(), os.environ if environ is None else environ)
 
 
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
@@ -722,12 +781,16 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise ConfigError([
-            f"{path.name}: not found at {path}; copy config.example.toml (shipped with "
-            f"interview-agent) to {path} and edit it, or pass --config PATH"
-        ]) from None
+        raise ConfigError(
+            [
+                f"{path.name}: not found at {path}; copy config.example.toml (shipped with "
+                f"interview-agent) to {path} and edit it, or pass --config PATH"
+            ]
+        ) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError([f"{path.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]) from None
+        raise ConfigError(
+            [f"{path.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]
+        ) from None
     except OSError as exc:
         raise ConfigError([f"{path.name}: cannot read {path}: {exc.strerror}"]) from None
     try:

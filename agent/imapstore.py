@@ -14,7 +14,7 @@ import logging
 import re
 import socket
 import ssl
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from agent.errors import (
 )
 from agent.mailstore import (
     KEY_HEADER,
+    BodyFilter,
     DraftInfo,
     FolderPosition,
     FolderRoles,
@@ -45,7 +46,6 @@ log = logging.getLogger(__name__)
 CHUNK = 500
 _HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS ({})]".format(" ".join(mime.HEADER_FIELDS).upper())
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
-BodyFilter = Callable[[MailMessage, Sequence[PartInfo]], bool]
 
 
 def _text(value: Any) -> str:

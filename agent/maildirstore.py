@@ -21,7 +21,7 @@ from pathlib import Path
 
 from agent import mime
 from agent.errors import MailboxError
-from agent.mailstore import KEY_HEADER, DraftInfo, FolderPosition, FolderRoles, sha256_of
+from agent.mailstore import KEY_HEADER, BodyFilter, DraftInfo, FolderPosition, FolderRoles, sha256_of
 from agent.model import MailMessage
 
 MAX_LOCAL_MESSAGE_BYTES = 64 * 1024 * 1024
@@ -82,7 +82,13 @@ class MaildirStore:
         return uids
 
     def fetch(
-        self, folder: str, uids: Sequence[int], *, max_part_bytes: int, is_sent: bool
+        self,
+        folder: str,
+        uids: Sequence[int],
+        *,
+        max_part_bytes: int,
+        is_sent: bool,
+        want_body: BodyFilter | None = None,
     ) -> Iterator[MailMessage]:
         for uid in uids:
             path = self._paths.get((folder, uid))

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from agent.mime import PartInfo
 from agent.model import MailMessage
 
 KEY_HEADER = "X-Interview-Agent-Key"
+BodyFilter = Callable[[MailMessage, Sequence[PartInfo]], bool]
 
 _DRAFTS = ("drafts", "draft", "brouillons", "entwürfe", "entwurfe", "borradores", "bozze",
            "concepten", "rascunhos", "utkast", "kladde", "szkice", "черновики")
@@ -125,9 +127,18 @@ class MailStore(Protocol):
         ...
 
     def fetch(
-        self, folder: str, uids: Sequence[int], *, max_part_bytes: int, is_sent: bool
+        self,
+        folder: str,
+        uids: Sequence[int],
+        *,
+        max_part_bytes: int,
+        is_sent: bool,
+        want_body: BodyFilter | None = None,
     ) -> Iterator[MailMessage]:
-        """Headers, structure and the wanted parts of each message; never flags anything."""
+        """Headers, structure and the wanted parts of each message; never flags anything.
+
+        `want_body`, given the header-only message and its parts, says whether its text and
+        calendar parts are worth downloading."""
         ...
 
     def drafts(self) -> list[DraftInfo]:

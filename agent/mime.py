@@ -265,6 +265,7 @@ def build_message(
         ),
         has_tnef=any(is_tnef(p) for p in parts),
         is_sent=is_sent,
+        agent_key=clean(str(headers.get("X-Interview-Agent-Key", ""))),
     )
 
 

@@ -1,0 +1,121 @@
+"""Wiring: the configured mail store, state and clock run one pass of the pipeline.
+
+sources (mail, calendars) -> understanding -> planning -> composing -> placing. `one_pass` is
+what `once` and each daemon cycle do; `current_plan` is what `status` and `preview` show
+(the same planner, no side effects).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import jinja2
+
+from agent import compose
+from agent.businessdays import BusinessCalendar
+from agent.config import Config
+from agent.errors import ConfigError
+from agent.imapstore import ImapStore
+from agent.maildirstore import MaildirStore
+from agent.mailstore import MailStore
+from agent.model import Interview
+from agent.place import Placer
+from agent.planner import Plan, Settings, World, plan
+from agent.secrets import resolve_secret
+from agent.state import StateStore
+from agent.sync import MailSync, SyncReport
+from agent.understand import Context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassResult:
+    sync: SyncReport
+    plan: Plan
+    interviews: list[Interview]
+    placed: list[str] = field(default_factory=list)
+
+
+def open_store(config: Config, environ: Mapping[str, str] | None = None) -> MailStore:
+    environ = os.environ if environ is None else environ
+    if config.maildir is not None:
+        m = config.maildir
+        return MaildirStore(m.path, drafts=m.drafts_folder, sent=m.sent_folder,
+                            trash=m.trash_folder)
+    imap = config.imap
+    if imap is None:
+        raise ConfigError([f"{config.source.name}: [imap] or [maildir] is required"])
+    secret = resolve_secret(imap.auth, environ=environ)
+    return ImapStore(
+        host=imap.host, port=imap.port, security=imap.security, username=imap.username,
+        secret_kind=secret.kind, secret=secret.value,
+        ca_file=str(imap.tls_ca_file) if imap.tls_ca_file else None,
+        timeout=imap.timeout_seconds, drafts=imap.drafts_folder, sent=imap.sent_folder,
+        trash=imap.trash_folder, inbox=imap.inbox_folder,
+    )
+
+
+def business_calendar(config: Config) -> BusinessCalendar:
+    return BusinessCalendar(config.me.country, config.me.subdivision)
+
+
+def settings_of(config: Config) -> Settings:
+    return Settings(
+        me=config.me.addresses, tz=config.me.timezone, business=business_calendar(config),
+        followups=config.followups, rules=config.rules,
+    )
+
+
+def context_of(config: Config, now: datetime) -> Context:
+    return Context(me=config.me.addresses, tz=config.me.timezone,
+                   business=business_calendar(config), rules=config.rules, now=now)
+
+
+def sender_of(config: Config) -> compose.Sender:
+    return compose.Sender(config.me.name, config.me.email, config.me.signature,
+                          config.me.timezone)
+
+
+def templates_of(config: Config) -> jinja2.Environment:
+    return compose.environment(config.templates.folder)
+
+
+def current_plan(config: Config, state: StateStore, now: datetime) -> tuple[Plan, list[Interview]]:
+    interviews = state.interviews()
+    world = World(interviews=tuple(interviews), messages=tuple(state.messages()),
+                  records=state.followups())
+    return plan(world, settings_of(config), now), interviews
+
+
+def one_pass(
+    config: Config,
+    state: StateStore,
+    store: MailStore,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    calendars: object | None = None,
+) -> PassResult:
+    """Sync mail, plan, and (unless `dry_run`) place every draft due at or before `now`."""
+    syncer = MailSync(store, state, context_of(config, now),
+                      lookback_days=config.sync.lookback_days,
+                      max_part_bytes=config.sync.max_part_bytes)
+    report = syncer.run(now)
+    if calendars is not None:
+        from agent.calendars import sync_calendars
+
+        sync_calendars(calendars, syncer, config, now, report)
+    placer = Placer(store, state, templates_of(config), sender_of(config))
+    if not dry_run:
+        placer.observe(state.messages(), now)
+    the_plan, interviews = current_plan(config, state, now)
+    result = PassResult(sync=report, plan=the_plan, interviews=interviews)
+    if not dry_run:
+        result.placed = placer.execute(the_plan, {i.id: i for i in interviews}, now)
+        result.plan, result.interviews = current_plan(config, state, now)
+    return result

@@ -1,0 +1,87 @@
+"""`interview-agent demo`: the whole job on a bundled sample mailbox, no account needed.
+
+The sample messages ship inside the package. They are copied into a fresh Maildir, one pass
+runs at a fixed moment (the afternoon after two interviews), and the status table and the
+drafts placed are printed with the command that opens them in mutt.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from agent import app
+from agent.clock import FixedClock
+from agent.config import load_config
+from agent.errors import ExitCode
+from agent.state import StateStore
+
+DEMO_NOW = "2026-10-01T13:00:00-04:00"
+
+CONFIG = """\
+[me]
+name = "Alex Rivera"
+email = "alex@example.com"
+timezone = "America/New_York"
+country = "US"
+signature = "Alex Rivera\\n(555) 010-2030"
+
+[maildir]
+path = "{mailbox}"
+
+[state]
+path = "{state}"
+"""
+
+
+def build_mailbox(target: Path) -> Path:
+    """A Maildir++ at `target` holding the sample INBOX and Sent messages."""
+    source = resources.files("agent.demo") / "mailbox"
+    for folder, subdir in (("INBOX", target), ("Sent", target / ".Sent")):
+        for sub in ("cur", "new", "tmp"):
+            (subdir / sub).mkdir(parents=True, exist_ok=True)
+        for index, item in enumerate(sorted((source / folder).iterdir(), key=lambda p: p.name)):
+            if item.name.endswith(".eml"):
+                name = f"17270000{index:02d}.demo{index}.sample:2,"
+                (subdir / "cur" / name).write_bytes(item.read_bytes())
+    for sub in ("cur", "new", "tmp"):
+        (target / ".Drafts" / sub).mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def run_demo(keep: Path | None = None, out: object = None) -> ExitCode:
+    from agent.cli import print_status
+
+    stream = out if out is not None else sys.stdout
+    root = keep or Path(tempfile.mkdtemp(prefix="interview-agent-demo-"))
+    if keep is not None and root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True, exist_ok=True)
+    mailbox = build_mailbox(root / "Mail")
+    config_file = root / "config.toml"
+    config_file.write_text(CONFIG.format(mailbox=mailbox, state=root / "state.db"))
+    config = load_config(config_file)
+    clock = FixedClock(__import__("datetime").datetime.fromisoformat(DEMO_NOW))
+    state = StateStore.open(config.state.path)
+    store = app.open_store(config)
+    try:
+        result = app.one_pass(config, state, store, clock.now())
+    finally:
+        store.close()
+    write = stream.write  # type: ignore[attr-defined]
+    write(f"interview-agent demo: one pass over a sample mailbox at {DEMO_NOW}\n\n")
+    print_status(result.plan, result.interviews, config, clock.now(), stream)  # type: ignore[arg-type]
+    drafts = sorted((mailbox / ".Drafts" / "cur").iterdir())
+    write(f"\n{len(drafts)} drafts placed in {mailbox / '.Drafts'}:\n")
+    for path in drafts:
+        write("\n" + "=" * 72 + "\n")
+        write(path.read_text(encoding="utf-8"))
+    write("\nOpen them with:  mutt -f " + str(mailbox / ".Drafts") + "\n")
+    write(f"The demo config is {config_file}; try:\n"
+          f"  interview-agent --config {config_file} status --now {DEMO_NOW}\n"
+          f"  interview-agent --config {config_file} status --json --now 2026-10-16T09:00-04:00\n")
+    state.close()
+    return ExitCode.OK

@@ -1,0 +1,156 @@
+"""Word lists and address patterns that tell interview mail from everything else.
+
+Data only (and tiny predicates over it), so that detection rules read as rules. Precision
+first: a distractor pattern vetoes an interview unless a rule forces it.
+"""
+
+from __future__ import annotations
+
+import re
+
+INTERVIEW_WORDS = re.compile(
+    r"""\b(
+        interview(?:s|ing)?|phone\s+screen|screening\s+call|recruiter\s+(?:call|screen|chat)|
+        technical\s+(?:screen|round|interview)|tech\s+screen|on-?site|onsite|super\s*day|
+        hiring\s+manager|final\s+round|panel\s+(?:interview|conversation)|loop\b|
+        (?:first|second|third|next|final)\s+round|system\s+design\s+(?:round|interview)|
+        coding\s+interview|culture\s+(?:fit|interview)|intro(?:ductory)?\s+call\s+(?:with|about)|
+        vorstellungsgespr(?:ä|ae)ch|bewerbungsgespr(?:ä|ae)ch|entretien|entrevista|colloquio|
+        sollicitatiegesprek
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Mail that talks about interviews but is not one the candidate attends live.
+DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
+    "job alert": re.compile(
+        r"job\s+alert|new\s+jobs?\b|jobs?\s+(?:matching|for\s+you|you\s+may)|is\s+hiring\b|"
+        r"\d+\s+new\s+\w+(?:\s+\w+)?\s+jobs|recommended\s+jobs|jobs\s+in\s+",
+        re.I,
+    ),
+    "application received": re.compile(
+        r"thank(?:s|\s+you)\s+(?:you\s+)?for\s+(?:applying|your\s+(?:application|interest))|"
+        r"(?:we(?:'ve|\s+have)\s+)?received\s+your\s+application|application\s+(?:received|"
+        r"submitted|confirmation)|your\s+application\s+(?:has\s+been|was)\s+(?:submitted|"
+        r"received|sent|viewed)",
+        re.I,
+    ),
+    "assessment": re.compile(
+        r"hackerrank|codesignal|codility|testgorilla|coderpad\s+assessment|criteria\s*corp|"
+        r"(?:coding|online|technical|skills?)\s+(?:assessment|challenge|test)|take[-\s]home|"
+        r"invited\s+you\s+to\s+take|complete\s+(?:the|this|your)\s+(?:assessment|test|challenge)",
+        re.I,
+    ),
+    "async video": re.compile(
+        r"hirevue|one[-\s]way\s+(?:video\s+)?interview|record(?:ed)?\s+(?:your\s+)?"
+        r"(?:answers|responses|video)|asynchronous|async\s+(?:video\s+)?interview|"
+        r"micro1|willo|spark\s*hire|complete\s+your\s+(?:video\s+)?interview|"
+        r"video\s+interview\s+(?:link|platform)|at\s+your\s+own\s+pace",
+        re.I,
+    ),
+    "webinar": re.compile(r"webinar|webcast|live\s+stream|info(?:rmation)?\s+session|"
+                          r"career\s+fair|virtual\s+event|meetup\b|conference\s+registration",
+                          re.I),
+    "podcast": re.compile(r"podcast|episode|be\s+(?:a\s+)?guest|on\s+our\s+show|"
+                          r"press\s+interview|media\s+interview|journalist", re.I),
+    "security code": re.compile(r"security\s+code|verification\s+code|one[-\s]time\s+"
+                                r"(?:code|password|passcode)|\botp\b|confirm\s+your\s+"
+                                r"(?:email|identity)|verify\s+your\s+email", re.I),
+    "newsletter": re.compile(r"newsletter|interview\s+tips|tips\s+for\s+(?:your|acing)|"
+                             r"how\s+to\s+(?:ace|prepare|nail)|unsubscribe|digest|"
+                             r"talent\s+community|join\s+our\s+community", re.I),
+    "rsvp": re.compile(r"^(?:accepted|declined|tentative|tentatively\s+accepted|"
+                       r"new\s+time\s+proposed|angenommen|abgelehnt|accepté|refusé|aceptado|"
+                       r"rechazado)\s*:", re.I),
+    "re-engagement": re.compile(r"still\s+interested|complete\s+your\s+application|"
+                                r"finish\s+your\s+application|reminder\s+to\s+apply", re.I),
+}
+
+CONFIRMATION_WORDS = re.compile(
+    r"confirm(?:ed|ing|ation)?|scheduled|invit(?:e|ation|ed)|(?:is|are)\s+set\s+for|"
+    r"look(?:ing)?\s+forward\s+to\s+(?:speaking|meeting|talking|chatting|seeing)|"
+    r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak|chat)|see\s+you\s+(?:on|at)|"
+    r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu",
+    re.I,
+)
+
+REJECTION = re.compile(
+    r"(?:decided|chosen|elected)\s+(?:to\s+)?(?:move|moving|go|proceed|pursue)\w*\s+"
+    r"(?:forward\s+)?with\s+(?:other|another|a\s+different)|not\s+(?:be\s+)?(?:moving|"
+    r"proceeding|progressing|going)\s+forward|will\s+not\s+be\s+(?:moving|proceeding|"
+    r"progressing)|won't\s+be\s+(?:moving|proceeding)|position\s+has\s+been\s+filled|"
+    r"decided\s+not\s+to\s+(?:proceed|move|continue|extend)|unable\s+to\s+offer\s+you|"
+    r"not\s+(?:to\s+)?(?:selected|successful)|regret\s+to\s+inform|isn't\s+progressing|"
+    r"other\s+candidates\s+(?:who|whose)|leider\s+(?:müssen|können)\s+wir|"
+    r"nous\s+sommes\s+au\s+regret|lamentablemente|hemos\s+decidido\s+continuar\s+con\s+otros",
+    re.I,
+)
+OFFER = re.compile(
+    r"pleased\s+to\s+(?:extend\s+an\s+|make\s+(?:you\s+)?an\s+)?offer|offer\s+letter|"
+    r"(?:extend|extending)\s+(?:you\s+)?an?\s+offer|your\s+offer\s+from|"
+    r"(?:job|employment|formal)\s+offer|offer\s+of\s+employment|happy\s+to\s+offer\s+you|"
+    r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer",
+    re.I,
+)
+OUT_OF_OFFICE_SUBJECT = re.compile(
+    r"^(?:automatic\s+reply|auto(?:matic)?[-\s]?reply|out\s+of\s+(?:the\s+)?office|"
+    r"abwesenheitsnotiz|absence|réponse\s+automatique|respuesta\s+automática|"
+    r"fuera\s+de\s+la\s+oficina|autosvar|ooo\b)",
+    re.I,
+)
+
+ATS_DOMAINS = (
+    "greenhouse.io", "greenhouse-mail.io", "lever.co", "hire.lever.co", "ashbyhq.com",
+    "myworkday.com", "workday.com", "goodtime.io", "calendly.com", "smartrecruiters.com",
+    "icims.com", "talent.icims.com", "jobvite.com", "modernloop.io", "gem.com", "rippling.com",
+    "bamboohr.com", "workable.com", "recruitee.com", "teamtailor.com", "personio.de",
+    "breezy.hr", "jazzhr.com", "taleo.net", "successfactors.com", "paradox.ai",
+)
+# Senders whose mail is never a live interview: alerts, assessments, async video, social.
+NEVER_INTERVIEW_DOMAINS = (
+    "linkedin.com", "glassdoor.com", "indeed.com", "ziprecruiter.com", "monster.com",
+    "hackerrank.com", "hackerrankforwork.com", "codesignal.com", "codility.com",
+    "testgorilla.com", "hirevue.com", "criteriacorp.com", "jobright.ai", "wellfound.com",
+    "dice.com", "substack.com", "mailchimp.com",
+)
+GENERIC_DOMAINS = (
+    "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com",
+    "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "gmx.de",
+    "gmx.net", "web.de", "fastmail.com", "zoho.com", "yandex.ru", "mail.ru",
+    "group.calendar.google.com", "resource.calendar.google.com", "calendar.google.com",
+    "google.com", "email.apple.com", "zoom.us", "microsoft.com", "teams.microsoft.com",
+)
+NO_REPLY = re.compile(
+    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|notifications?|notify|"
+    r"mailer[-_.]daemon|postmaster|bounces?|automated|auto[-_.]?confirm|calendar[-_.]"
+    r"notification|system|alerts?)(?:[-_.+][^@]*)?@|^[^@]*\+(?:autoreply|email)[^@]*@|"
+    r"@(?:[^@]*\.)?(?:greenhouse-mail\.io|bounce\.|email\.apple\.com)",
+    re.I,
+)
+ROOM_NAMES = re.compile(
+    r"\b(?:room|conf(?:erence)?\s*(?:rm|room)|meeting\s+room|boardroom|huddle|floor\s+\d|"
+    r"bldg|building|salle|raum|sala)\b|resource\.calendar\.google\.com",
+    re.I,
+)
+RECRUITER_TITLES = re.compile(
+    r"recruit|talent|sourc(?:er|ing)|coordinator|people\s+(?:team|partner|ops)|\bhr\b|"
+    r"human\s+resources|hiring\s+team|careers|personalabteilung|recrutement|reclutamiento",
+    re.I,
+)
+
+
+def domain_matches(domain: str, patterns: tuple[str, ...]) -> bool:
+    domain = domain.lower()
+    return any(domain == p or domain.endswith("." + p) for p in patterns)
+
+
+def is_no_reply(address: str) -> bool:
+    return bool(address) and bool(NO_REPLY.search(address))
+
+
+def distractor_kind(*texts: str) -> str:
+    """The first distractor kind any of the texts matches, or ""."""
+    for kind, pattern in DISTRACTOR_PATTERNS.items():
+        if any(pattern.search(text) for text in texts if text):
+            return kind
+    return ""

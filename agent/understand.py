@@ -1,0 +1,401 @@
+"""What one message means: an interview (new, updated, cancelled), a company's reply, a
+rejection, an offer or an out-of-office notice (iTIP RFC 5546, iMIP RFC 6047, RFC 3834).
+
+Pure: `understand(message, context)` returns a `Finding`. Precision comes first: an invite is
+an interview only with an interview signal and no distractor; plain text needs an interview
+word, a confirmation word and a meeting time. Text in a message is data, never instructions:
+nothing in a body can force a decision or add a recipient the sender's domain doesn't vouch for.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from agent import extract, ical, phrases, signals
+from agent.businessdays import BusinessCalendar
+from agent.config import Rule
+from agent.model import (
+    Address,
+    CalEvent,
+    Finding,
+    FindingKind,
+    InterviewFacts,
+    MailMessage,
+    Person,
+    PersonRole,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Context:
+    me: frozenset[str]  # the user's addresses, lower-cased
+    tz: ZoneInfo
+    business: BusinessCalendar
+    rules: tuple[Rule, ...] = ()
+    now: datetime | None = None  # bounds recurring-event expansion
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    action: str = ""  # "interview", "ignore" or ""
+    company: str = ""
+    role: str = ""
+
+
+def apply_rules(message: MailMessage, rules: tuple[Rule, ...], calendar: str = "") -> RuleVerdict:
+    """The first forcing rule decides; annotations from every matching rule are merged."""
+    verdict = RuleVerdict()
+    for rule in rules:
+        if not rule_matches(rule, message, calendar):
+            continue
+        if rule.action in ("interview", "ignore") and not verdict.action:
+            verdict = replace(verdict, action=rule.action)
+        if rule.company and not verdict.company:
+            verdict = replace(verdict, company=rule.company)
+        if rule.role and not verdict.role:
+            verdict = replace(verdict, role=rule.role)
+    return verdict
+
+
+def rule_matches(rule: Rule, message: MailMessage, calendar: str = "") -> bool:
+    if rule.calendar is not None and rule.calendar != calendar:
+        return False
+    if rule.from_:
+        senders = [message.from_.email, *(a.email for a in message.reply_to)]
+        if not any(_sender_matches(pattern, s) for pattern in rule.from_ for s in senders if s):
+            return False
+    if rule.subject is not None and not rule.subject.search(message.subject):
+        return False
+    return rule.body is None or bool(rule.body.search(message.text))
+
+
+def _sender_matches(pattern: str, address: str) -> bool:
+    pattern = pattern.lower()
+    if "@" not in pattern and "*" not in pattern and "?" not in pattern:
+        domain = address.rpartition("@")[2]
+        return domain == pattern or domain.endswith("." + pattern)
+    return fnmatch.fnmatchcase(address, pattern)
+
+
+def synthetic_uid(company: str, start: datetime, message_id: str) -> str:
+    seed = f"{company.lower()}|{message_id}|{start.isoformat()}"
+    return "text-" + hashlib.sha1(seed.encode()).hexdigest()[:16]
+
+
+def understand(message: MailMessage, context: Context, calendar: str = "") -> Finding:
+    verdict = apply_rules(message, context.rules, calendar)
+    if verdict.action == "ignore":
+        return Finding(FindingKind.NONE, reason="ignored by a rule")
+    sender_domain = extract.company_domain_of(
+        [message.from_, *message.reply_to, *([message.sender] if message.sender else [])],
+        context.me,
+    )
+    if message.is_sent:
+        return Finding(FindingKind.NONE, company_domain=sender_domain)
+    if _is_auto_reply(message):
+        back = phrases.find_return_date(message.text, _sent(message, context), context.tz)
+        return Finding(
+            FindingKind.OUT_OF_OFFICE, company_domain=sender_domain, back_on=back,
+            reason="out-of-office auto-reply",
+        )
+    forced = verdict.action == "interview"
+    bulk = bool(message.list_id or message.list_unsubscribe) or message.precedence in (
+        "bulk", "list", "junk"
+    )
+    if bulk and not forced:
+        return Finding(FindingKind.NONE, reason="mailing list or newsletter")
+    events = _events(message, context)
+    if events:
+        finding = _from_calendar(message, events, context, verdict, forced)
+        if finding is not None:
+            return finding
+    if not events and not message.has_tnef:
+        interview = _from_text(message, context, verdict, forced)
+        if interview is not None:
+            return interview
+    return _after_interview(message, context, sender_domain)
+
+
+def _sent(message: MailMessage, context: Context) -> datetime:
+    return message.date or context.now or datetime(1970, 1, 1, tzinfo=context.tz)
+
+
+def _is_auto_reply(message: MailMessage) -> bool:
+    auto = message.auto_submitted
+    if auto and auto != "no":
+        return "reply" in auto or bool(signals.OUT_OF_OFFICE_SUBJECT.search(message.subject))
+    return bool(signals.OUT_OF_OFFICE_SUBJECT.search(message.subject))
+
+
+def _events(message: MailMessage, context: Context) -> list[CalEvent]:
+    events: list[CalEvent] = []
+    for text in message.calendars:
+        try:
+            events.extend(ical.parse_calendar(text, user_tz=context.tz))
+        except ical.ICalError as exc:
+            log.info("message %s: unreadable calendar part (%s)", message.message_id, exc)
+    return events
+
+
+def _interview_signal(message: MailMessage, events: list[CalEvent]) -> bool:
+    texts = [message.subject, *(e.summary for e in events)]
+    if any(signals.INTERVIEW_WORDS.search(t) for t in texts if t):
+        return True
+    description = " ".join(e.description[:3000] for e in events)
+    return bool(signals.INTERVIEW_WORDS.search(description)) and _ats_involved(message, events)
+
+
+def _ats_involved(message: MailMessage, events: list[CalEvent]) -> bool:
+    addresses = [message.from_.domain, *(a.domain for a in message.reply_to)]
+    if message.sender:
+        addresses.append(message.sender.domain)
+    for event in events:
+        if event.organizer:
+            addresses.append(event.organizer.email.rpartition("@")[2])
+    if any(signals.domain_matches(d, signals.ATS_DOMAINS) for d in addresses if d):
+        return True
+    blob = " ".join(e.description[:3000] for e in events) + message.text[:3000]
+    return bool(re.search(r"greenhouse|lever\.co|ashbyhq|myworkday|goodtime|calendly|"
+                          r"smartrecruiters|icims|jobvite|modernloop", blob, re.I))
+
+
+def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
+    head = [message.subject, *(e.summary for e in events)]
+    kind = signals.distractor_kind(*head)
+    if kind:
+        return kind
+    if signals.domain_matches(message.from_.domain, signals.NEVER_INTERVIEW_DOMAINS):
+        return "job board or assessment sender"
+    body = message.text[:6000] + " ".join(e.description[:3000] for e in events)
+    for name in ("async video", "assessment", "webinar", "podcast", "security code",
+                 "application received"):
+        if signals.DISTRACTOR_PATTERNS[name].search(body) and not _strong_live_signal(body):
+            return name
+    return ""
+
+
+def _strong_live_signal(text: str) -> bool:
+    """Words that only a live, scheduled conversation has (guards body-level distractors)."""
+    return bool(re.search(
+        r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak)\s+with|interviewers?\s*:|"
+        r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:zoom|teams|meet|webex)\s+link|"
+        r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|onsite",
+        text, re.I))
+
+
+def _from_calendar(
+    message: MailMessage,
+    events: list[CalEvent],
+    context: Context,
+    verdict: RuleVerdict,
+    forced: bool,
+) -> Finding | None:
+    methods = {e.method for e in events}
+    if "REPLY" in methods or "COUNTER" in methods:
+        return Finding(FindingKind.NONE, reason="an RSVP reply to an invitation")
+    primary = sorted(events, key=lambda e: (e.recurrence_id is not None, e.start))[0]
+    cancelled = primary.method == "CANCEL" or primary.status == "CANCELLED"
+    if not forced:
+        if cancelled:
+            facts = _facts(message, [primary], context, verdict, cancelled=True)
+            return Finding(FindingKind.CANCEL, interview=facts, company=facts.company,
+                           reason="invitation cancelled")
+        distractor = _distractor(message, events)
+        if distractor:
+            return Finding(FindingKind.NONE, reason=f"not an interview: {distractor}")
+        if not _interview_signal(message, events):
+            return None
+        if primary.method == "PUBLISH" and not _ats_involved(message, events) and not (
+            signals.INTERVIEW_WORDS.search(message.subject)
+            and signals.INTERVIEW_WORDS.search(primary.summary)
+        ):
+            return Finding(FindingKind.NONE, reason="a published event, not an invitation")
+    facts = _facts(message, [primary], context, verdict, cancelled=cancelled)
+    kind = FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW
+    return Finding(kind, interview=facts, company=facts.company,
+                   company_domain=(facts.company_domains or ("",))[0],
+                   reason="calendar invitation")
+
+
+def _facts(
+    message: MailMessage,
+    events: list[CalEvent],
+    context: Context,
+    verdict: RuleVerdict,
+    *,
+    cancelled: bool,
+) -> InterviewFacts:
+    event = events[0]
+    text = f"{message.text}\n{event.description}"
+    people = extract.people_from_events(events, context.me, text)
+    organizer_domain = event.organizer.email.rpartition("@")[2] if event.organizer else ""
+    trusted = frozenset(
+        d for d in (message.from_.domain, organizer_domain, *(a.domain for a in message.reply_to))
+        if d and not signals.domain_matches(d, signals.GENERIC_DOMAINS)
+    )
+    people = _merge_people(people, extract.people_from_text(text, trusted, context.me))
+    if not any(p.role == PersonRole.RECRUITER for p in people):
+        recruiter = extract.recruiter_from_message(message, context.me)
+        if recruiter and not any(p.email and p.email == recruiter.email for p in people):
+            people.append(recruiter)
+    company = verdict.company or extract.find_company(message, events, context.me)
+    role = verdict.role or extract.find_role(message, events)
+    domains = _company_domains(message, people, events, context.me)
+    return InterviewFacts(
+        uid=event.uid or synthetic_uid(company, event.start, message.message_id),
+        sequence=event.sequence,
+        stamp=event.dtstamp or message.date,
+        start=event.start,
+        end=event.end,
+        company=company,
+        role=role,
+        people=tuple(people),
+        location=event.conference_url or event.location,
+        cancelled=cancelled,
+        company_domains=domains,
+    )
+
+
+def _merge_people(first: list[Person], second: list[Person]) -> list[Person]:
+    merged = list(first)
+    for person in second:
+        if person.email and any(p.email == person.email for p in merged):
+            continue
+        named = [p for p in merged if p.name and p.name.lower() == person.name.lower()]
+        if named:
+            continue
+        merged.append(person)
+    return merged
+
+
+def _company_domains(
+    message: MailMessage, people: list[Person], events: list[CalEvent], me: frozenset[str]
+) -> tuple[str, ...]:
+    candidates = [Address(p.name, p.email) for p in people] + [message.from_, *message.reply_to]
+    for event in events:
+        if event.organizer:
+            candidates.append(Address(event.organizer.name, event.organizer.email))
+    domains: list[str] = []
+    for address in candidates:
+        domain = extract.company_domain_of([address], me)
+        if domain and domain not in domains:
+            domains.append(domain)
+    return tuple(domains)
+
+
+def _from_text(
+    message: MailMessage, context: Context, verdict: RuleVerdict, forced: bool
+) -> Finding | None:
+    """A plain-text scheduling confirmation: interview + confirmation words + a time."""
+    subject_and_body = f"{message.subject}\n{message.text[:6000]}"
+    if not forced:
+        if not signals.INTERVIEW_WORDS.search(subject_and_body):
+            return None
+        if _distractor(message, []):
+            return None
+        if not signals.CONFIRMATION_WORDS.search(subject_and_body):
+            return None
+        if signals.REJECTION.search(message.text) or signals.OFFER.search(message.text):
+            return None
+    sent = _sent(message, context)
+    times = phrases.find_meeting_times(message.text[:20000], sent, context.tz)
+    times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
+    if not times:
+        return None
+    start, end, _phrase = times[0]
+    if end is None:
+        later = [t for t in times[1:] if t[0] >= start]
+        if later and later[-1][1] is not None and later[-1][1] - start <= timedelta(hours=9):
+            end = later[-1][1]
+    from_address = message.from_
+    trusted = frozenset(
+        d for d in (from_address.domain, *(a.domain for a in message.reply_to))
+        if d and not signals.domain_matches(d, signals.GENERIC_DOMAINS)
+    )
+    people = extract.people_from_text(message.text, trusted, context.me)
+    recruiter = extract.recruiter_from_message(message, context.me)
+    if recruiter and not any(
+        (p.email and p.email == recruiter.email) or p.name.lower() == recruiter.name.lower()
+        for p in people
+    ):
+        people.append(recruiter)
+    elif recruiter:
+        people = [
+            replace(p, role=PersonRole.RECRUITER, email=p.email or recruiter.email)
+            if p.name.lower() == recruiter.name.lower() else p for p in people
+        ]
+    company = verdict.company or extract.find_company(message, [], context.me)
+    role = verdict.role or extract.find_role(message, [])
+    facts = InterviewFacts(
+        uid=synthetic_uid(company or from_address.domain, start, message.message_id),
+        sequence=0,
+        stamp=message.date,
+        start=start,
+        end=end,
+        company=company,
+        role=role,
+        people=tuple(people),
+        location=_video_link(message.text),
+        company_domains=_company_domains(message, people, [], context.me),
+    )
+    return Finding(FindingKind.INTERVIEW, interview=facts, company=company,
+                   company_domain=(facts.company_domains or ("",))[0],
+                   reason="plain-text confirmation")
+
+
+_VIDEO = re.compile(
+    r"https://(?:[\w-]+\.)?(?:zoom\.us/j/|teams\.microsoft\.com/l/meetup-join/|teams\.live\.com/"
+    r"meet/|meet\.google\.com/|[\w-]+\.webex\.com/|bluejeans\.com/)[^\s<>\")]+"
+)
+
+
+def _video_link(text: str) -> str:
+    match = _VIDEO.search(text)
+    return match.group(0) if match else ""
+
+
+def _after_interview(message: MailMessage, context: Context, sender_domain: str) -> Finding:
+    """A message that is not an interview: rejection, offer, or an ordinary reply."""
+    text = message.text[:20000]
+    body_top = _strip_quoted(text)
+    sent = _sent(message, context)
+    if message.has_tnef and signals.INTERVIEW_WORDS.search(message.subject):
+        log.info("message %s: a winmail.dat invite; details are unreadable", message.message_id)
+    if signals.REJECTION.search(body_top) and not signals.OFFER.search(body_top):
+        return Finding(FindingKind.REJECTION, company_domain=sender_domain, reason="rejection")
+    if signals.OFFER.search(body_top) or signals.OFFER.search(message.subject):
+        return Finding(FindingKind.OFFER, company_domain=sender_domain, reason="offer")
+    timeline = phrases.find_timeline(body_top, sent, context.tz, context.business)
+    requests = phrases.find_requests(body_top, sent, context.tz, context.business)
+    return Finding(
+        FindingKind.REPLY, company_domain=sender_domain, timeline=timeline, requests=requests,
+        reason="a message",
+    )
+
+
+def _strip_quoted(text: str) -> str:
+    """The new part of a reply: drop quoted lines and everything after "On ... wrote:"."""
+    lines = []
+    for line in text.splitlines():
+        if re.match(r"^\s*(?:On\s.+wrote:|Am\s.+schrieb.*:|Le\s.+a\s+écrit\s*:|El\s.+escribió:|"
+                    r"-----\s*Original Message|From:\s.+@)", line):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def is_tnef_interview(message: MailMessage) -> bool:
+    """A winmail.dat invite whose subject says interview: likely, but details are unknown."""
+    return message.has_tnef and bool(signals.INTERVIEW_WORDS.search(message.subject)) and not (
+        signals.distractor_kind(message.subject)
+    )
