@@ -16,7 +16,6 @@ from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
-from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,11 +42,20 @@ class Sender:
     tz: ZoneInfo
 
 
+def shipped_templates() -> Path:
+    """The default templates: inside the installed package, or `templates/` in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    if installed.is_dir():
+        return installed
+    return here.parent / "templates"
+
+
 def environment(folder: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if folder is not None:
         loaders.append(jinja2.FileSystemLoader(str(folder)))
-    loaders.append(jinja2.FileSystemLoader(str(resources.files("agent.templates"))))
+    loaders.append(jinja2.FileSystemLoader(str(shipped_templates())))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
