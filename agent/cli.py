@@ -18,10 +18,19 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
 from agent import __version__, app
 from agent.clock import Clock, FixedClock
 from agent.config import Config, config_path, load_config
-from agent.errors import AgentError, ConfigError, ExitCode, UsageError
+from agent.errors import (
+    AgentError,
+    ConfigError,
+    ConnectionFailed,
+    ExitCode,
+    MailboxError,
+    UsageError,
+)
 from agent.model import FollowUpRecord, FollowUpState, Interview, Note
 from agent.planner import FollowUp, Plan, interview_status
 from agent.secrets import store_password
@@ -158,6 +167,8 @@ def _once(config: Config, state: StateStore, clock: Clock, dry_run: bool) -> Exi
     try:
         result = app.one_pass(config, state, store, now, dry_run=dry_run,
                               calendars=open_calendars(config) if config.calendars else None)
+    except (OSError, IMAPClientError) as exc:
+        raise _pass_failed(config, exc) from exc
     finally:
         store.close()
     if dry_run:
@@ -172,6 +183,18 @@ def _once(config: Config, state: StateStore, clock: Clock, dry_run: bool) -> Exi
         print(f"{result.sync.messages_read} messages read, {result.sync.interviews_new} new "
               f"interviews, {len(result.placed)} drafts placed")
     return ExitCode.OK
+
+
+def _pass_failed(config: Config, exc: Exception) -> AgentError:
+    """A mailbox failure in the middle of a pass, as one line (a retry is always safe: the
+    Drafts folder is searched for each key before any APPEND)."""
+    if config.imap is None:
+        return MailboxError(f"cannot read or write the Maildir: {exc}")
+    host = config.imap.host
+    if isinstance(exc, OSError | IMAPClientAbortError):
+        return ConnectionFailed(f"lost the connection to {host} ({exc}); run it again, "
+                                "nothing will be drafted twice")
+    return MailboxError(f"{host} refused an operation ({exc}); run it again later")
 
 
 def _local(value: datetime, tz: ZoneInfo) -> str:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 import imapclient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from agent import mime
 from agent.errors import (
@@ -177,6 +177,9 @@ class ImapStore:
     def _select(self, folder: str, *, readonly: bool = True) -> dict[bytes, Any]:
         try:
             info: dict[bytes, Any] = self.client.select_folder(folder, readonly=readonly)
+        except (OSError, IMAPClientAbortError) as exc:
+            raise ConnectionFailed(f"lost the connection to {self.host} ({exc}); run it again, "
+                                   "nothing will be drafted twice") from exc
         except IMAPClientError as exc:
             raise MailboxError(f"cannot open folder {folder!r} on {self.host}: {exc}") from exc
         self._selected = (folder, readonly)
@@ -344,9 +347,13 @@ def _connect(
             client.starttls(context)
         return client
     except ssl.SSLCertVerificationError as exc:
-        raise CertificateError(
-            f"the TLS certificate of {host}:{port} is not trusted ({exc.verify_message}); "
+        fix = (
+            f"[imap].tls_ca_file ({ca_file}) is not the CA that signed it; point it at the "
+            "right one" if ca_file else
             "if your server uses a private CA, set [imap].tls_ca_file to its certificate"
+        )
+        raise CertificateError(
+            f"the TLS certificate of {host}:{port} is not trusted ({exc.verify_message}); {fix}"
         ) from exc
     except ssl.SSLError as exc:
         raise CertificateError(
@@ -360,4 +367,7 @@ def _connect(
     except TimeoutError as exc:
         raise ConnectionFailed(f"{host}:{port} did not answer in time") from exc
     except (OSError, IMAPClientError) as exc:
-        raise ConnectionFailed(f"cannot connect to {host}:{port}: {exc}") from exc
+        raise ConnectionFailed(
+            f"cannot connect to {host}:{port} ({exc}); check [imap].host and [imap].port, "
+            "and that the server is up"
+        ) from exc

@@ -19,7 +19,7 @@ import jinja2
 from agent.compose import Sender, build_draft, new_message_id
 from agent.mailstore import DraftInfo, MailStore, sha256_of
 from agent.model import FollowUpRecord, FollowUpState, Interview, MessageRecord
-from agent.planner import FollowUp, Plan, PlaceDraft, RecordState, RetireDraft
+from agent.planner import FollowUp, PlaceDraft, Plan, RecordState, RetireDraft
 from agent.state import StateStore
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,10 @@ class Placer:
         current = self.state.followup(record.key) or record
         if current.state != FollowUpState.DRAFTED:
             return
-        draft = self.store.find_draft(record.key)
+        draft = self.store.find_draft(record.key) or next(
+            (d for d in self.drafts() if current.draft_ref and str(d.uid) == current.draft_ref),
+            None,
+        )  # without our key: the user edited it and observe() followed it
         if draft is None:
             return  # observe() decides whether it was sent or deleted
         if draft.sha256 and draft.sha256 == current.draft_sha256:

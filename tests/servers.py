@@ -488,10 +488,11 @@ class Dovecot:
         stay. Only while stopped."""
         if self.running:
             raise ServerError("stop dovecot before resetting UIDVALIDITY")
-        for path in [
+        # For INBOX both globs see the mailbox list index: remove each file once.
+        for path in {
             *self.folder_path(folder).glob("dovecot*"),
             *self.maildir_path.glob("dovecot.list.index*"),
-        ]:
+        }:
             path.unlink()
 
 

@@ -44,10 +44,12 @@ def make(company: str = "Northwind", role: str = "Backend Engineer",
 def followup(kind: FollowUpKind = FollowUpKind.THANK_YOU, name: str = "Oliver Grant",
              subject: str = "", number: int = 1) -> FollowUp:
     return FollowUp(
-        key=f"{kind}/n1/x", kind=kind, interview_id="n1", to=(Address(name, "oliver@northwind.io"),),
-        draft_at=START, due=START, state=FollowUpState.PLANNED, reason="", what="send your references",
-        in_reply_to="<a@northwind.io>" if subject else "", references=("<a@northwind.io>",) if subject
-        else (), thread_subject=subject, number=number,
+        key=f"{kind}/n1/x", kind=kind, interview_id="n1",
+        to=(Address(name, "oliver@northwind.io"),), draft_at=START, due=START,
+        state=FollowUpState.PLANNED, reason="", what="send your references",
+        in_reply_to="<a@northwind.io>" if subject else "",
+        references=("<a@northwind.io>",) if subject else (), thread_subject=subject,
+        number=number,
     )
 
 

@@ -169,7 +169,7 @@ def test_check_in_follows_stated_timeline_plus_two_business_days() -> None:
 def test_check_in_without_timeline_seven_business_days_after_last_exchange() -> None:
     world = World(interviews=(interview(START),), messages=())
     result = plan(world, SETTINGS, START + timedelta(days=1))
-    check = [f for f in result.followups if f.kind == FollowUpKind.CHECK_IN][0]
+    check = next(f for f in result.followups if f.kind == FollowUpKind.CHECK_IN)
     assert check.draft_at == datetime(2026, 10, 8, 8, 0, tzinfo=NY)  # Sep 29 + 7 business days
     assert check.to == (RACHEL,)
 
@@ -177,14 +177,14 @@ def test_check_in_without_timeline_seven_business_days_after_last_exchange() -> 
 def test_reply_resets_clock_and_rejection_stops_everything() -> None:
     reply = message(datetime(2026, 10, 5, 15, 0, tzinfo=UTC), mid="<r1@northwind.io>")
     world = World(interviews=(interview(START),), messages=(reply,))
-    check = [f for f in plan(world, SETTINGS, START + timedelta(days=7)).followups
-             if f.kind == FollowUpKind.CHECK_IN][0]
+    check = next(f for f in plan(world, SETTINGS, START + timedelta(days=7)).followups
+             if f.kind == FollowUpKind.CHECK_IN)
     assert check.draft_at.date() == date(2026, 10, 15)  # Oct 5 + 7 business days (Oct 12 off)
     rejection = message(datetime(2026, 10, 6, 15, 0, tzinfo=UTC), FindingKind.REJECTION,
                         mid="<no@northwind.io>")
     world = World(interviews=(interview(START),), messages=(reply, rejection))
     times = [START + timedelta(hours=h) for h in range(2, 24 * 40, 8)]
-    records, placed = simulate(world, times)
+    _records, placed = simulate(world, times)
     assert not [k for k in placed if not k.startswith("thank_you")]
 
 
@@ -192,8 +192,8 @@ def test_out_of_office_moves_check_in_to_return_date() -> None:
     ooo = replace(message(datetime(2026, 10, 1, 15, 0, tzinfo=UTC), FindingKind.OUT_OF_OFFICE,
                           mid="<ooo@northwind.io>"), auto_reply=True, back_on=date(2026, 10, 20))
     world = World(interviews=(interview(START),), messages=(ooo,))
-    check = [f for f in plan(world, SETTINGS, START + timedelta(days=3)).followups
-             if f.kind == FollowUpKind.CHECK_IN][0]
+    check = next(f for f in plan(world, SETTINGS, START + timedelta(days=3)).followups
+             if f.kind == FollowUpKind.CHECK_IN)
     assert check.draft_at == datetime(2026, 10, 20, 8, 0, tzinfo=NY)
 
 
@@ -203,7 +203,7 @@ def test_action_item_one_business_day_before_and_skipped_when_answered() -> None
                                       Deadline(date(2026, 10, 2), "by Friday")),))
     world = World(interviews=(interview(START),), messages=(asked,))
     result = plan(world, SETTINGS, datetime(2026, 10, 1, 12, 5, tzinfo=UTC))
-    item = [f for f in result.followups if f.kind == FollowUpKind.ACTION_ITEM][0]
+    item = next(f for f in result.followups if f.kind == FollowUpKind.ACTION_ITEM)
     assert item.draft_at == datetime(2026, 10, 1, 8, 0, tzinfo=NY)
     assert item.in_reply_to == "<ask@northwind.io>" and item.to == (RACHEL,)
     answered = replace(message(datetime(2026, 9, 30, 14, 0, tzinfo=UTC), sent=True,
@@ -211,15 +211,15 @@ def test_action_item_one_business_day_before_and_skipped_when_answered() -> None
                        references=("<ask@northwind.io>",))
     world = World(interviews=(interview(START),), messages=(asked, answered))
     result = plan(world, SETTINGS, datetime(2026, 10, 1, 12, 5, tzinfo=UTC))
-    item = [f for f in result.followups if f.kind == FollowUpKind.ACTION_ITEM][0]
+    item = next(f for f in result.followups if f.kind == FollowUpKind.ACTION_ITEM)
     assert item.state == FollowUpState.SENT
 
 
 def test_promise_note_becomes_action_item() -> None:
     note = Note("send my portfolio", promise_due=date(2026, 10, 9))
     world = World(interviews=(interview(START, notes=(note,)),), messages=())
-    item = [f for f in plan(world, SETTINGS, START).followups
-            if f.kind == FollowUpKind.ACTION_ITEM][0]
+    item = next(f for f in plan(world, SETTINGS, START).followups
+            if f.kind == FollowUpKind.ACTION_ITEM)
     assert item.draft_at == datetime(2026, 10, 8, 8, 0, tzinfo=NY)
     assert item.what == "send my portfolio"
 

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import TextIO
 
 from agent import app
 from agent.clock import FixedClock
@@ -52,10 +53,10 @@ def build_mailbox(target: Path) -> Path:
     return target
 
 
-def run_demo(keep: Path | None = None, out: object = None) -> ExitCode:
+def run_demo(keep: Path | None = None, out: TextIO | None = None) -> ExitCode:
     from agent.cli import print_status
 
-    stream = out if out is not None else sys.stdout
+    stream: TextIO = out if out is not None else sys.stdout
     root = keep or Path(tempfile.mkdtemp(prefix="interview-agent-demo-"))
     if keep is not None and root.exists():
         shutil.rmtree(root)
@@ -71,9 +72,9 @@ def run_demo(keep: Path | None = None, out: object = None) -> ExitCode:
         result = app.one_pass(config, state, store, clock.now())
     finally:
         store.close()
-    write = stream.write  # type: ignore[attr-defined]
+    write = stream.write
     write(f"interview-agent demo: one pass over a sample mailbox at {DEMO_NOW}\n\n")
-    print_status(result.plan, result.interviews, config, clock.now(), stream)  # type: ignore[arg-type]
+    print_status(result.plan, result.interviews, config, clock.now(), stream)
     drafts = sorted((mailbox / ".Drafts" / "cur").iterdir())
     write(f"\n{len(drafts)} drafts placed in {mailbox / '.Drafts'}:\n")
     for path in drafts:

@@ -1,0 +1,228 @@
+"""End to end on a local Maildir: the same happy path as over IMAP, the bundled demo, and the
+shipped templates and demo mailbox as package data."""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import INTERVIEWERS, invite_eml, maildir_config
+
+from agent.cli import main
+from agent.compose import TEMPLATE_NAMES
+
+KEY_HEADER = "X-Interview-Agent-Key"
+START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)
+END = START + timedelta(hours=1)
+SENT = datetime(2026, 10, 1, 14, 0, tzinfo=UTC)
+AFTER = END + timedelta(minutes=31)
+INTERVIEWER_ADDRESSES = sorted(address for _, address in INTERVIEWERS)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse(raw: bytes) -> email.message.EmailMessage:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    return message
+
+
+class Mailbox:
+    def __init__(self, root: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.root = root
+        self.config = config
+        self.capsys = capsys
+
+    def cli(self, *args: str) -> str:
+        self.capsys.readouterr()
+        code = main(["--config", str(self.config), *args])
+        out, err = self.capsys.readouterr()
+        assert code == 0, err
+        return out
+
+    def once(self, now: datetime) -> None:
+        self.cli("once", "--now", now.isoformat())
+
+    def status(self, now: datetime) -> dict[str, Any]:
+        result: dict[str, Any] = json.loads(self.cli("status", "--json", "--now", now.isoformat()))
+        return result
+
+    def deliver(self, raw: bytes, name: str, info: str = "", folder: str = "") -> Path:
+        """A message as a delivery agent leaves it: unread in new/ (or in cur/ with `info`)."""
+        base = self.root / folder if folder else self.root
+        path = base / ("cur" if info else "new") / (name + (f":2,{info}" if info else ""))
+        path.write_bytes(raw)
+        os.utime(path, (SENT.timestamp(), SENT.timestamp()))
+        return path
+
+    def draft_files(self) -> list[Path]:
+        folder = self.root / ".Drafts"
+        return sorted(p for sub in ("cur", "new") for p in (folder / sub).iterdir())
+
+    def drafts_to(self) -> list[str]:
+        return sorted(str(parse(p.read_bytes())["To"].addresses[0].addr_spec)
+                      for p in self.draft_files())
+
+    def snapshot(self) -> dict[str, str]:
+        """Every file outside Drafts (its name carries the Maildir flags) and its content."""
+        return {
+            str(p.relative_to(self.root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in self.root.rglob("*")
+            if p.is_file() and p.relative_to(self.root).parts[0] != ".Drafts"
+        }
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Mailbox:
+    root = tmp_path / "Mail"
+    for folder in (root, root / ".Sent", root / ".Drafts", root / ".Trash"):
+        for sub in ("cur", "new", "tmp"):
+            (folder / sub).mkdir(parents=True)
+    return Mailbox(root, maildir_config(tmp_path / "agent", root), capsys)
+
+
+LUNCH = (b"From: alex@example.com\nTo: friend@example.org\nSubject: lunch\n"
+         b"Message-ID: <lunch@example.com>\nDate: Thu, 01 Oct 2026 09:00:00 -0400\n\n"
+         b"See you at noon.\n")
+
+
+def test_thank_you_per_interviewer_placed_once(mailbox: Mailbox) -> None:
+    mailbox.deliver(invite_eml(start=START, end=END, sent=SENT), "1727000001.invite.host")
+
+    mailbox.once(END + timedelta(minutes=29))
+    assert mailbox.draft_files() == []
+
+    mailbox.once(AFTER)
+    placed = mailbox.draft_files()
+    assert mailbox.drafts_to() == INTERVIEWER_ADDRESSES
+    for path in placed:
+        assert path.parent.name == "cur" and path.name.endswith(":2,DS")
+        message = parse(path.read_bytes())
+        assert message["From"].addresses[0].addr_spec == "alex@example.com"
+        assert message["Subject"]
+        assert message["Date"].datetime == AFTER
+        assert message["Message-ID"].endswith("@example.com>")
+        assert message["MIME-Version"] == "1.0"
+        assert message.get_content_type() == "text/plain"
+        assert message.get_content_charset() == "utf-8"
+        assert message[KEY_HEADER]
+        body = message.get_content()
+        assert message["To"].addresses[0].display_name.split()[0] in body
+        assert "Northwind" in body and "Senior Backend Engineer" in body
+        assert "None" not in body and "{{" not in body
+        assert len(body.split()) < 250
+
+    mailbox.once(AFTER + timedelta(minutes=5))
+    mailbox.once(AFTER + timedelta(hours=3))
+    assert mailbox.draft_files() == placed
+
+
+def test_deleted_draft_is_not_recreated(mailbox: Mailbox) -> None:
+    mailbox.deliver(invite_eml(start=START, end=END, sent=SENT), "1727000001.invite.host")
+    mailbox.once(AFTER)
+    (oliver,) = [p for p in mailbox.draft_files() if b"oliver.grant@" in p.read_bytes()]
+    oliver.unlink()
+
+    mailbox.once(AFTER + timedelta(minutes=10))
+    mailbox.once(AFTER + timedelta(hours=2))
+    assert mailbox.drafts_to() == ["priya.shah@northwind.io"]
+    (interview,) = mailbox.status(AFTER + timedelta(hours=2))["interviews"]
+    states = {f["to"]: f["state"] for f in interview["followups"] if f["kind"] == "thank_you"}
+    assert states == {"oliver.grant@northwind.io": "dismissed",
+                      "priya.shah@northwind.io": "drafted"}
+
+
+def test_nothing_outside_drafts_changes(mailbox: Mailbox) -> None:
+    mailbox.deliver(invite_eml(start=START, end=END, sent=SENT), "1727000001.invite.host")
+    mailbox.deliver(LUNCH, "1727000002.lunch.host", info="S", folder=".Sent")
+    mailbox.deliver(LUNCH.replace(b"lunch@", b"lunch2@"), "1727000003.lunch.host", info="FS")
+    before = mailbox.snapshot()
+    mailbox.once(AFTER)
+    mailbox.once(AFTER + timedelta(hours=1))
+    assert len(mailbox.draft_files()) == 2
+    assert mailbox.snapshot() == before  # the invite is still unread in new/
+
+
+def test_demo_places_the_expected_drafts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--keep", str(tmp_path / "demo")]) == 0
+    out = capsys.readouterr().out
+    assert "drafts placed" in out
+    folder = tmp_path / "demo" / "Mail" / ".Drafts" / "cur"
+    drafts = [parse(p.read_bytes()) for p in sorted(folder.iterdir())]
+    by_to: dict[str, list[email.message.EmailMessage]] = {}
+    for message in drafts:
+        by_to.setdefault(str(message["To"].addresses[0].addr_spec), []).append(message)
+    assert sorted(by_to) == ["marcus.lee@globex.com", "oliver.grant@northwind.io",
+                             "priya.shah@northwind.io", "rachel.kim@northwind.io"]
+    assert all(len(messages) == 1 for messages in by_to.values())
+    for address in ("oliver.grant@northwind.io", "priya.shah@northwind.io",
+                    "marcus.lee@globex.com"):
+        assert str(by_to[address][0][KEY_HEADER]).strip().startswith("thank_you/")
+    (references,) = by_to["rachel.kim@northwind.io"]
+    assert str(references[KEY_HEADER]).strip().startswith("action_item/")
+    assert "references" in references.get_content().lower()
+    assert references["In-Reply-To"] == "<CAF-demo-nextsteps@northwind.io>"
+    assert str(references["Subject"]).startswith("Re:")
+
+
+def installed_copy(target: Path) -> Path:
+    """Lay the project out as `pip install .` would, from pyproject's package list, package
+    directories and package data, without running pip (or needing the network)."""
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    for package in setup["packages"]:
+        source = ROOT / setup.get("package-dir", {}).get(package, package.replace(".", "/"))
+        destination = target / package.replace(".", "/")
+        destination.mkdir(parents=True, exist_ok=True)
+        files = list(source.glob("*.py"))
+        for pattern in setup.get("package-data", {}).get(package, []):
+            files += [p for p in source.glob(pattern) if p.is_file()]
+        for path in files:
+            copy = destination / path.relative_to(source)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+    return target
+
+
+CHECK_INSTALLED = """
+import sys
+from importlib import resources
+import agent
+from agent import compose
+assert agent.__file__.startswith(sys.argv[1]), agent.__file__
+names = sorted(p.name for p in resources.files("agent.templates").iterdir())
+text = resources.files("agent.templates").joinpath("thank_you.txt.j2").read_text()
+assert text.startswith("Subject:"), text[:40]
+assert str(compose.shipped_templates()).startswith(sys.argv[1])
+print(" ".join(names))
+print(compose.check_templates(compose.environment(None)))
+"""
+
+
+def test_templates_and_demo_ship_inside_the_package(tmp_path: Path) -> None:
+    site = installed_copy(tmp_path / "site")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", CHECK_INSTALLED, str(site)], env=env,
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    names, problems = done.stdout.splitlines()
+    assert names.split() == sorted(f"{name}.txt.j2" for name in TEMPLATE_NAMES)
+    assert problems == "[]"
+
+    demo = subprocess.run([sys.executable, "-m", "agent", "demo", "--keep", str(tmp_path / "d")],
+                          env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert "4 drafts placed" in demo.stdout
+    assert str(site) not in demo.stderr
