@@ -14,7 +14,10 @@ from collections.abc import Iterable
 from agent import signals
 from agent.model import Address, Attendee, CalEvent, MailMessage, Person, PersonRole
 
-_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:van|von|de|da|del|der|di|le|la)?\s*[A-ZÀ-ÖØ-Þ][\w'’.-]+){1,3}"
+_NAME = (
+    r"[A-ZÀ-ÖØ-Þ][\w'’.-]+"
+    r"(?:\s+(?:van|von|de|da|del|der|di|le|la)?\s*[A-ZÀ-ÖØ-Þ][\w'’.-]+){1,3}"
+)
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _WITH_PERSON = re.compile(
     rf"(?:with|mit|avec|con)\s+(?:our\s+|your\s+|the\s+)?(?:(?P<title>[\w\s,&-]{{2,40}}?),\s+)?"

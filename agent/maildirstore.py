@@ -21,7 +21,14 @@ from pathlib import Path
 
 from agent import mime
 from agent.errors import MailboxError
-from agent.mailstore import KEY_HEADER, BodyFilter, DraftInfo, FolderPosition, FolderRoles, sha256_of
+from agent.mailstore import (
+    KEY_HEADER,
+    BodyFilter,
+    DraftInfo,
+    FolderPosition,
+    FolderRoles,
+    sha256_of,
+)
 from agent.model import MailMessage
 
 MAX_LOCAL_MESSAGE_BYTES = 64 * 1024 * 1024

@@ -201,9 +201,10 @@ class _Planner:
         self.followups.append(followup)
         if followup.state == FollowUpState.PLANNED and followup.draft_at <= self.now:
             self.actions.append(PlaceDraft(followup))
-        elif record is None or record.state != followup.state or record.reason != followup.reason:
-            if followup.state not in STICKY or record is None or record.state != followup.state:
-                self.actions.append(RecordState(followup))
+        elif record is None or record.state != followup.state or (
+            record.reason != followup.reason and followup.state not in STICKY
+        ):
+            self.actions.append(RecordState(followup))
 
     def sticky(self, key: str) -> FollowUpRecord | None:
         record = self.world.records.get(key)
