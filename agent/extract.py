@@ -136,10 +136,15 @@ def find_company(message: MailMessage, events: list[CalEvent], me: frozenset[str
         if base and base not in ("noreply", "no-reply", "careers"):
             return base.capitalize()
     texts = [e.summary for e in events] + [_strip_prefixes(message.subject)]
+    own_names = {a.name.lower() for a in message.recipients if a.name} | {
+        a.name.lower() for e in events for a in e.attendees if a.email in me and a.name
+    }
     for text in texts:
         for pattern in _COMPANY_PATTERNS:
             for match in pattern.finditer(text):
                 found = _clean_company(match.group("c"))
+                if found and found.lower() in own_names:
+                    continue
                 if found and not _ROLE_WORDS.search(found.split()[-1]):
                     return found
     agency = re.match(r"^(?:[\w\s]*interview[\w\s]*?)\s*[-–—:/]\s*(?P<c>[^-–—/]+?)\s*[-–—/]",

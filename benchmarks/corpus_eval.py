@@ -1,0 +1,126 @@
+"""Measure understanding on tests/corpus: precision, recall and per-field accuracy.
+
+Run: .venv/bin/python benchmarks/corpus_eval.py [--list]
+Each .eml is read with the Maildir/test path (`mime.message_from_bytes`), understood with
+`understand()` against its own Date, and compared with its .json. `--list` prints every miss.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from agent import mime  # noqa: E402
+from agent.businessdays import BusinessCalendar  # noqa: E402
+from agent.model import FindingKind  # noqa: E402
+from agent.understand import Context, understand  # noqa: E402
+
+CORPUS = ROOT / "tests" / "corpus"
+CONTEXT = Context(
+    me=frozenset({"alex@example.com", "alex.rivera@gmail.com"}),
+    tz=ZoneInfo("America/New_York"),
+    business=BusinessCalendar("US", None),
+)
+
+
+def evaluate() -> dict[str, object]:
+    tp = fp = fn = tn = 0
+    fields: dict[str, list[int]] = {"start": [0, 0], "end": [0, 0], "company": [0, 0],
+                                    "interviewers": [0, 0], "timeline": [0, 0],
+                                    "requests": [0, 0], "kind": [0, 0]}
+    misses: list[str] = []
+    for path in sorted(CORPUS.glob("*.eml")):
+        expected = json.loads(path.with_suffix(".json").read_text())
+        message = mime.message_from_bytes(path.read_bytes(), folder="INBOX", uid=1,
+                                          max_part_bytes=262144, is_sent=False)
+        finding = understand(message, CONTEXT)
+        found = finding.kind in (FindingKind.INTERVIEW, FindingKind.CANCEL) or (
+            message.has_tnef and finding.kind != FindingKind.NONE and expected.get("tnef"))
+        want = bool(expected["interview"])
+        if want and found:
+            tp += 1
+        elif found:
+            fp += 1
+            misses.append(f"FALSE INTERVIEW {path.name}: {finding.reason}")
+        elif want:
+            fn += 1
+            misses.append(f"MISSED {path.name}: {finding.kind} {finding.reason}")
+        else:
+            tn += 1
+        facts = finding.interview
+        if want and found and facts is not None and expected.get("start"):
+            for name in ("start", "end"):
+                if expected.get(name) is None:
+                    continue
+                value = getattr(facts, name)
+                ok = value is not None and value.astimezone(UTC) == datetime.fromisoformat(
+                    expected[name]).astimezone(UTC)
+                fields[name][0] += ok
+                fields[name][1] += 1
+                if not ok:
+                    misses.append(f"{name} {path.name}: got {value}, want {expected[name]}")
+            if expected.get("company"):
+                ok = facts.company.lower() == expected["company"].lower()
+                fields["company"][0] += ok
+                fields["company"][1] += 1
+                if not ok:
+                    misses.append(f"company {path.name}: got {facts.company!r}")
+            want_people = {p["email"] or p["name"].lower() for p in expected["interviewers"]}
+            got_people = {p.email or p.name.lower() for p in facts.people
+                          if p.role == "interviewer"}
+            fields["interviewers"][0] += want_people == got_people
+            fields["interviewers"][1] += 1
+            if want_people != got_people:
+                misses.append(f"interviewers {path.name}: got {sorted(got_people)}, "
+                              f"want {sorted(want_people)}")
+        if not want and expected.get("timeline"):
+            ok = finding.timeline is not None and str(finding.timeline.day) == (
+                expected["timeline"]["date"])
+            fields["timeline"][0] += ok
+            fields["timeline"][1] += 1
+            if not ok:
+                misses.append(f"timeline {path.name}: got {finding.timeline}")
+        if not want and expected.get("requests") and expected["kind"] == "reply":
+            got = {str(r.due.day) for r in finding.requests}
+            ok = {r["due"] for r in expected["requests"]} <= got
+            fields["requests"][0] += ok
+            fields["requests"][1] += 1
+            if not ok:
+                misses.append(f"requests {path.name}: got {sorted(got)}")
+        if expected["kind"] in ("rejection", "offer", "out_of_office"):
+            ok = str(finding.kind) == expected["kind"]
+            fields["kind"][0] += ok
+            fields["kind"][1] += 1
+            if not ok:
+                misses.append(f"kind {path.name}: got {finding.kind}, want {expected['kind']}")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"messages": tp + fp + fn + tn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": precision, "recall": recall, "fields": fields, "misses": misses}
+
+
+def main() -> None:
+    result = evaluate()
+    print(f"corpus: {result['messages']} messages in {CORPUS.relative_to(ROOT)}")
+    print(f"precision {result['precision']:.2f}   recall {result['recall']:.2f}   "
+          f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})")
+    fields = result["fields"]
+    assert isinstance(fields, dict)
+    for name, (ok, total) in fields.items():
+        if total:
+            print(f"  {name:<13} {ok}/{total} = {ok / total:.2f}")
+    if "--list" in sys.argv:
+        misses = result["misses"]
+        assert isinstance(misses, list)
+        for line in misses:
+            print("  " + line)
+
+
+if __name__ == "__main__":
+    main()
