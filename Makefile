@@ -31,7 +31,8 @@ test: $(STAMP) servers lint
 	$(BIN)/pytest -q
 
 bench: $(STAMP) servers
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/corpus_eval.py
+	$(BIN)/python benchmarks/daemon_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
