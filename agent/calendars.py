@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +21,7 @@ from agent.config import CalendarConfig, Config
 from agent.errors import AgentError
 from agent.model import Address, CalEvent, FindingKind, MailMessage
 from agent.sync import MailSync, SyncReport
-from agent.understand import RuleVerdict, _from_calendar, apply_rules
+from agent.understand import apply_rules, from_calendar
 
 log = logging.getLogger(__name__)
 
@@ -153,13 +153,11 @@ def accept_event(event: CalEvent, calendar: CalendarConfig, syncer: MailSync, co
     if verdict.action == "ignore":
         return
     forced = calendar.interviews_only or verdict.action == "interview"
-    finding = _from_calendar(message, [event], syncer.context, verdict or RuleVerdict(), forced)
+    finding = from_calendar(message, [event], syncer.context, verdict, forced)
     if finding is None or finding.interview is None:
         return
     if finding.kind == FindingKind.CANCEL:
-        existing = syncer.interviews.get(finding.interview.uid)
-        if existing is not None and not existing.facts.cancelled:
-            syncer._save(replace(existing, facts=replace(existing.facts, cancelled=True)))
+        syncer.cancel(finding.interview, report)
         return
     if finding.kind == FindingKind.INTERVIEW:
         syncer.accept(finding.interview, source="calendar", message_id="", now=now,

@@ -12,7 +12,6 @@ import email.parser
 import email.policy
 import os
 import socket
-import time
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
@@ -134,7 +133,8 @@ class MaildirStore:
     def append_draft(self, raw: bytes, when: datetime) -> int | None:
         base = self._dir(self.roles.drafts, create=True)
         assert base is not None
-        unique = f"{int(time.time())}.{uuid.uuid4().hex}.{socket.gethostname().replace('/', '_')}"
+        host = socket.gethostname().replace("/", "_")
+        unique = f"{int(when.timestamp())}.{uuid.uuid4().hex}.{host}"
         tmp = base / "tmp" / unique
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:

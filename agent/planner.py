@@ -13,7 +13,6 @@ Keys are stable and carry what makes a follow-up distinct, so each is drafted at
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -535,10 +534,3 @@ def plan(world: World, settings: Settings, now: datetime) -> Plan:
         planner.check_ins(interview, status)
     return Plan(followups=tuple(planner.followups), actions=tuple(planner.actions))
 
-
-def interviews_by_id(interviews: Iterable[Interview]) -> dict[str, Interview]:
-    return {i.id: i for i in interviews}
-
-
-def keys(followups: Sequence[FollowUp]) -> list[str]:
-    return [f.key for f in followups]

@@ -170,15 +170,22 @@ class MailSync:
         if facts is None:
             return
         if finding.kind == FindingKind.CANCEL:
-            existing = self.interviews.get(facts.uid)
-            if existing is not None and facts.sequence >= existing.facts.sequence:
-                self._save(replace(existing, facts=replace(existing.facts, cancelled=True,
-                                                            sequence=facts.sequence)))
-                log.info("interview %s (%s) cancelled", existing.id, existing.facts.company)
-                report.interviews_updated += 1
+            self.cancel(facts, report)
             return
         self.accept(facts, source="text" if facts.uid.startswith("text-") else "mail",
                     message_id=message.message_id, now=now, report=report)
+
+    def cancel(self, facts: InterviewFacts, report: SyncReport) -> None:
+        """Cancel the interview with this UID unless a newer copy (higher SEQUENCE) is held
+        (also used by calendar sources)."""
+        existing = self.interviews.get(facts.uid)
+        if existing is None or existing.facts.cancelled:
+            return
+        if facts.sequence >= existing.facts.sequence:
+            self._save(replace(existing, facts=replace(existing.facts, cancelled=True,
+                                                        sequence=facts.sequence)))
+            log.info("interview %s (%s) cancelled", existing.id, existing.facts.company)
+            report.interviews_updated += 1
 
     def accept(self, facts: InterviewFacts, *, source: str, message_id: str, now: datetime,
                report: SyncReport) -> Interview:

@@ -114,7 +114,7 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
         return Finding(FindingKind.NONE, reason="mailing list or newsletter")
     events = _events(message, context)
     if events:
-        finding = _from_calendar(message, events, context, verdict, forced)
+        finding = from_calendar(message, events, context, verdict, forced)
         if finding is not None:
             return finding
     if not events and not message.has_tnef:
@@ -191,7 +191,7 @@ def _strong_live_signal(text: str) -> bool:
         text, re.I))
 
 
-def _from_calendar(
+def from_calendar(
     message: MailMessage,
     events: list[CalEvent],
     context: Context,
@@ -393,9 +393,3 @@ def _strip_quoted(text: str) -> str:
         lines.append(line)
     return "\n".join(lines)
 
-
-def is_tnef_interview(message: MailMessage) -> bool:
-    """A winmail.dat invite whose subject says interview: likely, but details are unknown."""
-    return message.has_tnef and bool(signals.INTERVIEW_WORDS.search(message.subject)) and not (
-        signals.distractor_kind(message.subject)
-    )
