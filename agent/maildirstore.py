@@ -3,7 +3,9 @@
 The INBOX is the Maildir itself and other folders are `.Name` subfolders (or `Name`). Maildir
 has no UIDs, so a message's UID is derived from its unique file name (stable while the file
 exists), and UIDVALIDITY is constant. Reading never renames a file, so flags (and unread
-state) are untouched. Drafts are written to `tmp/` then renamed into `cur/` with flags `DS`.
+state) are untouched. Drafts are written to `tmp/` then renamed into `cur/` with flags `DS`,
+with the local LF line endings that Maildir readers expect; a draft's checksum is taken over its
+CRLF wire form, so it compares equal to the checksum of the message the agent composed.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ from agent.mailstore import (
 from agent.model import MailMessage
 
 MAX_LOCAL_MESSAGE_BYTES = 64 * 1024 * 1024
+
+
+def _wire_form(raw: bytes) -> bytes:
+    """The message with CRLF line endings, as IMAP would transfer it."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
 
 def _uid_of(name: str) -> int:
@@ -121,7 +128,7 @@ class MaildirStore:
             key=mime.clean(str(headers.get(KEY_HEADER, ""))),
             to=tuple(a.email for a in mime.parse_addresses(headers.get("To"))),
             subject=mime.decode_words(headers.get("Subject")),
-            sha256=sha256_of(raw),
+            sha256=sha256_of(_wire_form(raw)),
         )
 
     def find_draft(self, key: str) -> DraftInfo | None:
@@ -138,7 +145,7 @@ class MaildirStore:
         tmp = base / "tmp" / unique
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            handle.write(raw.replace(b"\r\n", b"\n"))
             handle.flush()
             os.fsync(handle.fileno())
         final = base / "cur" / f"{unique}:2,DS"

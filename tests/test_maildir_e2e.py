@@ -154,6 +154,28 @@ def test_nothing_outside_drafts_changes(mailbox: Mailbox) -> None:
     assert mailbox.snapshot() == before  # the invite is still unread in new/
 
 
+def test_drafts_use_local_line_endings_and_retire_on_cancel(mailbox: Mailbox) -> None:
+    mailbox.deliver(invite_eml(start=START, end=END, sent=SENT), "1727000001.invite.host")
+    mailbox.once(AFTER)
+    placed = mailbox.draft_files()
+    assert placed and all(b"\r\n" not in p.read_bytes() for p in placed)
+    (edited,) = [p for p in placed if b"oliver.grant@" in p.read_bytes()]
+    edited.write_bytes(edited.read_bytes() + b"\nP.S. Loved the whiteboard session.\n")
+
+    cancel = invite_eml(start=START, end=END, sent=SENT + timedelta(days=2), method="CANCEL",
+                        sequence=1, message_id="<cancel-1@google.com>")
+    mailbox.deliver(cancel, "1727000009.cancel.host")
+    mailbox.once(AFTER + timedelta(minutes=10))
+
+    assert mailbox.draft_files() == [edited]
+    trashed = [p for sub in ("cur", "new") for p in (mailbox.root / ".Trash" / sub).iterdir()]
+    assert [str(parse(p.read_bytes())["To"].addresses[0].addr_spec) for p in trashed] == [
+        "priya.shah@northwind.io"]
+    (interview,) = mailbox.status(AFTER + timedelta(minutes=10))["interviews"]
+    states = {f["to"]: f["state"] for f in interview["followups"] if f["kind"] == "thank_you"}
+    assert states == {"oliver.grant@northwind.io": "stale", "priya.shah@northwind.io": "retired"}
+
+
 def test_demo_places_the_expected_drafts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
