@@ -18,14 +18,14 @@ import jinja2
 from agent import compose
 from agent.businessdays import BusinessCalendar
 from agent.config import Config
-from agent.errors import ConfigError
+from agent.errors import AuthenticationFailed, ConfigError
 from agent.imapstore import ImapStore
 from agent.maildirstore import MaildirStore
 from agent.mailstore import MailStore
 from agent.model import Interview
 from agent.place import Placer
 from agent.planner import Plan, Settings, World, plan
-from agent.secrets import resolve_secret
+from agent.secrets import renewal_hint, resolve_secret
 from agent.state import StateStore
 from agent.sync import MailSync, SyncReport
 from agent.understand import Context
@@ -51,13 +51,16 @@ def open_store(config: Config, environ: Mapping[str, str] | None = None) -> Mail
     if imap is None:
         raise ConfigError([f"{config.source.name}: [imap] or [maildir] is required"])
     secret = resolve_secret(imap.auth, environ=environ)
-    return ImapStore(
-        host=imap.host, port=imap.port, security=imap.security, username=imap.username,
-        secret_kind=secret.kind, secret=secret.value,
-        ca_file=str(imap.tls_ca_file) if imap.tls_ca_file else None,
-        timeout=imap.timeout_seconds, drafts=imap.drafts_folder, sent=imap.sent_folder,
-        trash=imap.trash_folder, inbox=imap.inbox_folder,
-    )
+    try:
+        return ImapStore(
+            host=imap.host, port=imap.port, security=imap.security, username=imap.username,
+            secret_kind=secret.kind, secret=secret.value,
+            ca_file=str(imap.tls_ca_file) if imap.tls_ca_file else None,
+            timeout=imap.timeout_seconds, drafts=imap.drafts_folder, sent=imap.sent_folder,
+            trash=imap.trash_folder, inbox=imap.inbox_folder,
+        )
+    except AuthenticationFailed as exc:
+        raise AuthenticationFailed(f"{exc}; {renewal_hint(imap.auth)}") from exc
 
 
 def business_calendar(config: Config) -> BusinessCalendar:

@@ -148,8 +148,7 @@ class ImapStore:
         except LoginError as exc:
             self._shutdown()
             raise AuthenticationFailed(
-                f"{host} refused the login for {username}: check the user name and the "
-                "password (run 'interview-agent set-password' to store a new one)"
+                f"{host} refused the login for {username}: check the user name"
             ) from exc
         except (OSError, IMAPClientError) as exc:
             self._shutdown()

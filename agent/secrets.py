@@ -66,6 +66,19 @@ def resolve_secret(
     return Secret("oauth2" if spec.method == "oauth2_command" else "password", value)
 
 
+def renewal_hint(spec: SecretSpec) -> str:
+    """What to do when the server refuses the secret `spec` produced (no secret in it)."""
+    if spec.method == "keyring":
+        return "run 'interview-agent set-password' to store the right password"
+    if spec.method == "env":
+        return f"check the password in the environment variable {spec.value}"
+    if spec.method == "credential":
+        return f"check the password in the systemd credential {spec.value}"
+    if spec.method == "oauth2_command":
+        return "check that oauth2_token_command prints a current access token"
+    return "check the password that password_command prints on its first line"
+
+
 def store_password(account: str, password: str, service: str = SERVICE) -> None:
     """Keep `password` in the system keyring (for `interview-agent set-password`)."""
     try:

@@ -192,6 +192,8 @@ def test_wrong_password_exits_with_its_code(dovecot: Dovecot, tmp_path: Path) ->
     assert daemon.proc is not None
     assert daemon.proc.wait(timeout=30) == 77  # EX_NOPERM: the unit does not restart on it
     assert "refused the login" in daemon.text()
+    assert f"environment variable {PASSWORD_ENV}" in daemon.text()  # the hint fits the source
+    assert "set-password" not in daemon.text()
     assert "wrong" not in daemon.text()
 
 
