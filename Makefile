@@ -33,6 +33,8 @@ test: $(STAMP) servers lint
 bench: $(STAMP) servers
 	$(BIN)/python benchmarks/corpus_eval.py
 	$(BIN)/python benchmarks/daemon_bench.py
+	$(BIN)/python benchmarks/scan.py --quick
+	$(BIN)/python benchmarks/soak.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -76,7 +76,8 @@ def settings_of(config: Config) -> Settings:
 
 def context_of(config: Config, now: datetime) -> Context:
     return Context(me=config.me.addresses, tz=config.me.timezone,
-                   business=business_calendar(config), rules=config.rules, now=now)
+                   business=business_calendar(config), rules=config.rules, now=now,
+                   names=frozenset({config.me.name.lower()} - {""}))
 
 
 def sender_of(config: Config) -> compose.Sender:
@@ -90,8 +91,9 @@ def templates_of(config: Config) -> jinja2.Environment:
 
 def current_plan(config: Config, state: StateStore, now: datetime) -> tuple[Plan, list[Interview]]:
     interviews = state.interviews()
-    world = World(interviews=tuple(interviews), messages=tuple(state.messages()),
-                  records=state.followups())
+    records = state.followups()
+    messages = state.messages_around(interviews, records.values(), config.me.addresses)
+    world = World(interviews=tuple(interviews), messages=tuple(messages), records=records)
     return plan(world, settings_of(config), now), interviews
 
 
@@ -115,7 +117,8 @@ def one_pass(
         sync_calendars(calendars, syncer, config, now, report)
     placer = Placer(store, state, templates_of(config), sender_of(config))
     if not dry_run:
-        placer.observe(state.messages(), now)
+        placer.observe(state.messages_around(state.interviews(), state.followups().values(),
+                                             config.me.addresses), now)
     the_plan, interviews = current_plan(config, state, now)
     result = PassResult(sync=report, plan=the_plan, interviews=interviews)
     if not dry_run:

@@ -31,8 +31,9 @@ from agent.errors import (
     MailboxError,
     UsageError,
 )
+from agent.lifecycle import interview_status
 from agent.model import FollowUpRecord, FollowUpState, Interview, Note
-from agent.planner import FollowUp, Plan, interview_status
+from agent.planner import FollowUp, Plan
 from agent.secrets import store_password
 from agent.state import StateStore
 
@@ -216,6 +217,7 @@ def status_json(plan: Plan, interviews: list[Interview], config: Config,
             "start": _local(facts.start, tz),
             "end": _local(end, tz),
             "status": str(interview_status(interview, now, minutes)),
+            "application": _stage(plan, interview.id),
             "people": [{"name": p.name, "email": p.email, "role": str(p.role)}
                        for p in facts.people],
             "followups": [
@@ -232,6 +234,11 @@ def status_json(plan: Plan, interviews: list[Interview], config: Config,
             ],
         })
     return {"interviews": result}
+
+
+def _stage(plan: Plan, interview_id: str) -> str:
+    found = plan.application_of(interview_id)
+    return str(found.stage) if found is not None else ""
 
 
 def relative(when: datetime, now: datetime) -> str:
@@ -253,22 +260,37 @@ def print_status(plan: Plan, interviews: list[Interview], config: Config, now: d
         print("No interviews found yet.", file=out)
         return
     minutes = config.followups.default_interview_minutes
-    for interview in interviews:
-        facts = interview.facts
-        start = facts.start.astimezone(tz)
-        status = interview_status(interview, now, minutes)
-        print(f"{interview.id}  {facts.company or '(company unknown)'} – "
-              f"{facts.role or '(role unknown)'}  {start:%a %b %d %H:%M %Z}  [{status}]",
-              file=out)
-        for followup in plan.for_interview(interview.id):
-            due = followup.due.astimezone(tz)
-            when = relative(followup.due, now) if followup.state in (
-                FollowUpState.PLANNED, FollowUpState.DRAFTED) else ""
-            to = ", ".join(a.email for a in followup.to) or "-"
-            print(f"    {followup.kind:<12} {followup.state:<9} due {due:%a %b %d %H:%M}"
-                  f" {when:<10} to {to}", file=out)
-            print(f"        {followup.reason}", file=out)
-            print(f"        key: {followup.key}", file=out)
+    by_id = {i.id: i for i in interviews}
+    groups = [[by_id[i] for i in a.interview_ids if i in by_id] for a in plan.applications]
+    grouped = {i.id for g in groups for i in g}
+    groups += [[i] for i in interviews if i.id not in grouped]
+    for members in groups:
+        if not members:
+            continue
+        found = plan.application_of(members[0].id)
+        company = members[0].facts.company or "(company unknown)"
+        print(f"{company} — {found.headline(tz) if found else 'unknown stage'}", file=out)
+        for interview in members:
+            _print_interview(plan, interview, tz, now, minutes, out)
+        print(file=out)
+
+
+def _print_interview(plan: Plan, interview: Interview, tz: ZoneInfo, now: datetime,
+                     minutes: int, out: TextIO) -> None:
+    facts = interview.facts
+    start = facts.start.astimezone(tz)
+    status = interview_status(interview, now, minutes)
+    print(f"  {interview.id}  {facts.company or '(company unknown)'} – "
+          f"{facts.role or '(role unknown)'}  {start:%a %b %d %H:%M %Z}  [{status}]", file=out)
+    for followup in plan.for_interview(interview.id):
+        due = followup.due.astimezone(tz)
+        when = relative(followup.due, now) if followup.state in (
+            FollowUpState.PLANNED, FollowUpState.DRAFTED) else ""
+        to = ", ".join(a.email for a in followup.to) or "-"
+        print(f"      {followup.kind:<12} {followup.state:<9} due {due:%a %b %d %H:%M}"
+              f" {when:<10} to {to}", file=out)
+        print(f"          {followup.reason}", file=out)
+        print(f"          key: {followup.key}", file=out)
 
 
 def _preview(config: Config, state: StateStore, clock: Clock, key: str | None) -> ExitCode:

@@ -122,6 +122,7 @@ class FollowupsConfig:
     thank_you: ThankYouConfig
     action_item: ActionItemConfig
     check_in: CheckInConfig
+    close_after_days: int = 30  # an application quiet this long is shown as closed
 
 
 @dataclass(frozen=True)
@@ -414,7 +415,10 @@ SCHEMA: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("lookback_days", _integer(1, 3650), 45),
         KeySpec("max_part_bytes", _integer(1024, 64 * 1024 * 1024), 262144),
     ),
-    "followups": (KeySpec("default_interview_minutes", _integer(1, 1440), 60),),
+    "followups": (
+        KeySpec("default_interview_minutes", _integer(1, 1440), 60),
+        KeySpec("close_after_days", _integer(1, 3650), 30),
+    ),
     "followups.thank_you": (
         KeySpec("enabled", _flag, True),
         KeySpec("delay_minutes", _integer(0, 1440), 30),
@@ -620,6 +624,7 @@ def _build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) ->
         ThankYouConfig(**table("followups.thank_you")),
         ActionItemConfig(**table("followups.action_item")),
         CheckInConfig(**table("followups.check_in")),
+        table("followups")["close_after_days"],
     )
     folder = ld.existing("[templates].folder", table("templates")["folder"], "folder")
     daemon = DaemonConfig(**table("daemon"))

@@ -240,7 +240,8 @@ class ImapStore:
             log.info("%s UID %s: unreadable BODYSTRUCTURE; reading headers only", folder, uid)
             parts = []
         bare = mime.build_message(
-            folder=folder, uid=uid, headers=headers, parts=parts, payloads={}, is_sent=is_sent
+            folder=folder, uid=uid, headers=headers, parts=parts, payloads={}, is_sent=is_sent,
+            max_part_bytes=max_part_bytes,
         )
         wanted = [p for p in parts if mime.wanted(p, max_part_bytes)]
         if not wanted or (want_body is not None and not want_body(bare, parts)):
@@ -254,7 +255,7 @@ class ImapStore:
                 payloads[part.section] = value
         return mime.build_message(
             folder=folder, uid=uid, headers=headers, parts=parts, payloads=payloads,
-            is_sent=is_sent,
+            is_sent=is_sent, max_part_bytes=max_part_bytes,
         )
 
     def drafts(self) -> list[DraftInfo]:

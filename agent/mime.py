@@ -32,6 +32,7 @@ from agent.model import Address, MailMessage
 log = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 64_000
+MAX_NESTING = 50  # deeper MIME trees are damage (Dovecot stops parsing at 100 levels)
 CALENDAR_SIZE_FACTOR = 4  # calendar parts may be larger than text parts (VTIMEZONE blocks)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _MSGID = re.compile(r"<[^<>\s]+>")
@@ -84,7 +85,8 @@ def decode_words(raw: str | None) -> str:
         chunks = []
         for data, charset in email.header.decode_header(str(raw)):
             if isinstance(data, bytes):
-                chunks.append(_decode_bytes(data, charset or "ascii"))
+                text = _decode_bytes(data, charset or "ascii")
+                chunks.append(data.decode("utf-8", "replace") if text is None else text)
             else:
                 chunks.append(data)
         text = "".join(chunks)
@@ -115,11 +117,11 @@ def parse_date(raw: str | None) -> datetime | None:
         return None
     try:
         parsed = email.utils.parsedate_to_datetime(clean(str(raw)))
-    except (TypeError, ValueError, IndexError):
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):  # "31 Dec 9999 -2359" overflows
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def message_ids(raw: str | None) -> tuple[str, ...]:
@@ -131,13 +133,20 @@ def parse_header_block(raw: bytes) -> Message:
     return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
 
 
+def readable(part: PartInfo) -> bool:
+    """Body text or calendar data, whatever its size (attachments are never readable)."""
+    if is_calendar(part):
+        return True
+    if part.disposition == "attachment" or part.filename:
+        return False
+    return part.content_type in ("text/plain", "text/html")
+
+
 def wanted(part: PartInfo, max_part_bytes: int) -> bool:
     """True for the parts the agent downloads: body text and calendar data under the cap."""
     if is_calendar(part):
         return part.size <= max_part_bytes * CALENDAR_SIZE_FACTOR
-    if part.disposition == "attachment" or part.filename:
-        return False
-    return part.content_type in ("text/plain", "text/html") and part.size <= max_part_bytes
+    return readable(part) and part.size <= max_part_bytes
 
 
 def is_calendar(part: PartInfo) -> bool:
@@ -154,8 +163,12 @@ def is_tnef(part: PartInfo) -> bool:
     )
 
 
-def decode_payload(payload: bytes, encoding: str, charset: str) -> str:
-    """Undo the transfer encoding, then the charset (unknown charsets fall back to UTF-8)."""
+def decode_payload(
+    payload: bytes, encoding: str, charset: str, problems: list[str] | None = None
+) -> str:
+    """Undo the transfer encoding, then the charset (unknown charsets fall back to UTF-8).
+    What could not be decoded is added to `problems`."""
+    noted = [] if problems is None else problems
     data = payload
     try:
         if encoding == "base64":
@@ -163,16 +176,21 @@ def decode_payload(payload: bytes, encoding: str, charset: str) -> str:
         elif encoding == "quoted-printable":
             data = quopri.decodestring(payload)
     except (binascii.Error, ValueError):
-        log.info("undecodable %s part; reading it as is", encoding)
-    return _decode_bytes(data, charset or "utf-8")
+        noted.append(f"undecodable {clean(encoding[:40])} part read as is")
+    text = _decode_bytes(data, charset or "utf-8")
+    if text is None:
+        noted.append(f"unknown charset {clean(charset[:40])!r} read as UTF-8")
+        text = data.decode("utf-8", errors="replace")
+    return text
 
 
-def _decode_bytes(data: bytes, charset: str) -> str:
+def _decode_bytes(data: bytes, charset: str) -> str | None:
+    """The text, or None when `charset` is unknown. A charset label names a Python codec, and
+    some codecs (idna, punycode, rot13, zlib) are not charsets at all: any failure counts."""
     try:
         return data.decode(charset, errors="replace")
-    except LookupError:
-        log.info("unknown charset %r; reading as UTF-8", charset[:40])
-        return data.decode("utf-8", errors="replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return None
 
 
 class _TextOfHtml(html.parser.HTMLParser):
@@ -186,6 +204,8 @@ class _TextOfHtml(html.parser.HTMLParser):
             self._skip += 1
         elif tag in ("br", "p", "div", "tr", "li", "h1", "h2", "h3"):
             self.chunks.append("\n")
+        elif tag in ("td", "th"):
+            self.chunks.append("\t")  # table cells stay apart: "Time\t1:00 - 2:00 PM"
         if tag == "a":
             href = dict(attrs).get("href") or ""
             if href.startswith("http"):
@@ -219,16 +239,25 @@ def build_message(
     parts: Sequence[PartInfo],
     payloads: dict[str, bytes],
     is_sent: bool,
+    max_part_bytes: int = 0,
+    problems: Sequence[str] = (),
 ) -> MailMessage:
-    """Assemble a `MailMessage` from a parsed header block and the downloaded part bytes."""
+    """Assemble a `MailMessage` from a parsed header block and the downloaded part bytes.
+
+    Damage is noted in `problems` (with `max_part_bytes`, also text parts left unread for
+    their size), never with the message's content, for the caller to log once."""
+    noted = list(problems)
     plain: list[str] = []
     markup: list[str] = []
     calendars: list[str] = []
     for part in parts:
+        if max_part_bytes and readable(part) and not wanted(part, max_part_bytes):
+            noted.append(f"{part.content_type} part {part.section[:20]} of {part.size} bytes "
+                         "is over the size cap; not read")
         payload = payloads.get(part.section)
         if payload is None:
             continue
-        text = decode_payload(payload, part.encoding, part.charset)
+        text = decode_payload(payload, part.encoding, part.charset, noted)
         if is_calendar(part):
             calendars.append(text)
         elif part.content_type == "text/plain":
@@ -241,11 +270,16 @@ def build_message(
         auto = "auto-replied"
     sender = parse_addresses(headers.get("Sender"))
     from_ = parse_addresses(headers.get("From"))
+    date = parse_date(headers.get("Date"))
+    if date is None and clean(str(headers.get("Date") or "")):
+        noted.append("unreadable Date header")
+    if any(p.section.count(".") >= MAX_NESTING for p in parts):
+        noted.append(f"MIME parts nested more than {MAX_NESTING} levels deep")
     return MailMessage(
         folder=folder,
         uid=uid,
         message_id=(message_ids(headers.get("Message-ID")) or ("",))[0],
-        date=parse_date(headers.get("Date")),
+        date=date,
         subject=decode_words(headers.get("Subject")),
         from_=from_[0] if from_ else Address("", ""),
         sender=sender[0] if sender else None,
@@ -266,30 +300,31 @@ def build_message(
         has_tnef=any(is_tnef(p) for p in parts),
         is_sent=is_sent,
         agent_key=clean(str(headers.get("X-Interview-Agent-Key", ""))),
+        problems=tuple(dict.fromkeys(noted)),
     )
 
 
 def leaves_of(message: Message) -> Iterable[tuple[PartInfo, Message]]:
-    """Walk a parsed message's leaves with IMAP section numbers (RFC 3501 6.4.5)."""
+    """Walk a parsed message's leaves with IMAP section numbers (RFC 3501 6.4.5).
 
-    def walk(node: Message, prefix: str) -> Iterable[tuple[PartInfo, Message]]:
-        if node.is_multipart():
-            children = node.get_payload()
-            if not isinstance(children, list):
-                return
-            for index, child in enumerate(children, start=1):
-                section = f"{prefix}.{index}" if prefix else str(index)
-                yield from walk(child, section)
-            return
-        raw = node.get_payload(decode=False)
-        size = len(raw.encode("utf-8", "surrogateescape")) if isinstance(raw, str) else 0
-        yield part_info_of(node, prefix or "1", size), node
-
+    Iterative, so a tree hundreds of levels deep costs no Python stack."""
     # A message/rfc822 attachment is a leaf here: the agent does not read forwarded mail.
     if message.get_content_maintype() == "message":
         yield part_info_of(message, "1", 0), message
         return
-    yield from walk(message, "")
+    stack: list[tuple[Message, str]] = [(message, "")]
+    while stack:
+        node, prefix = stack.pop()
+        if node.is_multipart():
+            children = node.get_payload()
+            if isinstance(children, list):
+                numbered = [
+                    (child, f"{prefix}.{index}" if prefix else str(index))
+                    for index, child in enumerate(children, start=1)
+                ]
+                stack.extend(reversed(numbered))
+            continue
+        yield part_info_of(node, prefix or "1", len(raw_payload(node))), node
 
 
 def part_info_of(node: Message, section: str, size: int) -> PartInfo:
@@ -313,7 +348,10 @@ def part_info_of(node: Message, section: str, size: int) -> PartInfo:
 
 def raw_payload(node: Message) -> bytes:
     """The still transfer-encoded bytes of a leaf, as IMAP BODY[section] would return them."""
-    raw = node.get_payload(decode=False)
+    # Not get_payload(): for 8-bit content it decodes with the part's charset (double-decoding
+    # Latin-1, and raising for codecs such as punycode). BytesParser keeps the body as ASCII with
+    # surrogate escapes, which turn back into the exact bytes.
+    raw = getattr(node, "_payload", None)
     if isinstance(raw, str):
         return raw.encode("utf-8", "surrogateescape")
     return b""
@@ -323,7 +361,13 @@ def message_from_bytes(
     raw: bytes, *, folder: str, uid: int, max_part_bytes: int, is_sent: bool
 ) -> MailMessage:
     """Build a `MailMessage` from a whole message held locally (Maildir, tests, demo)."""
-    parsed = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw)
+    problems: list[str] = []
+    try:
+        parsed = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw)
+    except RecursionError:  # the stdlib parser recurses once per nesting level
+        problems.append("MIME parts nested too deeply to parse; read the headers only")
+        parsed = parse_header_block(raw)
+        parsed.set_payload("")
     parts: list[PartInfo] = []
     payloads: dict[str, bytes] = {}
     for info, node in leaves_of(parsed):
@@ -331,6 +375,7 @@ def message_from_bytes(
         if wanted(info, max_part_bytes):
             payloads[info.section] = raw_payload(node)
     return build_message(
-        folder=folder, uid=uid, headers=parsed, parts=parts, payloads=payloads, is_sent=is_sent
+        folder=folder, uid=uid, headers=parsed, parts=parts, payloads=payloads, is_sent=is_sent,
+        max_part_bytes=max_part_bytes, problems=problems,
     )
 

@@ -119,6 +119,7 @@ class MailMessage:
     has_tnef: bool = False
     is_sent: bool = False  # read from the user's Sent folder
     agent_key: str = ""  # our X-Interview-Agent-Key header, on drafts the agent placed
+    problems: tuple[str, ...] = ()  # damage found while reading it (logged once by the sync)
 
     @property
     def recipients(self) -> tuple[Address, ...]:

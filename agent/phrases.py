@@ -1395,6 +1395,43 @@ def find_meeting_times(
     return results
 
 
+_LENGTH = re.compile(
+    r"""(?<![\w.])(?:
+        (?P<min>\d{2,3})\s?[-\s]?\s?(?:minutes?|mins?|minuten|minutos)\b
+      | (?P<hours>\d(?:\.\d)?|an|one|two|1\.5|one\s+and\s+a\s+half)\s?[-\s]?\s?(?:hours?|hrs?)\b
+      | (?P<hourlong>hour)[-\s]long\b
+    )(?!\s+(?:early|before|prior|ahead|beforehand|late|after|in\s+advance|to\s+(?:complete|
+        prepare|review)|of\s+(?:prep|preparation|reading)))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_WITHIN = re.compile(r"\b(?:within|in|next|after|every|last|past|up\s+to)\s+(?:the\s+)?$", re.I)
+_SHORTEST_MEETING, _LONGEST_MEETING = timedelta(minutes=15), timedelta(hours=8)
+
+
+def find_meeting_length(text: str) -> timedelta | None:
+    """The length a scheduling message gives its meeting ("our 30-minute phone screen",
+    "Plan for 45 minutes", "an hour-long call"), or None.
+
+    The first length between 15 minutes and 8 hours wins; lengths that say how early to
+    arrive or how long to prepare ("join 10 minutes early", "2 hours before") are skipped.
+    """
+    words = _QUOTED_LINE.sub("", _normalise(text))
+    for m in _LENGTH.finditer(words):
+        if _WITHIN.search(words, max(0, m.start() - 20), m.start()):
+            continue  # "within 2 hours", "in the next 30 minutes": a deadline, not a length
+        if m["min"]:
+            length = timedelta(minutes=int(m["min"]))
+        elif m["hourlong"]:
+            length = timedelta(hours=1)
+        else:
+            word = " ".join(m["hours"].lower().split())
+            hours = {"an": 1.0, "one": 1.0, "two": 2.0, "one and a half": 1.5}.get(word)
+            length = timedelta(hours=hours if hours is not None else float(word))
+        if _SHORTEST_MEETING <= length <= _LONGEST_MEETING:
+            return length
+    return None
+
+
 def _not_a_meeting(words: str, m: re.Match[str]) -> bool:
     """A deadline, office hours or a reply header rather than a meeting."""
     line_start = words.rfind("\n", max(0, m.start() - 400), m.start()) + 1

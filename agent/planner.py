@@ -12,14 +12,16 @@ Keys are stable and carry what makes a follow-up distinct, so each is drafted at
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from agent import signals
+from agent import lifecycle, signals
 from agent.businessdays import BusinessCalendar, local_instant
 from agent.config import FollowupsConfig, Rule
+from agent.lifecycle import Application, Relations, end_of, interview_status
 from agent.model import (
     Address,
     FindingKind,
@@ -109,33 +111,38 @@ Action = PlaceDraft | RetireDraft | RecordState
 class Plan:
     followups: tuple[FollowUp, ...]
     actions: tuple[Action, ...]
+    applications: tuple[Application, ...] = ()
 
     def for_interview(self, interview_id: str) -> list[FollowUp]:
         return [f for f in self.followups if f.interview_id == interview_id]
 
-
-def interview_status(interview: Interview, now: datetime, default_minutes: int) -> InterviewStatus:
-    if interview.facts.cancelled:
-        return InterviewStatus.CANCELLED
-    return InterviewStatus.DONE if end_of(interview, default_minutes) <= now else (
-        InterviewStatus.SCHEDULED
-    )
-
-
-def end_of(interview: Interview, default_minutes: int) -> datetime:
-    facts = interview.facts
-    if facts.end is not None and facts.end > facts.start:
-        return facts.end
-    return facts.start + timedelta(minutes=default_minutes)
+    def application_of(self, interview_id: str) -> Application | None:
+        return next((a for a in self.applications if interview_id in a.interview_ids), None)
 
 
 def _day(value: datetime, tz: ZoneInfo) -> str:
-    local = value.astimezone(tz)
-    return f"{local:%b} {local.day}"
+    return lifecycle.day(value, tz)
 
 
 def _usable(address: str, me: frozenset[str]) -> bool:
     return bool(address) and address not in me and not signals.is_no_reply(address)
+
+
+class _Records:
+    """The follow-up records by key prefix (`check_in/<interview>/`), in the world's order."""
+
+    def __init__(self, records: dict[str, FollowUpRecord]) -> None:
+        self._records = records
+        self._keys = sorted(records)
+        self._order = {key: n for n, key in enumerate(records)}
+
+    def starting(self, prefix: str) -> list[tuple[str, FollowUpRecord]]:
+        first = bisect.bisect_left(self._keys, prefix)
+        last = first
+        while last < len(self._keys) and self._keys[last].startswith(prefix):
+            last += 1
+        return [(key, self._records[key])
+                for key in sorted(self._keys[first:last], key=self._order.__getitem__)]
 
 
 class _Planner:
@@ -145,33 +152,24 @@ class _Planner:
         self.now = now
         self.followups: list[FollowUp] = []
         self.actions: list[Action] = []
+        self.relations = Relations(world.messages)
+        self.records = _Records(world.records)
+        self._companies: dict[str, list[int]] = {}
+        for n, interview in enumerate(world.interviews):
+            for key in lifecycle.company_keys(interview):
+                self._companies.setdefault(key, []).append(n)
+        self._threads: dict[str, MessageRecord | None] = {}
 
     # -- relations ------------------------------------------------------------------------
 
     def related(self, interview: Interview, *, sent: bool) -> list[MessageRecord]:
-        facts = interview.facts
-        domains = set(facts.company_domains)
-        people = {p.email for p in facts.people if p.email}
-        result = []
-        for message in self.world.messages:
-            if message.is_sent != sent:
-                continue
-            if sent:
-                hit = any(a.email in people or a.domain in domains for a in message.to)
-            else:
-                hit = message.from_.email in people or (
-                    bool(message.from_.domain) and message.from_.domain in domains
-                ) or bool(message.company_domain and message.company_domain in domains)
-                if not hit and interview.source_message_id:
-                    hit = interview.source_message_id in message.thread_ids
-            if hit:
-                result.append(message)
-        return result
+        return self.relations.related(interview, sent=sent)
 
-    def same_company(self, a: Interview, b: Interview) -> bool:
-        if set(a.facts.company_domains) & set(b.facts.company_domains):
-            return True
-        return bool(a.facts.company) and a.facts.company.lower() == b.facts.company.lower()
+    def same_company_as(self, interview: Interview) -> list[Interview]:
+        """The interviews of this one's company (itself too), in the world's order."""
+        found = {n for key in lifecycle.company_keys(interview)
+                 for n in self._companies.get(key, ())}
+        return [self.world.interviews[n] for n in sorted(found)]
 
     def disabled(self, interview: Interview, kind: FollowUpKind) -> bool:
         config = {
@@ -219,8 +217,21 @@ class _Planner:
             number=base.number,
         )
 
-    def stop_reason(self, interview: Interview) -> str:
-        """Why this interview's check-ins and action items stop, or ""."""
+    def stop_reason(self, interview: Interview, decided: str) -> str:
+        """Why this interview's check-ins and action items stop, or "". `decided` is its
+        `decision_reason`."""
+        if decided:
+            return decided
+        for other in self.same_company_as(interview):
+            if (
+                other.id != interview.id and not other.facts.cancelled
+                and other.start > interview.start
+            ):
+                return "next round on " + _day(other.start, self.s.tz)
+        return ""
+
+    def decision_reason(self, interview: Interview) -> str:
+        """The company's rejection or offer since this interview began, as a reason, or ""."""
         for message in self.related(interview, sent=False):
             if message.date < interview.start:
                 continue
@@ -230,17 +241,11 @@ class _Planner:
                 )
             if message.kind == FindingKind.OFFER:
                 return "offer received on " + _day(message.date, self.s.tz)
-        for other in self.world.interviews:
-            if (
-                other.id != interview.id and not other.facts.cancelled
-                and other.start > interview.start and self.same_company(interview, other)
-            ):
-                return "next round on " + _day(other.start, self.s.tz)
         return ""
 
     # -- thank-you ------------------------------------------------------------------------
 
-    def thank_you(self, interview: Interview, status: InterviewStatus) -> None:
+    def thank_you(self, interview: Interview, status: InterviewStatus, decided: str) -> None:
         facts = interview.facts
         config = self.s.followups.thank_you
         end = end_of(interview, self.s.followups.default_interview_minutes)
@@ -249,8 +254,8 @@ class _Planner:
         stamp = facts.start.strftime("%Y%m%dT%H%M")
         prefix = f"thank_you/{interview.id}/"
         current_prefix = f"{prefix}{stamp}/"
-        for old_key, old in self.world.records.items():
-            if old_key.startswith(prefix) and not old_key.startswith(current_prefix):
+        for old_key, old in self.records.starting(prefix):
+            if not old_key.startswith(current_prefix):
                 self.retire_or_cancel(old, "the interview moved to " + _day(facts.start,
                                                                                  self.s.tz))
         if self.disabled(interview, FollowUpKind.THANK_YOU):
@@ -305,6 +310,8 @@ class _Planner:
                 reason = "first seen " + _day(interview.first_seen, self.s.tz) + (
                     f", more than {config.missed_after_hours} h after the interview"
                 )
+            elif decided:
+                state, reason = FollowUpState.CANCELLED, decided
             else:
                 state, reason = FollowUpState.PLANNED, base.reason
             self.emit(_with(base, state=state, reason=reason), record)
@@ -322,12 +329,10 @@ class _Planner:
 
     # -- check-ins ------------------------------------------------------------------------
 
-    def check_ins(self, interview: Interview, status: InterviewStatus) -> None:
+    def check_ins(self, interview: Interview, status: InterviewStatus, stop: str) -> None:
         if status != InterviewStatus.DONE or self.disabled(interview, FollowUpKind.CHECK_IN):
-            for old_key, old in self.world.records.items():
-                if old_key.startswith(f"check_in/{interview.id}/") and status == (
-                    InterviewStatus.CANCELLED
-                ):
+            if status == InterviewStatus.CANCELLED:
+                for _key, old in self.records.starting(f"check_in/{interview.id}/"):
                     self.retire_or_cancel(old, "the interview was cancelled")
             return
         config = self.s.followups.check_in
@@ -335,11 +340,10 @@ class _Planner:
         inbound = [m for m in self.related(interview, sent=False) if m.date >= interview.start]
         replies = [m for m in inbound if not m.auto_reply and m.kind != FindingKind.OUT_OF_OFFICE]
         outbound = [m for m in self.related(interview, sent=True) if m.date >= interview.start]
-        stop = self.stop_reason(interview)
         number, sent_count, last_sent = 1, 0, None
         prefix = f"check_in/{interview.id}/"
         records = sorted(
-            (r for k, r in self.world.records.items() if k.startswith(prefix)),
+            (r for _k, r in self.records.starting(prefix)),
             key=lambda r: int(r.key.rsplit("/", 1)[1]),
         )
         for existing in records:
@@ -375,6 +379,9 @@ class _Planner:
         due_day: date
         if timelines and latest_reply is not None and timelines[-1] is latest_reply and (
             timelines[-1].timeline is not None
+            # once the user wrote after the promised day (a check-in, sent from our draft or
+            # by hand), the promise is spent: count from that message instead
+            and anchor.astimezone(self.s.tz).date() <= timelines[-1].timeline.day
         ):
             timeline = timelines[-1].timeline
             due_day = self.s.business.add_business_days(
@@ -429,20 +436,18 @@ class _Planner:
         )
 
     def latest_thread(self, email: str) -> MessageRecord | None:
-        candidates = [
-            m for m in self.world.messages
-            if m.message_id and (m.from_.email == email or any(a.email == email for a in m.to))
-            and not m.auto_reply
-        ]
-        return max(candidates, key=lambda m: m.date) if candidates else None
+        if email not in self._threads:
+            candidates = [m for m in self.relations.involving(email)
+                          if m.message_id and not m.auto_reply]
+            self._threads[email] = max(candidates, key=lambda m: m.date) if candidates else None
+        return self._threads[email]
 
     # -- action items ---------------------------------------------------------------------
 
-    def action_items(self, interview: Interview, owner_of: dict[str, str]) -> None:
+    def action_items(self, interview: Interview, owner_of: dict[str, str], stop: str) -> None:
         if self.disabled(interview, FollowUpKind.ACTION_ITEM):
             return
         config = self.s.followups.action_item
-        stop = self.stop_reason(interview)
         items: list[tuple[str, date, str, MessageRecord | None, Address | None]] = []
         for message in self.related(interview, sent=False):
             if owner_of.get(message.message_id) != interview.id:
@@ -504,33 +509,48 @@ class _Planner:
     def owners(self) -> dict[str, str]:
         """Assign each company message to one interview: the latest of that company that
         started before it, else the next one."""
+        candidates: dict[int, list[Interview]] = {}  # id() of a message: its interviews
+        for interview in sorted(self.world.interviews, key=lambda i: i.start):
+            for message in self.related(interview, sent=False):
+                if message.requests:
+                    candidates.setdefault(id(message), []).append(interview)
         owner: dict[str, str] = {}
-        interviews = sorted(self.world.interviews, key=lambda i: i.start)
         for message in self.world.messages:
-            if message.is_sent or not message.requests:
-                continue
-            mine = [i for i in interviews if message in self.related(i, sent=False)]
+            mine = candidates.get(id(message)) if message.requests else None
             if not mine:
                 continue
             before = [i for i in mine if i.start <= message.date]
             owner[message.message_id] = (before[-1] if before else mine[0]).id
         return owner
 
+    def plan(self) -> Plan:
+        """Plan once: every interview's follow-ups, then every application's stage."""
+        owners = self.owners()
+        minutes = self.s.followups.default_interview_minutes
+        for interview in self.world.interviews:
+            status = interview_status(interview, self.now, minutes)
+            decided = self.decision_reason(interview)
+            stop = self.stop_reason(interview, decided)
+            self.thank_you(interview, status, decided)
+            self.action_items(interview, owners, stop)
+            self.check_ins(interview, status, stop)
+        ahead: dict[str, datetime] = {}
+        for f in self.followups:
+            if f.state in (FollowUpState.PLANNED, FollowUpState.DRAFTED):
+                ahead[f.interview_id] = max(f.draft_at, ahead.get(f.interview_id, f.draft_at))
+        applications = lifecycle.applications(
+            self.world.interviews, self.world.messages, self.now, tz=self.s.tz,
+            default_minutes=minutes, close_after_days=self.s.followups.close_after_days,
+            ahead=ahead, relations=self.relations,
+        )
+        return Plan(followups=tuple(self.followups), actions=tuple(self.actions),
+                    applications=applications)
+
 
 def _with(base: FollowUp, *, state: FollowUpState, reason: str) -> FollowUp:
-    from dataclasses import replace
-
     return replace(base, state=state, reason=reason)
 
 
 def plan(world: World, settings: Settings, now: datetime) -> Plan:
     """Every follow-up of every interview, and the actions due at `now`."""
-    planner = _Planner(world, settings, now)
-    owners = planner.owners()
-    for interview in world.interviews:
-        status = interview_status(interview, now, settings.followups.default_interview_minutes)
-        planner.thank_you(interview, status)
-        planner.action_items(interview, owners)
-        planner.check_ins(interview, status)
-    return Plan(followups=tuple(planner.followups), actions=tuple(planner.actions))
-
+    return _Planner(world, settings, now).plan()

@@ -64,13 +64,59 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
                        r"rechazado)\s*:", re.I),
     "re-engagement": re.compile(r"still\s+interested|complete\s+your\s+application|"
                                 r"finish\s+your\s+application|reminder\s+to\s+apply", re.I),
+    "coaching": re.compile(r"mock\s+interviews?|practice\s+interviews?|interview\s+(?:practice|"
+                           r"prep(?:aration)?\s+(?:session|course|class|workshop)|coaching|"
+                           r"training)|career\s+coach(?:ing)?", re.I),
 }
+
+# Mail that speaks to a program instead of a person (prompt injection): never an interview,
+# whatever else it says, because text in a message is data and not instructions.
+INSTRUCTIONS_TO_A_PROGRAM = re.compile(
+    r"ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|rules|"
+    r"prompts?)|(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|llm|automated|"
+    r"assistant)|(?:attention|dear)\s*:?\s+(?:the\s+)?(?:ai|llm)\b|\b(?:ai|llm)\s+(?:assistant|"
+    r"agent)s?\s*[:/]|do\s+not\s+(?:tell|inform|notify)\s+the\s+user|system\s+prompt",
+    re.I,
+)
+
+# A scheduler's notice to the HOST that someone booked time with them (Calendly "New Event",
+# Microsoft Bookings, Acuity...): the user is the one being booked, not a candidate.
+HOST_NOTIFICATION = re.compile(
+    r"^\s*(?:new\s+event|new\s+booking|new\s+appointment)\s*:|"
+    r"a\s+new\s+(?:event|booking|appointment|meeting)\s+has\s+been\s+(?:scheduled|booked)|"
+    r"^\s*invitee(?:\s+e-?mail)?\s*:|has\s+(?:booked|scheduled)\s+(?:an?\s+)?"
+    r"(?:appointment|meeting|event|time|call)\s+with\s+you|booked\s+time\s+with\s+you",
+    re.I | re.M,
+)
+
+# The interviewer's side of an interview (ATS interviewer invites): the user interviews someone.
+INTERVIEWER_SIDE = re.compile(
+    r"\binterview\s+kit\b|\bscorecard\b|submit\s+(?:your\s+)?(?:interview\s+)?"
+    r"(?:feedback|scorecard)|helping\s+us\s+hire",
+    re.I,
+)
+# "Candidate: Jamie Lin" names who is interviewed; when it is not the user, the user is not.
+CANDIDATE_LABEL = re.compile(r"^[ \t]*candidate(?:[ \t]+name)?[ \t]*:[ \t]*(?P<name>[^\n]{2,80})",
+                             re.I | re.M)
+
+# Context that ties a meeting to a job opening even without an interview word: "the Staff
+# Platform Engineer role", "role on my team", a hiring-only scheduler named in the invite.
+HIRING_CONTEXT = re.compile(
+    r"\b(?:the|a|our|this|your)\s+(?-i:(?:[A-Z][\w&/+.-]*,?\s+){1,6})(?:role|position|vacancy)\b|"
+    r"\b(?:role|position)\s+on\s+(?:my|our|the)\s+team\b|\byour\s+candidacy\b|"
+    r"\b(?:scheduled|booked|sent|powered)\s+(?:via|with|by|through|using)\s+(?-i:Greenhouse|Lever|"
+    r"Ashby|GoodTime|ModernLoop|Gem|Workday|SmartRecruiters|iCIMS|Jobvite|Workable|Recruitee|"
+    r"Teamtailor|Personio|BambooHR|Rippling)\b",
+    re.I,
+)
 
 CONFIRMATION_WORDS = re.compile(
     r"confirm(?:ed|ing|ation)?|scheduled|invit(?:e|ation|ed)|(?:is|are)\s+set\s+for|"
     r"look(?:ing)?\s+forward\s+to\s+(?:speaking|meeting|talking|chatting|seeing)|"
     r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak|chat)|see\s+you\s+(?:on|at)|"
-    r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu",
+    r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu|"
+    r"\bbooked\b|(?:have|put)\s+you\s+down\s+for|(?:locked|pencil(?:l?ed))\s+in|"
+    r"all\s+set\s+for",
     re.I,
 )
 

@@ -1,7 +1,9 @@
 """The state store: SQLite with a schema version and forward migrations.
 
 It remembers where each folder was read up to (keyed by UIDVALIDITY), the interviews found,
-the messages that matter to planning, and every follow-up key with its draft. Drafts already
+the messages that matter to planning (indexed by address, domain and thread, so planning loads
+only the messages around the interviews, not the whole mailbox's), and every follow-up key
+with its draft. Drafts already
 placed are recorded here, so the file is never dropped: a newer schema is migrated forward,
 and a file from a newer program is refused rather than rewritten. The file is private (0600)
 in a private folder (0700). Each write is one explicit transaction.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ from agent import codec
 from agent.errors import StateError
 from agent.model import FollowUpRecord, Interview, MessageRecord, Note
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -60,7 +62,29 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    2: """
+    CREATE TABLE message_keys (
+        key TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        PRIMARY KEY (key, message_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX message_keys_by_message ON message_keys(message_id);
+    """,
 }
+
+
+def _message_keys(record: MessageRecord) -> set[str]:
+    """What a message can be found by: "e:" addresses and "d:" domains of its sender and
+    recipients, its company domain, and "t:" every Message-ID of its thread (its own too)."""
+    keys = {f"t:{mid}" for mid in record.thread_ids}
+    for address in (record.from_, *record.to):
+        if address.email:
+            keys.add(f"e:{address.email}")
+        if address.domain:
+            keys.add(f"d:{address.domain}")
+    if record.company_domain:
+        keys.add(f"d:{record.company_domain}")
+    return keys
 
 
 class StateStore:
@@ -113,6 +137,9 @@ class StateStore:
                 for statement in _MIGRATIONS[target].split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                if target == 2:
+                    self._index_messages(conn, self._decoded(conn.execute(
+                        "SELECT record FROM messages")))
                 conn.execute(f"PRAGMA user_version = {target}")
 
     # -- meta -------------------------------------------------------------------------------
@@ -214,12 +241,57 @@ class StateStore:
                     for r in records
                 ],
             )
+            conn.executemany("DELETE FROM message_keys WHERE message_id = ?",
+                             [(r.message_id,) for r in records])
+            self._index_messages(conn, records)
+
+    @staticmethod
+    def _index_messages(conn: sqlite3.Connection, records: Iterable[MessageRecord]) -> None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO message_keys VALUES (?, ?)",
+            [(key, r.message_id) for r in records for key in _message_keys(r)],
+        )
+
+    @staticmethod
+    def _decoded(rows: Iterable[tuple[str]]) -> list[MessageRecord]:
+        return [codec.record_from_json(json.loads(raw)) for (raw,) in rows]
 
     def messages(self) -> list[MessageRecord]:
-        return [
-            codec.record_from_json(json.loads(raw))
-            for (raw,) in self._conn.execute("SELECT record FROM messages ORDER BY date")
-        ]
+        return self._decoded(self._conn.execute("SELECT record FROM messages ORDER BY date"))
+
+    def messages_with(self, keys: Iterable[str]) -> list[MessageRecord]:
+        """The messages having any of `keys` (see `_message_keys`), oldest first."""
+        return self._decoded(self._conn.execute(
+            "SELECT record FROM messages WHERE message_id IN (SELECT message_id FROM "
+            "message_keys WHERE key IN (SELECT value FROM json_each(?))) ORDER BY date",
+            (json.dumps(sorted(set(keys))),),
+        ))
+
+    def messages_around(
+        self, interviews: Iterable[Interview], followups: Iterable[FollowUpRecord],
+        me: frozenset[str],
+    ) -> list[MessageRecord]:
+        """Every message planning can relate to these interviews and follow-ups, oldest first:
+        those from or to their people, domains and threads (and the drafts' own Message-IDs),
+        then the messages in the threads of those and to or from their senders. Planning on
+        this subset decides what it decides on the whole store."""
+        keys: set[str] = set()
+        for interview in interviews:
+            keys.update(f"e:{p.email}" for p in interview.facts.people if p.email)
+            keys.update(f"d:{d}" for d in interview.facts.company_domains if d)
+            if interview.source_message_id:
+                keys.add(f"t:{interview.source_message_id}")
+        for record in followups:
+            keys.update(f"e:{a.email}" for a in record.recipients if a.email)
+            if record.draft_message_id:
+                keys.add(f"t:{record.draft_message_id}")
+        if not keys:
+            return []
+        first = self.messages_with(keys)
+        more = {f"t:{m.message_id}" for m in first if m.message_id}
+        more.update(f"e:{m.from_.email}" for m in first
+                    if m.from_.email and m.from_.email not in me)
+        return self.messages_with(keys | more)
 
     # -- follow-ups -------------------------------------------------------------------------
 

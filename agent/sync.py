@@ -105,6 +105,9 @@ class MailSync:
             report.messages_read += 1
             if message.message_id and self.state.has_message(message.message_id):
                 continue
+            if message.problems:
+                log.warning("%s UID %s %s: %s", folder, message.uid, message.message_id,
+                            "; ".join(message.problems))
             if message.date is not None and message.date < lookback_start and after == 0:
                 continue
             try:

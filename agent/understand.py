@@ -28,7 +28,6 @@ from agent.model import (
     InterviewFacts,
     MailMessage,
     Person,
-    PersonRole,
 )
 
 log = logging.getLogger(__name__)
@@ -41,6 +40,7 @@ class Context:
     business: BusinessCalendar
     rules: tuple[Rule, ...] = ()
     now: datetime | None = None  # bounds recurring-event expansion
+    names: frozenset[str] = frozenset()  # the user's own names ([me] name): never a company
 
 
 @dataclass(frozen=True)
@@ -145,12 +145,29 @@ def _events(message: MailMessage, context: Context) -> list[CalEvent]:
     return events
 
 
-def _interview_signal(message: MailMessage, events: list[CalEvent]) -> bool:
+def _interview_signal(message: MailMessage, events: list[CalEvent], context: Context) -> bool:
     texts = [message.subject, *(e.summary for e in events)]
     if any(signals.INTERVIEW_WORDS.search(t) for t in texts if t):
         return True
     description = " ".join(e.description[:3000] for e in events)
-    return bool(signals.INTERVIEW_WORDS.search(description)) and _ats_involved(message, events)
+    if signals.INTERVIEW_WORDS.search(description) and _ats_involved(message, events):
+        return True
+    return _invited_about_a_job(message, events, context)
+
+
+def _invited_about_a_job(message: MailMessage, events: list[CalEvent], context: Context) -> bool:
+    """An iTIP invitation to the user, from someone outside the user's organisation, that
+    ties the meeting to a job ("about the Staff Platform Engineer role", "Scheduled via
+    Ashby"): an interview even when its title says only "Intro chat" or "Portfolio review".
+    """
+    invitations = [e for e in events if e.method == "REQUEST" and e.organizer is not None]
+    if not invitations or not any(
+        a.email in context.me for e in invitations for a in e.attendees
+    ):
+        return False
+    text = "\n".join([message.subject, *(f"{e.summary}\n{e.description[:3000]}"
+                                          for e in invitations)])
+    return bool(signals.HIRING_CONTEXT.search(_URL.sub(" ", text)))
 
 
 def _ats_involved(message: MailMessage, events: list[CalEvent]) -> bool:
@@ -167,19 +184,74 @@ def _ats_involved(message: MailMessage, events: list[CalEvent]) -> bool:
                           r"smartrecruiters|icims|jobvite|modernloop", blob, re.I))
 
 
+_URL = re.compile(r"<?\b(?:https?://|mailto:)[^\s<>]+>?", re.I)
+# Body-level vetoes that ATS letters also carry as boilerplate ("Thank you for your interest in
+# the X position. We are pleased to confirm your interview"): they yield to an interview word
+# in the subject or the event's title.
+_BOILERPLATE_VETOES = frozenset({"application received"})
+
+
 def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     head = [message.subject, *(e.summary for e in events)]
+    body = _URL.sub(" ", message.text[:6000] + "\n" + "\n".join(
+        e.description[:3000] for e in events))
+    if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body}"):
+        return "instructions to a program"
+    if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}"):
+        return "a scheduler's notice to the host"
     kind = signals.distractor_kind(*head)
     if kind:
         return kind
     if signals.domain_matches(message.from_.domain, signals.NEVER_INTERVIEW_DOMAINS):
         return "job board or assessment sender"
-    body = message.text[:6000] + " ".join(e.description[:3000] for e in events)
+    headed = any(signals.INTERVIEW_WORDS.search(t) for t in head if t)
     for name in ("async video", "assessment", "webinar", "podcast", "security code",
-                 "application received"):
+                 "coaching", "application received"):
+        if name in _BOILERPLATE_VETOES and headed:
+            continue
         if signals.DISTRACTOR_PATTERNS[name].search(body) and not _strong_live_signal(body):
             return name
     return ""
+
+
+def _own_domains(context: Context) -> frozenset[str]:
+    """The user's own non-webmail domains: mail from there comes from colleagues."""
+    return frozenset(
+        domain for domain in (a.rpartition("@")[2] for a in context.me)
+        if domain and not signals.domain_matches(domain, signals.GENERIC_DOMAINS)
+    )
+
+
+def _users_own_meeting(message: MailMessage, events: list[CalEvent], context: Context) -> str:
+    """Why the meeting is the user's own work rather than their interview, or "".
+
+    It comes from a colleague on the user's own domain (a candidate is not invited by their
+    own employer's people), or it is written for the interviewer's side of an interview
+    ("Candidate: Jamie Lin", a scorecard to fill in): the user is the one interviewing.
+    """
+    own = _own_domains(context)
+    organizers = [e.organizer.email for e in events if e.organizer]
+    senders = [message.from_.email, *([message.sender.email] if message.sender else [])]
+    if any(a.rpartition("@")[2] in own for a in (*organizers, *senders) if a):
+        return "a meeting from the user's own organisation"
+    text = _URL.sub(" ", "\n".join([message.text[:6000], *(e.description[:3000] for e in events)]))
+    if signals.INTERVIEWER_SIDE.search(text):
+        return "the user is the interviewer"
+    names = _names_of_the_user(message, events, context)
+    for label in signals.CANDIDATE_LABEL.finditer(text):
+        words = set(re.findall(r"\w+", label["name"].lower()))
+        if names and not words & names:
+            return "the user is the interviewer"
+    return ""
+
+
+def _names_of_the_user(
+    message: MailMessage, events: list[CalEvent], context: Context
+) -> frozenset[str]:
+    """Words of the user's name as this message writes it (To display name, attendee CN)."""
+    names = [a.name for a in (*message.to, *message.cc) if a.email in context.me]
+    names += [a.name for e in events for a in e.attendees if a.email in context.me]
+    return frozenset(w for n in names if "@" not in n for w in re.findall(r"\w{2,}", n.lower()))
 
 
 def _strong_live_signal(text: str) -> bool:
@@ -187,7 +259,8 @@ def _strong_live_signal(text: str) -> bool:
     return bool(re.search(
         r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak)\s+with|interviewers?\s*:|"
         r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:zoom|teams|meet|webex)\s+link|"
-        r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|onsite",
+        r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|on-?site|"
+        r"interview\s+panel|confirm\w*\s+(?:your|the|our)\s+(?:[\w-]+\s+){0,3}interview\b",
         text, re.I))
 
 
@@ -204,6 +277,9 @@ def from_calendar(
     primary = sorted(events, key=lambda e: (e.recurrence_id is not None, e.start))[0]
     cancelled = primary.method == "CANCEL" or primary.status == "CANCELLED"
     if not forced:
+        own = _users_own_meeting(message, events, context)
+        if own:
+            return Finding(FindingKind.NONE, reason=f"not an interview: {own}")
         if cancelled:
             facts = _facts(message, [primary], context, verdict, cancelled=True)
             return Finding(FindingKind.CANCEL, interview=facts, company=facts.company,
@@ -211,7 +287,7 @@ def from_calendar(
         distractor = _distractor(message, events)
         if distractor:
             return Finding(FindingKind.NONE, reason=f"not an interview: {distractor}")
-        if not _interview_signal(message, events):
+        if not _interview_signal(message, events, context):
             return None
         if primary.method == "PUBLISH" and not _ats_involved(message, events) and not (
             signals.INTERVIEW_WORDS.search(message.subject)
@@ -219,10 +295,33 @@ def from_calendar(
         ):
             return Finding(FindingKind.NONE, reason="a published event, not an invitation")
     facts = _facts(message, [primary], context, verdict, cancelled=cancelled)
+    end = _end_of_blocks(primary, events, context.tz)
+    if end is not None and end != facts.end:
+        facts = replace(facts, end=end)
     kind = FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW
     return Finding(kind, interview=facts, company=facts.company,
                    company_domain=(facts.company_domains or ("",))[0],
                    reason="calendar invitation")
+
+
+_LONGEST_DAY_OF_BLOCKS = timedelta(hours=12)
+
+
+def _end_of_blocks(primary: CalEvent, events: list[CalEvent], tz: ZoneInfo) -> datetime | None:
+    """The end of the last block when one message carries several blocks of one interview day
+    (Greenhouse attaches one .ics per block; gaps between them are breaks, not new interviews).
+    """
+    day = primary.start.astimezone(tz).date()
+    ends = [primary.end or primary.start]
+    for event in events:
+        if (event.recurrence_id is None and event.method == primary.method
+                and event.status != "CANCELLED" and event.start >= primary.start
+                and event.start.astimezone(tz).date() == day):
+            ends.append(event.end or event.start)
+    last = max(ends)
+    if last - primary.start > _LONGEST_DAY_OF_BLOCKS:
+        return primary.end
+    return last if last > primary.start else primary.end
 
 
 def _facts(
@@ -234,20 +333,9 @@ def _facts(
     cancelled: bool,
 ) -> InterviewFacts:
     event = events[0]
-    text = f"{message.text}\n{event.description}"
-    people = extract.people_from_events(events, context.me, text)
-    organizer_domain = event.organizer.email.rpartition("@")[2] if event.organizer else ""
-    trusted = frozenset(
-        d for d in (message.from_.domain, organizer_domain, *(a.domain for a in message.reply_to))
-        if d and not signals.domain_matches(d, signals.GENERIC_DOMAINS)
-    )
-    people = _merge_people(people, extract.people_from_text(text, trusted, context.me))
-    if not any(p.role == PersonRole.RECRUITER for p in people):
-        recruiter = extract.recruiter_from_message(message, context.me)
-        if recruiter and not any(p.email and p.email == recruiter.email for p in people):
-            people.append(recruiter)
-    company = verdict.company or extract.find_company(message, events, context.me)
+    company = verdict.company or extract.find_company(message, events, context.me, context.names)
     role = verdict.role or extract.find_role(message, events)
+    people = extract.find_people(message, events, context.me, context.names, company)
     domains = _company_domains(message, people, events, context.me)
     return InterviewFacts(
         uid=event.uid or synthetic_uid(company, event.start, message.message_id),
@@ -262,18 +350,6 @@ def _facts(
         cancelled=cancelled,
         company_domains=domains,
     )
-
-
-def _merge_people(first: list[Person], second: list[Person]) -> list[Person]:
-    merged = list(first)
-    for person in second:
-        if person.email and any(p.email == person.email for p in merged):
-            continue
-        named = [p for p in merged if p.name and p.name.lower() == person.name.lower()]
-        if named:
-            continue
-        merged.append(person)
-    return merged
 
 
 def _company_domains(
@@ -299,7 +375,7 @@ def _from_text(
     if not forced:
         if not signals.INTERVIEW_WORDS.search(subject_and_body):
             return None
-        if _distractor(message, []):
+        if _distractor(message, []) or _users_own_meeting(message, [], context):
             return None
         if not signals.CONFIRMATION_WORDS.search(subject_and_body):
             return None
@@ -315,25 +391,13 @@ def _from_text(
         later = [t for t in times[1:] if t[0] >= start]
         if later and later[-1][1] is not None and later[-1][1] - start <= timedelta(hours=9):
             end = later[-1][1]
+    if end is None:
+        length = phrases.find_meeting_length(_strip_quoted(message.text[:20000]))
+        end = start + length if length is not None else None
     from_address = message.from_
-    trusted = frozenset(
-        d for d in (from_address.domain, *(a.domain for a in message.reply_to))
-        if d and not signals.domain_matches(d, signals.GENERIC_DOMAINS)
-    )
-    people = extract.people_from_text(message.text, trusted, context.me)
-    recruiter = extract.recruiter_from_message(message, context.me)
-    if recruiter and not any(
-        (p.email and p.email == recruiter.email) or p.name.lower() == recruiter.name.lower()
-        for p in people
-    ):
-        people.append(recruiter)
-    elif recruiter:
-        people = [
-            replace(p, role=PersonRole.RECRUITER, email=p.email or recruiter.email)
-            if p.name.lower() == recruiter.name.lower() else p for p in people
-        ]
-    company = verdict.company or extract.find_company(message, [], context.me)
+    company = verdict.company or extract.find_company(message, [], context.me, context.names)
     role = verdict.role or extract.find_role(message, [])
+    people = extract.find_people(message, [], context.me, context.names, company)
     facts = InterviewFacts(
         uid=synthetic_uid(company or from_address.domain, start, message.message_id),
         sequence=0,
@@ -363,9 +427,12 @@ def _video_link(text: str) -> str:
 
 
 def _after_interview(message: MailMessage, context: Context, sender_domain: str) -> Finding:
-    """A message that is not an interview: rejection, offer, or an ordinary reply."""
+    """A message that is not an interview: rejection, offer, or an ordinary reply. Mail that
+    gives orders to a program is none of these: nothing is taken from it."""
     text = message.text[:20000]
     body_top = _strip_quoted(text)
+    if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body_top}"):
+        return Finding(FindingKind.NONE, reason="instructions to a program")
     sent = _sent(message, context)
     if message.has_tnef and signals.INTERVIEW_WORDS.search(message.subject):
         log.info("message %s: a winmail.dat invite; details are unreadable", message.message_id)

@@ -26,6 +26,7 @@ CONTEXT = Context(
     me=frozenset({"alex@example.com", "alex.rivera@gmail.com"}),
     tz=ZoneInfo("America/New_York"),
     business=BusinessCalendar("US", None),
+    names=frozenset({"alex rivera"}),
 )
 
 

@@ -483,6 +483,18 @@ class Dovecot:
         encoded: bytes = imap_utf7_encode(name)
         return self.maildir_path / ("." + encoded.decode())
 
+    def deliver(self, folder: str, raw: bytes) -> Path:
+        """Put a message straight into `folder`'s Maildir `new/`, as a local delivery agent
+        does, so mail can arrive while the IMAP server is down. Returns the file."""
+        new = self.folder_path(folder) / "new"
+        owner = new.stat()
+        path = new / f"{time.time_ns()}.P{os.getpid()}.{socket.gethostname()}"
+        temporary = self.folder_path(folder) / "tmp" / path.name
+        temporary.write_bytes(raw)
+        os.chown(temporary, owner.st_uid, owner.st_gid)
+        temporary.rename(path)  # Maildir: written in tmp/, then appears whole in new/
+        return path
+
     def reset_uidvalidity(self, folder: str) -> None:
         """Make the server forget `folder`'s UIDs (new UIDVALIDITY on next start); the messages
         stay. Only while stopped."""
@@ -609,7 +621,9 @@ class TcpProxy:
 
     It counts the bytes each way over all connections (`bytes_from_server`, `bytes_to_server`) and
     can cut a connection once a number of bytes has gone one way: the proxy forwards exactly that
-    many, then closes both sides. A cut fires once; later connections pass again.
+    many, then closes both sides. A cut fires once; later connections pass again. `latency`
+    holds each chunk that long before forwarding it, as a distant server would (every round
+    trip then costs twice that); `connected` is set when the first client connects.
     """
 
     def __init__(
@@ -618,8 +632,11 @@ class TcpProxy:
         *,
         drop_after_upstream_bytes: int | None = None,
         drop_after_downstream_bytes: int | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.target_port = target_port
+        self.latency = latency
+        self.connected = threading.Event()
         self.bytes_from_server = 0
         self.bytes_to_server = 0
         self._budget = {"up": drop_after_upstream_bytes, "down": drop_after_downstream_bytes}
@@ -660,12 +677,15 @@ class TcpProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            self.connected.set()
             try:
                 server = socket.create_connection((HOST, self.target_port), timeout=10)
                 server.settimeout(None)
             except OSError:
                 client.close()
                 continue
+            for sock in (client, server):  # no Nagle: forward each write as it comes
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             pair = (client, server)
             with self._lock:
                 self._live.add(pair)
@@ -684,10 +704,15 @@ class TcpProxy:
         while True:
             try:
                 data = source.recv(65536)
+                # ACK at once: a delayed ACK stalls a client that writes twice (Nagle) for
+                # 40 ms, where the server it stands in for answers without delay.
+                source.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
             except OSError:
                 break
             if not data:
                 break
+            if self.latency:
+                time.sleep(self.latency)
             with self._lock:
                 budget = self._budget[direction]
                 cut = budget is not None and len(data) >= budget

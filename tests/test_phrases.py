@@ -3,7 +3,7 @@ plus hypothesis: the finders never raise, and stay linear on 200 KB of hostile t
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from agent.businessdays import BusinessCalendar
 from agent.model import Deadline, Request
-from agent.phrases import find_meeting_times, find_requests, find_return_date, find_timeline
+from agent.phrases import (
+    find_meeting_length,
+    find_meeting_times,
+    find_requests,
+    find_return_date,
+    find_timeline,
+)
 
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -554,3 +560,31 @@ def test_finders_finish_on_200_kb_of_hostile_text(unit: str) -> None:
     find_requests(text, SENT, NY, US)
     find_return_date(text, SENT, NY)
     find_meeting_times(text, SENT, NY)
+
+
+# --- meeting lengths ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("Confirming our 30-minute phone screen tomorrow at 4:30pm ET.", 30),
+    ("Same Meet link. Plan for 45 minutes.", 45),
+    ("It's a 45 minute video interview with me and Sam.", 45),
+    ("We have you down for an hour with the team.", 60),
+    ("An hour-long conversation with the founders.", 60),
+    ("The onsite runs 1.5 hours.", 90),
+    ("Please join 10 minutes early. The call takes 30 mins.", 30),
+    ("Arrive 15 minutes before; the panel is 90 minutes.", 90),
+])
+def test_find_meeting_length(text: str, minutes: int) -> None:
+    assert find_meeting_length(text) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize("text", [
+    "Please submit feedback within 24 hours.",
+    "Please reply within 2 hours so we can hold the slot.",
+    "You have 72 hours to complete the test.",
+    "Please log in 15 minutes early.",
+    "It takes 5 minutes to fill in the form.",
+    "> Plan for 45 minutes.",
+])
+def test_find_meeting_length_ignores(text: str) -> None:
+    assert find_meeting_length(text) is None

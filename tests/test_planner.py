@@ -155,6 +155,29 @@ def test_cancelled_interview_gets_nothing_and_drafted_thank_you_retired() -> Non
     assert {r.state for r in records.values()} <= {FollowUpState.CANCELLED}
 
 
+def test_decision_before_the_thank_you_is_placed_cancels_it() -> None:
+    for kind, words in ((FindingKind.REJECTION, "declined on"), (FindingKind.OFFER, "offer")):
+        decided = message(START + timedelta(minutes=75), kind, mid="<d@northwind.io>")
+        world = World(interviews=(interview(START),), messages=(decided,))
+        records, placed = simulate(world, [START + timedelta(hours=h) for h in range(2, 200, 6)])
+        assert placed == []
+        thanks = [r for r in records.values() if r.kind == FollowUpKind.THANK_YOU]
+        assert len(thanks) == 2
+        assert all(r.state == FollowUpState.CANCELLED and words in r.reason for r in thanks)
+
+
+def test_decision_after_the_thank_you_was_placed_leaves_it() -> None:
+    no = message(START + timedelta(hours=5), FindingKind.REJECTION, mid="<no@northwind.io>")
+    world = World(interviews=(interview(START),), messages=())
+    records, placed = simulate(world, [START + timedelta(minutes=95)])
+    assert len(placed) == 2
+    records, placed = simulate(replace(world, messages=(no,), records=records),
+                               [START + timedelta(hours=h) for h in range(6, 400, 6)])
+    assert placed == []
+    assert {r.state for r in records.values() if r.kind == FollowUpKind.THANK_YOU} == {
+        FollowUpState.DRAFTED}
+
+
 def test_check_in_follows_stated_timeline_plus_two_business_days() -> None:
     said = message(datetime(2026, 9, 29, 21, 40, tzinfo=UTC),
                    timeline=Deadline(date(2026, 10, 9), "by the end of next week"))
@@ -239,6 +262,28 @@ def test_second_check_in_counts_from_the_sent_first_one_and_max_two() -> None:
     world = replace(world, records={**records, "check_in/n1/2": third})
     _, placed = simulate(world, times)
     assert not [k for k in placed if k.startswith("check_in")]
+
+
+def test_after_a_sent_check_in_the_spent_timeline_no_longer_counts() -> None:
+    said = message(datetime(2026, 9, 30, 15, 0, tzinfo=UTC), mid="<t@northwind.io>",
+                   timeline=Deadline(date(2026, 10, 9), "by the end of next week"))
+    world = World(interviews=(interview(START),), messages=(said,))
+    times = [START + timedelta(hours=h) for h in range(2, 24 * 40, 6)]
+    records, placed = simulate(world, times)
+    assert [k for k in placed if k.startswith("check_in")] == ["check_in/n1/1"]
+    assert records["check_in/n1/1"].draft_at == datetime(2026, 10, 14, 8, 0, tzinfo=NY)
+    first = replace(records["check_in/n1/1"], state=FollowUpState.SENT,
+                    sent_at=datetime(2026, 10, 14, 14, 0, tzinfo=UTC))
+    records, placed = simulate(replace(world, records={**records, "check_in/n1/1": first}),
+                               times)
+    assert placed == ["check_in/n1/2"]  # 7 business days after the sent one, not at once
+    assert records["check_in/n1/2"].draft_at == datetime(2026, 10, 23, 8, 0, tzinfo=NY)
+    assert "no news since Oct 14" in records["check_in/n1/2"].reason
+    by_hand = message(datetime(2026, 10, 12, 14, 0, tzinfo=UTC), sent=True, mid="<h@ex.com>")
+    world = replace(world, messages=(said, by_hand))
+    check = next(f for f in plan(world, SETTINGS, START + timedelta(days=14)).followups
+                 if f.kind == FollowUpKind.CHECK_IN)
+    assert check.draft_at == datetime(2026, 10, 21, 8, 0, tzinfo=NY)  # Oct 12 + 7 bd
 
 
 def test_next_round_stops_previous_check_ins() -> None:

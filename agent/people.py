@@ -1,0 +1,587 @@
+"""Who an interview is with: interviewers, the recruiter or coordinator, and the organizer.
+
+Pure functions over a `MailMessage` and its calendar events (iTIP, RFC 5546: ORGANIZER and
+ATTENDEE with CUTYPE and ROLE). People come from three places, merged into one list: the
+invite's organizer and attendees, names written in the text ("Interviewers: A, B", itinerary
+lines, "with Oliver Grant (Head of Design)"), and the sender, Reply-To or signature. The user,
+rooms and resources, group calendars and no-reply senders are never people. Titles decide roles:
+a recruiter, talent partner or coordinator is the recruiter; everyone else the candidate meets is
+an interviewer; an untitled organizer who does not take part only organizes. A recruiter who runs
+a screen alone is listed twice, as recruiter and as interviewer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from agent import signals
+from agent.model import Address, Attendee, CalEvent, MailMessage, Person, PersonRole
+
+RECRUITER_TITLE = re.compile(
+    rf"{signals.RECRUITER_TITLES.pattern}|reclut|recrut|personalreferent|people\s+operations|"
+    r"scheduling|scheduler|assistant",
+    re.I,
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words of job titles and departments ("Data Platform Manager", "Reclutadora").
+_TITLE_WORDS = _words("""
+    engineer engineering manager management director lead leader head senior sr staff principal
+    vp svp evp chief cto ceo cfo coo cpo ciso president founder co-founder cofounder recruiter
+    recruiting recruitment coordinator partner talent acquisition scientist designer design
+    developer architect analyst analytics product officer associate intern specialist consultant
+    sourcer people hr team department group platform data software research researcher operations
+    ops security sales marketing member technical tech hiring interviewer interviewers panel
+    organizer organiser optional guests guest attendees candidate assistant executive
+    talento recrutement personal líder técnico técnica ingeniero ingeniera reclutadora reclutador
+    desarrollador desarrolladora gerente jefe jefa responsable directeur directrice ingénieur
+    ingénieure leiter leiterin entwickler entwicklerin
+""")
+# Words that are never part of a person's name: organisations, meetings, dates, greetings.
+_NOT_NAME_WORDS = _TITLE_WORDS | _words("""
+    labs lab inc llc ltd gmbh corp corporation company co technologies technology systems
+    solutions health media bio capital ventures studio studios energy genomics fintech aerospace
+    audio networks cloud bank holdings university institute foundation careers jobs calendar
+    interview screen call chat meeting zoom google meet teams microsoft webex office room
+    the our your my their his her this that with and from for at of on in to by via
+    monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december today tomorrow
+    hi hello hey dear hola bonjour hallo ciao thanks best regards cheers time eastern pacific
+    central mountain standard daylight hq headquarters campus floor reception lobby
+    event type date location when where invitee invitees questions topic agenda format
+""")
+_PARTICLES = frozenset({"van", "von", "de", "da", "del", "der", "di", "le", "la", "du", "dos",
+                        "das", "den", "ter", "ten", "bin", "al", "el", "y"})
+_HONORIFICS = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+", re.I)
+_PRONOUNS = re.compile(r"\s*\((?:she|he|they|ze|xe)/\w+(?:/\w+)?\)", re.I)
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
+_SCHEDULE_LINE = re.compile(
+    rf"^\s*(?:[-•*]\s*)?{_TIME}\s*[-–—to]+\s*{_TIME}(?:\s*[A-Z]{{2,4}}\b)?\s+(?P<rest>\S.*)$",
+    re.M | re.I,
+)
+_LIST_HEAD = re.compile(
+    r"(?:^|\n)[^\n]*?\b(?:interviewers?(?:\(s\))?|interview\s+panel|panel(?:ists)?|entrevistador(?:es|as?)?|"
+    r"you(?:'ll|\s+will)\s+(?:be\s+)?(?:meet|meeting|speak|speaking|talk|talking)(?:\s+with)?)"
+    r"\s*:[ \t]*(?P<rest>[^\n]*)",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+(?P<item>\S.*)$")
+_WITH = re.compile(
+    r"\b(?:with|avec|con|mit)\s+(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+)?"
+    r"(?P<rest>(?:[^\n.;!?]|\.(?=\S)){3,200})",
+)
+_PAREN_PERSON = re.compile(
+    r"(?P<name>[^\W\d_]+(?:(?: |['’-])[^\W\d_]+){1,4})[ \t]*\((?P<inner>[^)\n]{2,80})\)"
+)
+_NAME_IN_PARENS = re.compile(r"\((?P<name>[^\W\d_][^,()\n]{2,60}),\s*(?P<title>[^()\n]{2,80})\)")
+_RECRUITER_CONTEXT_AFTER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:from|of|on)\s+(?:our|the)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:recruit\w*|talent\w*|people|hr|coordinat\w*|hiring\s+team|sourcing)",
+    re.I,
+)
+_RECRUITER_CONTEXT_BEFORE = re.compile(
+    r"(?:recruiter|coordinator|recruiting\s+(?:partner|contact)|point\s+of\s+contact)"
+    r"(?:\s+(?:is|will\s+be))?\s*[,:]?\s*$",
+    re.I,
+)
+_SCREEN = re.compile(
+    r"phone\s+(?:screen|interview|call)|recruiter\s+(?:call|screen|chat|conversation)|"
+    r"screening\s+call|will\s+call\s+you|"
+    r"intro(?:ductory)?\s+(?:call|chat)|initial\s+(?:call|chat|conversation)|"
+    r"(?:our|a)\s+(?:\d+[-\s]minute\s+)?(?:quick\s+)?(?:call|chat)\b|first\s+call",
+    re.I,
+)
+_TAKES_PART = re.compile(
+    r"\bwith\s+me\b|\bjoin\s+(?:me|us)\b|\bme\s+and\b|\bour\s+(?:conversation|chat|call|"
+    r"discussion|interview)\b|look(?:ing)?\s+forward\s+to\s+(?:talking|speaking|chatting|"
+    r"meeting\s+you|our)|\bI(?:'ll|\s+will)\s+(?:call|interview)\b",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"^(?:guests|invitados|invités|gäste|participants|teilnehmer|view\s+all\s+guest\s+info|"
+    r"reply\s+for\s|invitation\s+from\s+google\s+calendar|_{20,}|-::~)",
+    re.I | re.M,
+)
+_QUOTE_HEADER = re.compile(
+    r"^(?:On\s.+wrote:|Am\s.+schrieb.*:|Le\s.+a\s+écrit\s*:|El\s.+escribió:|"
+    r"-----\s*Original Message|From:\s.+@)",
+    re.M,
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or punctuation: "José Núñez" -> "josenunez"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).lower()
+
+
+def normalize_name(name: str) -> str:
+    """A display name as a greeting would use it: "Núñez, José" -> "José Núñez"; no "Dr.",
+    pronouns, quotes or addresses."""
+    name = _PRONOUNS.sub("", name or "")
+    name = re.sub(r"\s+", " ", name).strip(" \t\"'<>")
+    if "@" in name:
+        return ""
+    if name.count(",") == 1:
+        last, first = (part.strip() for part in name.split(","))
+        if first and last and _is_name_tokens(f"{first} {last}".split()):
+            name = f"{first} {last}"
+    return _HONORIFICS.sub("", name).strip()
+
+
+def _is_name_word(token: str) -> bool:
+    if not token or not token[0].isupper() or token.lower() in _NOT_NAME_WORDS:
+        return False
+    letters = token.replace("'", "").replace("’", "").replace("-", "")
+    if not letters.isalpha():
+        return False
+    return len(letters) == 1 or any(c.islower() for c in letters[1:])
+
+
+def _is_name_tokens(tokens: list[str]) -> bool:
+    words = [t for t in tokens if t.lower() not in _PARTICLES]
+    return (
+        2 <= len(words) <= 4 and all(_is_name_word(t) for t in words)
+        and _is_name_word(tokens[0]) and _is_name_word(tokens[-1])
+    )
+
+
+def leading_name(span: str) -> str:
+    """The person's name a span of prose starts with, or "": two to four capitalised words
+    (particles such as "van" or "de" between them), stopping at punctuation, titles and
+    lower-case words. "Hannah Lee. I'll hop on" -> "Hannah Lee"; "Tobias. We'll" -> ""."""
+    tokens: list[str] = []
+    for raw in span.split():
+        token = raw.strip("\"“”")
+        end = token[-1:] in (".", ",", ";", ":", "!", "?", ")")
+        word = token.rstrip(".,;:!?)")
+        if len(word) == 1 and token.endswith(".") and word.isupper():  # a middle initial
+            tokens.append(token)
+            continue
+        if (word.lower() in _PARTICLES and tokens) or _is_name_word(word):
+            tokens.append(word)
+        else:
+            break
+        if end or len(tokens) >= 5:
+            break
+    while tokens and tokens[-1].lower() in _PARTICLES:
+        tokens.pop()
+    candidate = tokens[:5]
+    for size in range(len(candidate), 1, -1):
+        if _is_name_tokens([t.rstrip(".") for t in candidate[:size]]) or (
+            _is_name_tokens([t for t in candidate[:size] if not t.endswith(".")])
+            and not candidate[size - 1].endswith(".")
+        ):
+            return " ".join(candidate[:size])
+    return ""
+
+
+def is_title(text: str) -> bool:
+    """A job title or department rather than a name: "Data Platform Manager", "CTO"."""
+    words = re.findall(r"[^\W\d_][\w'’&/-]*", text)
+    if not words:
+        return False
+    if any(w.lower() in _TITLE_WORDS for w in words):
+        return True
+    return all(w.isupper() and 2 <= len(w) <= 5 for w in words)
+
+
+@dataclass
+class _Draft:
+    name: str
+    email: str = ""
+    title: str = ""
+    recruiter_hint: bool = False
+    sources: set[str] = field(default_factory=set)  # host, attendee, text, sender, signature
+    participant: bool = True
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What the people finder needs to know besides the message."""
+
+    me: frozenset[str]
+    my_names: frozenset[str] = frozenset()  # lower-cased
+    company: str = ""
+    company_labels: frozenset[str] = frozenset()  # folded domain labels of the employer
+    agencies: frozenset[str] = frozenset()  # domains of staffing agencies: their people recruit
+
+
+def body_text(message: MailMessage, events: list[CalEvent]) -> str:
+    """The message's own words and the invite descriptions, without quoted replies and the
+    calendar producer's guest list and footer."""
+    parts = [message.text, *(e.description for e in events)]
+    kept: list[str] = []
+    for part in parts:
+        for cut in (_QUOTE_HEADER.search(part), _BOILERPLATE.search(part)):
+            if cut:
+                part = part[:cut.start()]
+        lines = [line for line in part.splitlines() if not line.lstrip().startswith(">")]
+        kept.append("\n".join(lines))
+    return "\n\n".join(kept)
+
+
+def quoted_text(message: MailMessage) -> str:
+    """The earlier messages a reply quotes ("> ..." lines and what follows "On ... wrote:")."""
+    match = _QUOTE_HEADER.search(message.text)
+    tail = message.text[match.end():] if match else ""
+    quoted = [line.lstrip()[1:] for line in message.text.splitlines()
+              if line.lstrip().startswith(">")]
+    return "\n".join([*(q.lstrip(">") for q in quoted), *(
+        line for line in tail.splitlines() if not line.lstrip().startswith(">"))])
+
+
+def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
+    """`A (Title), B and C, Title` -> [(name, email, title)], titles attached to the name
+    before them (or, written first, to the name after them)."""
+    found: list[tuple[str, str, str]] = []
+    pending_title = ""
+    pieces = re.split(r",(?![^()]*\))|;|\s+(?:and|y|et|und|&)\s+", segment)
+    for piece in pieces:
+        piece = piece.strip(" \t-–—:")
+        if not piece:
+            continue
+        inner = re.search(r"[(<\[]\s*([^)>\]]*)\s*[)>\]]", piece)
+        inner_text = inner.group(1).strip() if inner else ""
+        head = piece[:inner.start()] if inner else piece
+        if piece.lower() in ("me", "us", "myself", "mí", "moi", "mir"):
+            continue
+        name = leading_name(head)
+        if name and fold(name) == fold(head):
+            email = inner_text.lower() if re.fullmatch(_EMAIL, inner_text) else ""
+            title = "" if email or not inner_text else inner_text
+            found.append((name, email, title or pending_title))
+            pending_title = ""
+            continue
+        if name:  # a name followed by other words ends the list
+            found.append((name, "", pending_title))
+            break
+        if is_title(piece) and len(piece) <= 60:
+            if found and not found[-1][2]:
+                last = found[-1]
+                found[-1] = (last[0], last[1], piece)
+            elif not found:
+                pending_title = re.sub(r"^(?:our|your|the)\s+", "", piece, flags=re.I)
+            continue
+        break
+    return found
+
+
+def mentions(text: str) -> list[tuple[str, str, str, str]]:
+    """(name, email, title, how) for every person the text names; how is "list", "with",
+    "paren" or "signature"."""
+    mentions: list[tuple[str, str, str, str]] = []
+    for match in _LIST_HEAD.finditer(text):
+        rest = match.group("rest").strip()
+        if rest:
+            mentions.extend((*p, "list") for p in _split_people_list(rest))
+            continue
+        for line in text[match.end():].lstrip("\n").splitlines():
+            bullet = _BULLET.match(line)
+            if not bullet:
+                break
+            mentions.extend((*p, "list") for p in _split_people_list(bullet.group("item")))
+    for match in _SCHEDULE_LINE.finditer(text):
+        rest = match.group("rest")
+        with_match = re.search(r"\b(?:with|con|avec|mit)\s+(.*)$", rest)
+        if with_match:
+            mentions.extend((*p, "list") for p in _split_people_list(with_match.group(1)))
+            continue
+        segments = [s for s in re.split(r"\s{2,}|\t|\s[-–—|]\s", rest) if s.strip()]
+        for segment in reversed(segments[1:] if len(segments) > 1 else segments):
+            people = _split_people_list(segment)
+            if people:
+                mentions.append((*people[0], "list"))
+                break
+    for match in _WITH.finditer(text):
+        mentions.extend((*p, "with") for p in _split_people_list(match.group("rest")))
+    for match in _NAME_IN_PARENS.finditer(text):
+        name = leading_name(match.group("name"))
+        if name and fold(name) == fold(match.group("name")):
+            mentions.append((name, "", match.group("title").strip(), "paren"))
+    for match in _PAREN_PERSON.finditer(text):
+        name = _trailing_name(match.group("name"))
+        inner = match.group("inner").strip()
+        email = inner.lower() if re.fullmatch(_EMAIL, inner) else ""
+        if name and (email or is_title(inner)):
+            mentions.append((name, email, "" if email else inner, "paren"))
+    mentions.extend(_signature(text))
+    return mentions
+
+
+def _trailing_name(span: str) -> str:
+    """The name a span ends with: "will join. Amy Chen" -> "Amy Chen"."""
+    tokens = span.split()
+    for start in range(max(0, len(tokens) - 5), len(tokens) - 1):
+        candidate = " ".join(tokens[start:])
+        if leading_name(candidate) == candidate:
+            return candidate
+    return ""
+
+
+def _signature(text: str) -> list[tuple[str, str, str, str]]:
+    """The signer: a line that is only a name, with the title on the same line after a comma
+    or on the next line ("Rachel Kim (she/her)" / "Recruiting Coordinator | Northwind")."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    found: list[tuple[str, str, str, str]] = []
+    for index, line in enumerate(lines):
+        line = _PRONOUNS.sub("", line.lstrip("-– ")).strip()
+        if not line:
+            continue
+        head, _, tail = line.partition(",")
+        name = leading_name(head)
+        if not name or name != head.strip():
+            continue
+        if tail.strip():
+            title = tail.strip()
+        elif index + 1 < len(lines) and lines[index + 1]:
+            title = lines[index + 1]
+        else:
+            continue
+        title = re.split(r"\s*[|•·]\s*|\s+at\s+|,\s*(?=[^,]*$)", title)[0].strip()
+        if is_title(title):
+            found.append((name, "", title, "signature"))
+    return found
+
+
+def title_line_after(text: str, name: str) -> str:
+    """The whole line under a signer's name ("Talent Partner, Tidewater Analytics")."""
+    lines = [line.strip() for line in text.splitlines()]
+    for index, line in enumerate(lines[:-1]):
+        if fold(_PRONOUNS.sub("", line.lstrip("-– "))) == fold(name):
+            return lines[index + 1]
+        if "," in line and fold(line.lstrip("-– ").split(",")[0]) == fold(name):
+            return line.split(",", 1)[1].strip()
+    return ""
+
+
+def _recruiter_context(name: str, text: str) -> bool:
+    for match in re.finditer(re.escape(name), text):
+        after = text[match.end():match.end() + 80]
+        before = text[max(0, match.start() - 60):match.start()]
+        if _RECRUITER_CONTEXT_AFTER.match(after) or _RECRUITER_CONTEXT_BEFORE.search(before):
+            return True
+    return False
+
+
+def _usable(email: str, me: frozenset[str]) -> bool:
+    return bool(email) and email not in me and not signals.is_no_reply(email) and not (
+        signals.ROOM_NAMES.search(email)
+    ) and not signals.domain_matches(email.rpartition("@")[2], (
+        "group.calendar.google.com", "resource.calendar.google.com", "calendar.google.com"))
+
+
+def _is_room(attendee: Attendee) -> bool:
+    return attendee.cutype.upper() in ("ROOM", "RESOURCE") or bool(
+        signals.ROOM_NAMES.search(f"{attendee.name} {attendee.email}")
+    )
+
+
+def _matches(draft: _Draft, name: str, email: str) -> bool:
+    if email and draft.email:
+        return email == draft.email
+    if not name:
+        return False
+    if draft.name and fold(draft.name) == fold(name):
+        return True
+    if email and not draft.email and not name:
+        address, other = email, draft.name
+    elif draft.email and not draft.name:
+        address, other = draft.email, name
+    else:
+        return False
+    if not other:
+        return False
+    local = [fold(p) for p in re.split(r"[._-]", address.partition("@")[0]) if p]
+    words = [fold(w) for w in other.split()]
+    if len(local) >= 2:
+        return local[0] == words[0] and local[-1] == words[-1]
+    return bool(local) and local[0] in (words[0], words[0][:1] + words[-1], words[0] + words[-1])
+
+
+class _Roster:
+    def __init__(self, scene: Scene) -> None:
+        self.scene = scene
+        self.drafts: list[_Draft] = []
+
+    def excluded(self, name: str, email: str) -> bool:
+        if email and email in self.scene.me:
+            return True
+        folded = fold(name)
+        if not folded:
+            return not email
+        if name.lower() in self.scene.my_names or folded in {fold(n) for n in self.scene.my_names}:
+            return True
+        if self.scene.company and folded == fold(self.scene.company):
+            return True
+        if any(folded.startswith(label) or label.startswith(folded)
+               for label in self.scene.company_labels if len(label) >= 4):
+            return True
+        return bool(signals.ROOM_NAMES.search(name))
+
+    def add(self, name: str, email: str, title: str = "", source: str = "text",
+            participant: bool = True) -> _Draft | None:
+        name = normalize_name(name)
+        email = email.lower()
+        if self.excluded(name, email):
+            return None
+        for draft in self.drafts:
+            if _matches(draft, name, email):
+                draft.email = draft.email or email
+                draft.name = draft.name or name
+                draft.title = draft.title or title
+                draft.sources.add(source)
+                draft.participant = draft.participant and participant
+                return draft
+        draft = _Draft(name, email, title, sources={source}, participant=participant)
+        self.drafts.append(draft)
+        return draft
+
+
+def find_people(
+    message: MailMessage, events: list[CalEvent], scene: Scene
+) -> list[Person]:
+    """Everyone on the company's side of one interview, each with a role."""
+    text = body_text(message, events)
+    mine = [message.from_ if message.is_sent else None, *message.to, *message.cc,
+            *(a for e in events for a in e.attendees)]
+    own = {normalize_name(a.name).lower() for a in mine if a and a.email in scene.me and a.name}
+    scene = replace(scene, my_names=scene.my_names | (own - {""}))
+    roster = _Roster(scene)
+    trusted = _trusted_domains(message, events, scene)
+    host: _Draft | None = None
+    for event in events:
+        organizer = event.organizer
+        if organizer and _usable(organizer.email, scene.me) and not _is_room(organizer):
+            host = roster.add(organizer.name, organizer.email, source="host") or host
+        for attendee in event.attendees:
+            if _is_room(attendee) or not _usable(attendee.email, scene.me):
+                continue
+            roster.add(attendee.name, attendee.email, source="attendee",
+                       participant=attendee.role.upper() != "NON-PARTICIPANT")
+    ats = any(signals.domain_matches(a.domain, signals.ATS_DOMAINS)
+              for a in (message.from_, *([message.sender] if message.sender else [])))
+    sender = _sender(message, scene.me)
+    replier: _Draft | None = None
+    if sender is not None:
+        source = "replyto" if ats or sender.email != message.from_.email else "sender"
+        replier = roster.add(sender.name, sender.email, source=source)
+        if host is None and not events:
+            host = replier
+    for name, email, title, how in mentions(text):
+        if email and email.rpartition("@")[2] not in trusted:
+            email = ""
+        roster.add(name, email, title, source="signature" if how == "signature" else "text")
+    new_words = {fold(w) for w in re.findall(r"[^\W\d_]+", text)}
+    earlier = quoted_text(message)
+    for name, email, title, how in mentions(earlier) if earlier else []:
+        if how != "signature" and fold(name.split()[0]) in new_words:  # still in the story
+            if email and email.rpartition("@")[2] not in trusted:
+                email = ""
+            roster.add(name, email, title, source="text")
+    for email in re.findall(_EMAIL, f"{text}\n{earlier}"):
+        email = email.lower()
+        if email.rpartition("@")[2] in trusted and not any(d.email == email for d in roster.drafts):
+            for draft in roster.drafts:
+                if not draft.email and _matches(draft, "", email):
+                    draft.email = email
+                    break
+    firsts = [fold(d.name.split()[0]) for d in roster.drafts if d.name]
+    for draft in roster.drafts:
+        if not draft.title:
+            first = draft.name.split()[0] if draft.name else ""
+            unique = bool(first) and firsts.count(fold(first)) == 1
+            draft.title = _title_from_text(draft.name, text) or (
+                _title_from_text(first, text) if unique else "")
+        draft.recruiter_hint = bool(
+            RECRUITER_TITLE.search(draft.title) or (draft.name and _recruiter_context(
+                draft.name, text)) or RECRUITER_TITLE.search(draft.email.partition("@")[0])
+        ) or (draft is replier and ats) or draft.email.rpartition("@")[2] in scene.agencies
+    return _assign_roles(roster.drafts, host, replier, text, message, events)
+
+
+def _title_from_text(name: str, text: str) -> str:
+    if not name:
+        return ""
+    match = re.search(r"(?<!\w)" + re.escape(name) + r"\s*(?:\(|,\s*)(?P<t>[^()\n,]{2,60})",
+                      text)
+    if match and is_title(match.group("t")):
+        return re.split(r"\s+at\s+", match.group("t"))[0].strip()
+    line = title_line_after(text, name)
+    title = re.split(r"\s*[|•·]\s*|\s+at\s+|,\s*(?=[^,]*$)", line)[0].strip() if line else ""
+    return title if title and is_title(title) else ""
+
+
+def _assign_roles(
+    drafts: list[_Draft], host: _Draft | None, replier: _Draft | None, text: str,
+    message: MailMessage, events: list[CalEvent],
+) -> list[Person]:
+    people: list[Person] = []
+    for draft in drafts:
+        if draft.recruiter_hint:
+            role = PersonRole.RECRUITER
+        elif draft is host:
+            role = PersonRole.INTERVIEWER if draft.title or _TAKES_PART.search(text) else (
+                PersonRole.ORGANIZER)
+        elif draft is replier and "text" not in draft.sources and "attendee" not in draft.sources:
+            role = PersonRole.RECRUITER
+        elif not draft.participant or (not draft.name and "attendee" not in draft.sources):
+            continue
+        else:
+            role = PersonRole.INTERVIEWER
+        people.append(Person(draft.name, draft.email, role, draft.title))
+    interviewers = [p for p in people if p.role == PersonRole.INTERVIEWER]
+    if not interviewers:
+        people = [replace(p, role=PersonRole.INTERVIEWER) if p.role == PersonRole.ORGANIZER
+                  else p for p in people]
+        interviewers = [p for p in people if p.role == PersonRole.INTERVIEWER]
+    recruiters = [p for p in people if p.role == PersonRole.RECRUITER]
+    heads = " ".join([message.subject, *(e.summary for e in events), text[:1500]])
+    if not interviewers and len(recruiters) == 1 and _SCREEN.search(heads):
+        people.append(replace(recruiters[0], role=PersonRole.INTERVIEWER))
+    return people
+
+
+def _sender(message: MailMessage, me: frozenset[str]) -> Address | None:
+    """The person behind the mail: the sender, else (no-reply, ATS) the Reply-To person."""
+    for address in (message.from_, *message.reply_to):
+        if _usable(address.email, me) and not signals.domain_matches(
+            address.domain, signals.ATS_DOMAINS
+        ):
+            return address
+    for address in message.reply_to:
+        if _usable(address.email, me):
+            return address
+    return None
+
+
+def _trusted_domains(
+    message: MailMessage, events: list[CalEvent], scene: Scene
+) -> frozenset[str]:
+    """Domains whose addresses may be taken from the text: the sender's, the organizer's,
+    the Reply-To's, and any domain the employer's name matches."""
+    addresses: list[str] = [message.from_.email, *(a.email for a in message.reply_to)]
+    for event in events:
+        if event.organizer:
+            addresses.append(event.organizer.email)
+        addresses.extend(a.email for a in event.attendees)
+    domains = {a.rpartition("@")[2] for a in addresses if "@" in a and a not in scene.me}
+    domains = {d for d in domains if not signals.domain_matches(d, signals.GENERIC_DOMAINS)}
+    for email in re.findall(_EMAIL, message.text):
+        domain = email.rpartition("@")[2].lower()
+        label = fold(domain.split(".")[0])
+        if len(label) >= 4 and label in scene.company_labels | {fold(scene.company)}:
+            domains.add(domain)
+    return frozenset(domains)
+
+
+def names_of(addresses: Iterable[Address]) -> set[str]:
+    return {normalize_name(a.name).lower() for a in addresses if a.name}

@@ -1,0 +1,265 @@
+"""People and company rules of `agent.extract` (with `agent.people` and `agent.company`).
+
+Each test builds the smallest message that needs one rule and fails without it. Companies,
+people and domains are fictional.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from agent import extract
+from agent.model import Address, Attendee, CalEvent, MailMessage, Person, PersonRole
+from agent.people import leading_name, normalize_name
+
+ME = frozenset({"alex@example.com"})
+START = datetime(2026, 10, 6, 14, 0, tzinfo=UTC)
+DANA = Address("Dana Cole", "dana@tallowbrook.com")
+USER = (Address("", "alex@example.com"),)
+
+
+def mail(subject: str = "Interview", text: str = "", *,
+         sender: Address = DANA,
+         reply_to: tuple[Address, ...] = (),
+         to: tuple[Address, ...] = USER) -> MailMessage:
+    return MailMessage(folder="INBOX", uid=1, message_id="<t@x>", date=START, subject=subject,
+                       from_=sender, sender=None, reply_to=reply_to, to=to, cc=(),
+                       in_reply_to="", references=(), text=text)
+
+
+def invite(summary: str = "Interview", description: str = "", *,
+           organizer: Attendee | None = None, attendees: tuple[Attendee, ...] = ()) -> CalEvent:
+    return CalEvent(uid="u1", method="REQUEST", sequence=0, dtstamp=START, start=START,
+                    end=START, all_day=False, summary=summary, description=description,
+                    location="", status="", organizer=organizer,
+                    attendees=(Attendee("Alex Rivera", "alex@example.com"), *attendees))
+
+
+def people(message: MailMessage, events: list[CalEvent] | None = None,
+           names: frozenset[str] = frozenset()) -> list[Person]:
+    return extract.find_people(message, events or [], ME, names)
+
+
+def interviewers(found: list[Person]) -> set[str]:
+    return {p.email or p.name for p in found if p.role == PersonRole.INTERVIEWER}
+
+
+def recruiters(found: list[Person]) -> set[str]:
+    return {p.email or p.name for p in found if p.role == PersonRole.RECRUITER}
+
+
+# --- names -------------------------------------------------------------------------------
+
+def test_a_name_stops_at_sentence_punctuation_and_needs_two_words() -> None:
+    assert leading_name("Hannah Lee. I'll hop on for five minutes") == "Hannah Lee"
+    assert leading_name("Tobias. We'll be in the Harbor room") == ""
+    assert leading_name("Wen Li marcus guests") == "Wen Li"
+
+
+def test_titles_and_departments_are_not_names() -> None:
+    assert leading_name("VP Engineering") == ""
+    assert leading_name("Data Platform Manager") == ""
+    assert leading_name("Backend Engineer II") == ""
+
+
+def test_names_keep_particles_accents_hyphens_and_apostrophes() -> None:
+    assert leading_name("Anna van der Berg will join") == "Anna van der Berg"
+    assert leading_name("Siobhán O'Neill-Brennan (Staff Engineer)") == "Siobhán O'Neill-Brennan"
+
+
+def test_last_comma_first_display_names_become_first_last() -> None:
+    assert normalize_name("Núñez, José") == "José Núñez"
+    assert normalize_name("Dr. Amy Chen") == "Amy Chen"
+    assert normalize_name("Rachel Kim (she/her)") == "Rachel Kim"
+
+
+# --- company -----------------------------------------------------------------------------
+
+def test_the_users_own_name_is_never_the_company() -> None:
+    message = mail("Interview: Jordan Maple - Data Engineer",
+                   "Looking forward to your interview for the Data Engineer role at Quartzline.",
+                   sender=Address("Sam Ortiz", "sam.ortiz.hr@gmail.com"))
+    assert extract.find_company(message, [], ME, frozenset({"jordan maple"})) == "Quartzline"
+
+
+def test_a_recipients_display_name_is_never_the_company() -> None:
+    message = mail("Interview - Jordan Maple - Data Engineer",
+                   sender=Address("Sam Ortiz", "sam@quartzline.com"),
+                   to=(Address("Jordan Maple", "alex@example.com"),))
+    assert extract.find_company(message, [], ME) == "Quartzline"
+
+
+def test_meeting_words_after_the_company_are_dropped() -> None:
+    message = mail(sender=Address("Ida Moss", "ida@copperfield.ai"))
+    event = invite("Copperfield Technical Interview - Alex Rivera (ML Engineer)")
+    assert extract.find_company(message, [event], ME) == "Copperfield"
+
+
+def test_the_written_form_matching_the_domain_beats_the_glued_domain() -> None:
+    message = mail("Entrevista técnica", "Saludos,\nIda Moss\nReclutadora, Almendrón Seguros\n",
+                   sender=Address("Ida Moss", "ida@almendronseguros.mx"))
+    assert extract.find_company(message, [], ME) == "Almendrón Seguros"
+
+
+def test_a_glued_domain_is_split_at_an_industry_word_when_nothing_else_is_known() -> None:
+    message = mail("Canceled: Interview", sender=Address("Ida Moss", "ida@ferngrovehealth.com"))
+    assert extract.find_company(message, [], ME) == "Ferngrove Health"
+
+
+def test_a_company_only_in_the_signature() -> None:
+    message = mail("Our call on Thursday", "Talk soon,\nIda Moss\nTalent Partner, Larchmere "
+                   "Analytics\n", sender=Address("Ida Moss", "ida@larchmere.io"))
+    assert extract.find_company(message, [], ME) == "Larchmere Analytics"
+
+
+def test_an_ats_vendor_is_never_the_company() -> None:
+    vendor = mail("Interview confirmation", sender=Address("Greenhouse", "no-reply@greenhouse.io"))
+    assert extract.find_company(vendor, [], ME) == ""
+    on_behalf = mail("Interview confirmation",
+                     sender=Address("Tallowbrook", "no-reply@us.greenhouse-mail.io"))
+    assert extract.find_company(on_behalf, [], ME) == "Tallowbrook"
+
+
+def test_an_agency_is_never_the_company() -> None:
+    message = mail("Interview Confirmation - Quorvex - Backend Developer",
+                   "Ryan Hale\nSenior Recruiter, Fintech Practice\n"
+                   "Northstar Talent Group | 212-555-0100\n",
+                   sender=Address("Ryan Hale", "ryan@northstartalent.com"))
+    assert extract.find_company(message, [], ME) == "Quorvex"
+
+
+# --- people ------------------------------------------------------------------------------
+
+def test_an_interviewers_line_lists_people_and_titles_attach_to_the_name_before() -> None:
+    found = people(mail(text="Interviewer: Hugo Lindell, Data Platform Manager\n"))
+    assert interviewers(found) == {"Hugo Lindell"}
+    assert found[-1].title == "Data Platform Manager"
+    several = people(mail(text="Interviewers: Aisha Bello (Engineering Manager), Chris Ota\n"))
+    assert interviewers(several) == {"Aisha Bello", "Chris Ota"}
+
+
+def test_an_itinerary_one_per_line_with_times_and_titles() -> None:
+    text = ("YOUR ITINERARY\n"
+            "10:00 AM - 10:45 AM   Coding & Pairing          Ana Ruiz\n"
+            "10:45 AM - 11:30 AM   Architecture - Li Wei, Staff Engineer\n"
+            "(lunch break)\n"
+            "1:00 - 1:45 PM   Conversation with Sarah Cole (VP Engineering)\n")
+    assert interviewers(people(mail(text=text))) == {"Ana Ruiz", "Li Wei", "Sarah Cole"}
+
+
+def test_a_bulleted_list_after_youll_meet_with() -> None:
+    text = "You'll meet with:\n  - Ahmed Farid, Engineering Manager\n  - Lena Vogt, Designer\n"
+    assert interviewers(people(mail(text=text))) == {"Ahmed Farid", "Lena Vogt"}
+
+
+def test_rooms_and_resources_are_not_people() -> None:
+    event = invite(organizer=Attendee("Ida Moss", "ida@tallowbrook.com"), attendees=(
+        Attendee("Harbor", "harbor@tallowbrook.com", cutype="ROOM"),
+        Attendee("Conf Room 4B", "conf4b@tallowbrook.com"),
+        Attendee("NYC-7 (10)", "c_1@resource.calendar.google.com", cutype="INDIVIDUAL"),
+    ))
+    found = people(mail(sender=Address("Ida Moss", "ida@tallowbrook.com")), [event])
+    assert {p.email for p in found} == {"ida@tallowbrook.com"}
+
+
+def test_a_no_reply_ats_sender_means_the_reply_to_person_is_the_recruiter() -> None:
+    message = mail(text="Interviewer: Dev Patel, CTO\n",
+                   sender=Address("Tallowbrook Hiring Team", "no-reply@ashbyhq.com"),
+                   reply_to=(Address("Elena Sokol", "elena@tallowbrook.com"),))
+    found = people(message)
+    assert recruiters(found) == {"elena@tallowbrook.com"}
+    assert interviewers(found) == {"Dev Patel"}
+
+
+def test_without_reply_to_the_recruiter_is_the_signer() -> None:
+    message = mail(text="Interviewer: Dev Patel, CTO\n\nBest,\nMegan Torr\n"
+                   "Senior Technical Recruiter | Tallowbrook\n",
+                   sender=Address("Tallowbrook", "no-reply@us.greenhouse-mail.io"))
+    found = people(message)
+    assert recruiters(found) == {"Megan Torr"}
+    assert interviewers(found) == {"Dev Patel"}
+
+
+def test_a_coordinator_organizer_is_the_recruiter_and_the_attendees_interview() -> None:
+    event = invite(description="Kind regards,\nNina Patel\nRecruiting Coordinator | Tallowbrook",
+                   organizer=Attendee("Nina Patel", "nina@tallowbrook.com"), attendees=(
+                       Attendee("Omar Said", "omar@tallowbrook.com"),
+                       Attendee("Lena Vogt", "lena@tallowbrook.com")))
+    found = people(mail(sender=Address("Nina Patel", "nina@tallowbrook.com")), [event])
+    assert recruiters(found) == {"nina@tallowbrook.com"}
+    assert interviewers(found) == {"omar@tallowbrook.com", "lena@tallowbrook.com"}
+
+
+def test_an_untitled_organizer_who_only_organizes_is_not_an_interviewer() -> None:
+    event = invite(description="Please find the invitation for your panel.",
+                   organizer=Attendee("Nina Patel", "nina@tallowbrook.com"),
+                   attendees=(Attendee("Omar Said", "omar@tallowbrook.com"),))
+    found = people(mail(), [event])
+    assert interviewers(found) == {"omar@tallowbrook.com"}
+    assert [p.role for p in found if p.email == "nina@tallowbrook.com"] == [PersonRole.ORGANIZER]
+
+
+def test_an_organizer_with_a_non_recruiter_title_interviews() -> None:
+    event = invite(description="Thanks,\nJordan Blake\nEngineering Manager, Reliability",
+                   organizer=Attendee("Jordan Blake", "jordan@tallowbrook.com"),
+                   attendees=(Attendee("Amy Chen", "amy@tallowbrook.com"),))
+    assert interviewers(people(mail(), [event])) == {"jordan@tallowbrook.com",
+                                                     "amy@tallowbrook.com"}
+
+
+def test_an_attendee_from_the_recruiting_team_is_the_recruiter() -> None:
+    event = invite(description="Ben Hall from our recruiting team is cc'd for logistics.",
+                   organizer=Attendee("Grace Oko", "grace@tallowbrook.com"), attendees=(
+                       Attendee("Ben Hall", "ben@tallowbrook.com", role="OPT-PARTICIPANT"),))
+    found = people(mail(sender=Address("Grace Oko", "grace@tallowbrook.com")), [event])
+    assert recruiters(found) == {"ben@tallowbrook.com"}
+    assert interviewers(found) == {"grace@tallowbrook.com"}
+
+
+def test_a_group_calendar_organizer_is_not_a_person() -> None:
+    event = invite(description="11:00 AM - 11:45 AM   Deep dive - Arjun Rao, Principal Engineer",
+                   organizer=Attendee("Tallowbrook Candidate Calendar",
+                                      "c_abc@group.calendar.google.com"))
+    found = people(mail(sender=Address("Tallowbrook", "calendar-notification@google.com")),
+                   [event])
+    assert {p.name for p in found} == {"Arjun Rao"}
+
+
+def test_a_recruiter_running_a_phone_screen_is_both() -> None:
+    message = mail("Phone screen tomorrow", "Confirming our phone screen tomorrow at 4:30pm.\n\n"
+                   "Lauren Pike\nTalent Acquisition, Tallowbrook\n",
+                   sender=Address("Lauren Pike", "lauren@tallowbrook.com"))
+    found = people(message)
+    assert recruiters(found) == {"lauren@tallowbrook.com"}
+    assert interviewers(found) == {"lauren@tallowbrook.com"}
+
+
+def test_a_name_next_to_a_matching_address_is_one_person() -> None:
+    event = invite(description="An onsite with José Núñez (Head of Quant Development).",
+                   organizer=Attendee("Ida Moss", "ida@tallowbrook.com"),
+                   attendees=(Attendee("", "jose.nunez@tallowbrook.com"),))
+    found = people(mail(), [event])
+    assert interviewers(found) == {"jose.nunez@tallowbrook.com"}
+    assert [p.name for p in found if p.email == "jose.nunez@tallowbrook.com"] == ["José Núñez"]
+
+
+def test_the_user_is_never_a_person_even_when_named_in_the_text() -> None:
+    found = people(mail(text="Interviewers: Jordan Maple, Chris Ota\n"),
+                   names=frozenset({"jordan maple"}))
+    assert interviewers(found) == {"Chris Ota"}
+
+
+def test_addresses_in_the_text_count_only_on_a_trusted_domain() -> None:
+    text = ("You're confirmed with Oliver Grant (oliver@elsewhere.biz) and Mia Lund "
+            "(mia@tallowbrook.com).")
+    found = people(mail(text=text))
+    assert {p.email for p in found if p.role == PersonRole.INTERVIEWER} == {
+        "", "mia@tallowbrook.com"}
+
+
+def test_an_interviewer_only_in_the_quoted_mail_stays_when_the_reply_names_them() -> None:
+    text = ("Oliver has a conflict, so we moved your interview to Friday at 2:30 PM.\n\nHannah\n\n"
+            "On Mon, Sep 28, 2026 at 3:36 PM Hannah Brooks <hannah@tallowbrook.com> wrote:\n"
+            "> You're confirmed with our Head of Design, Oliver Grant (oliver@tallowbrook.com).\n")
+    found = people(mail(text=text, sender=Address("Hannah Brooks", "hannah@tallowbrook.com")))
+    assert "oliver@tallowbrook.com" in interviewers(found)
