@@ -41,7 +41,8 @@ _BODY_PATTERNS = (
     re.compile(rf"(?i:on\s+behalf\s+of|here\s+at|team\s+at|role\s+at|position\s+at|"
                rf"interview\s+with|opportunity\s+at|interest\s+in|interview\s+at)\s+"
                rf"(?P<c>{_PHRASE})"),
-    re.compile(rf"(?:^|[.!]\s+)(?P<c>{_PHRASE})\s+(?:would\s+like|is\s+excited|wants)\b", re.M),
+    re.compile(rf"(?:^|[.!][ \t]+)(?P<c>{_PHRASE})[ \t]+(?:would\s+like|is\s+excited|wants)\b",
+               re.M),
 )
 _LOCATION = re.compile(rf"^(?P<c>{_PHRASE})\s*[,|]\s*\d+\s", re.M)
 _AT = re.compile(rf"\b(?:at|bei|chez|en)\s+(?P<c>{_PHRASE})")

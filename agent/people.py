@@ -27,6 +27,10 @@ RECRUITER_TITLE = re.compile(
 )
 
 
+_MAX_TEXT = 64_000  # characters of one body or description read for names
+_MAX_PEOPLE = 60  # nobody meets more; a longer list is not an interview panel
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -61,10 +65,11 @@ _PARTICLES = frozenset({"van", "von", "de", "da", "del", "der", "di", "le", "la"
                         "das", "den", "ter", "ten", "bin", "al", "el", "y"})
 _HONORIFICS = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+", re.I)
 _PRONOUNS = re.compile(r"\s*\((?:she|he|they|ze|xe)/\w+(?:/\w+)?\)", re.I)
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
-_SCHEDULE_LINE = re.compile(
-    rf"^\s*(?:[-•*]\s*)?{_TIME}\s*[-–—to]+\s*{_TIME}(?:\s*[A-Z]{{2,4}}\b)?\s+(?P<rest>\S.*)$",
+_EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_TIME = r"\d{1,2}(?:[:.]\d{2})?[ \t]*(?:[ap]\.?m\.?)?"
+_SCHEDULE_LINE = re.compile(  # horizontal space only: a \s* could run across every line
+    rf"^[ \t]*(?:[-•*][ \t]*)?(?<!\d){_TIME}[ \t]*(?:[-–—]|to)[ \t]*{_TIME}"
+    rf"(?:[ \t]*[A-Z]{{2,4}}\b)?[ \t]+(?P<rest>\S.*)$",
     re.M | re.I,
 )
 _LIST_HEAD = re.compile(
@@ -73,14 +78,12 @@ _LIST_HEAD = re.compile(
     r"\s*:[ \t]*(?P<rest>[^\n]*)",
     re.I,
 )
-_BULLET = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+(?P<item>\S.*)$")
+_BULLET = re.compile(r"^[ \t]*(?:[-•*]|\d{1,2}[.)])[ \t]+(?P<item>\S.*)$")
 _WITH = re.compile(
     r"\b(?:with|avec|con|mit)\s+(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+)?"
     r"(?P<rest>(?:[^\n.;!?]|\.(?=\S)){3,200})",
 )
-_PAREN_PERSON = re.compile(
-    r"(?P<name>[^\W\d_]+(?:(?: |['’-])[^\W\d_]+){1,4})[ \t]*\((?P<inner>[^)\n]{2,80})\)"
-)
+_PAREN = re.compile(r"\((?P<inner>[^()\n]{2,80})\)")
 _NAME_IN_PARENS = re.compile(r"\((?P<name>[^\W\d_][^,()\n]{2,60}),\s*(?P<title>[^()\n]{2,80})\)")
 _RECRUITER_CONTEXT_AFTER = re.compile(
     r"^\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:from|of|on)\s+(?:our|the)?\s*(?:[\w-]+\s+){0,2}?"
@@ -218,7 +221,7 @@ class Scene:
 def body_text(message: MailMessage, events: list[CalEvent]) -> str:
     """The message's own words and the invite descriptions, without quoted replies and the
     calendar producer's guest list and footer."""
-    parts = [message.text, *(e.description for e in events)]
+    parts = [message.text[:_MAX_TEXT], *(e.description[:_MAX_TEXT] for e in events[:5])]
     kept: list[str] = []
     for part in parts:
         for cut in (_QUOTE_HEADER.search(part), _BOILERPLATE.search(part)):
@@ -307,8 +310,10 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
         name = leading_name(match.group("name"))
         if name and fold(name) == fold(match.group("name")):
             mentions.append((name, "", match.group("title").strip(), "paren"))
-    for match in _PAREN_PERSON.finditer(text):
-        name = _trailing_name(match.group("name"))
+    for match in _PAREN.finditer(text):
+        line_start = text.rfind("\n", max(0, match.start() - 80), match.start()) + 1
+        before = text[max(line_start, match.start() - 80):match.start()]
+        name = _trailing_name(before)
         inner = match.group("inner").strip()
         email = inner.lower() if re.fullmatch(_EMAIL, inner) else ""
         if name and (email or is_title(inner)):
@@ -431,7 +436,7 @@ class _Roster:
             participant: bool = True) -> _Draft | None:
         name = normalize_name(name)
         email = email.lower()
-        if self.excluded(name, email):
+        if self.excluded(name, email) or len(self.drafts) >= _MAX_PEOPLE:
             return None
         for draft in self.drafts:
             if _matches(draft, name, email):

@@ -35,3 +35,6 @@ def test_corpus_figures_do_not_regress() -> None:
     for name in ("timeline", "requests", "kind"):
         ok, total = fields[name]
         assert ok == total, name
+    for name in ("company", "interviewers"):  # who: exact for every interview found
+        ok, total = fields[name]
+        assert total >= 56 and ok == total, name
