@@ -124,6 +124,19 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
     return _after_interview(message, context, sender_domain)
 
 
+def bulk_whatever_the_body(message: MailMessage, context: Context) -> bool:
+    """True when `understand` finds nothing in this message (a mailing list or newsletter)
+    whatever its text, calendar parts or attachments hold: a cheap pre-filter on the header
+    fields, for deciding what not to download."""
+    if message.is_sent or _is_auto_reply(message):
+        return False
+    if any(rule.action == "interview" for rule in context.rules):
+        return False  # a rule may force it, on its text
+    return bool(message.list_id or message.list_unsubscribe) or message.precedence in (
+        "bulk", "list", "junk"
+    )
+
+
 def _sent(message: MailMessage, context: Context) -> datetime:
     return message.date or context.now or datetime(1970, 1, 1, tzinfo=context.tz)
 
@@ -287,6 +300,9 @@ def from_calendar(
         distractor = _distractor(message, events)
         if distractor:
             return Finding(FindingKind.NONE, reason=f"not an interview: {distractor}")
+        if (message.date is not None
+                and (primary.end or primary.start) < message.date - _STALE_EVENT):
+            return Finding(FindingKind.NONE, reason="an event long over when the mail was sent")
         if not _interview_signal(message, events, context):
             return None
         if primary.method == "PUBLISH" and not _ats_involved(message, events) and not (
@@ -305,6 +321,9 @@ def from_calendar(
 
 
 _LONGEST_DAY_OF_BLOCKS = timedelta(hours=12)
+# An invitation to something that ended this long before the mail was sent schedules nothing
+# (a forwarded old invite, a recurring series that began in 1970).
+_STALE_EVENT = timedelta(days=7)
 
 
 def _end_of_blocks(primary: CalEvent, events: list[CalEvent], tz: ZoneInfo) -> datetime | None:

@@ -270,3 +270,13 @@ def test_a_cancellation_carries_no_timeline_or_request() -> None:
                          start="20261013T140000Z", end="20261013T150000Z"),)), CONTEXT)
     assert finding.kind == FindingKind.CANCEL
     assert finding.timeline is None and finding.requests == ()
+
+
+def test_an_invite_to_an_event_long_over_is_not_an_interview() -> None:
+    summary = "Interview: Staff Engineer at Tallowbrook"
+    current = understand(mail("Invitation: " + summary, calendars=(event(
+        summary=summary, start="20261007T150000Z", end="20261007T160000Z"),)), CONTEXT)
+    assert current.kind == FindingKind.INTERVIEW
+    stale = understand(mail("Invitation: " + summary, calendars=(event(
+        summary=summary, start="19700101T000000Z", end="19700101T010000Z"),)), CONTEXT)
+    assert not is_interview(stale)
