@@ -33,6 +33,7 @@ test: $(STAMP) servers lint
 bench: $(STAMP) servers
 	$(BIN)/python benchmarks/corpus_eval.py
 	$(BIN)/python benchmarks/daemon_bench.py
+	$(BIN)/python benchmarks/plan_bench.py
 	$(BIN)/python benchmarks/scan.py --quick
 	$(BIN)/python benchmarks/soak.py
 

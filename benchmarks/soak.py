@@ -17,7 +17,7 @@ exits 1 on any violation, 2 when a trial could not be completed (a run that fail
 connected: listed as an error, with its output).
 
 Usage: .venv/bin/python benchmarks/soak.py [--trials 200] [--server-trials 20]
-       [--daemon-trials 10] [--seed N]
+       [--daemon-trials 20] [--seed N]
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=200, help="SIGKILL trials (200)")
     parser.add_argument("--server-trials", type=int, default=20,
                         help="Dovecot killed mid-pass under `once` (20)")
-    parser.add_argument("--daemon-trials", type=int, default=10,
-                        help="Dovecot killed under the daemon (10)")
+    parser.add_argument("--daemon-trials", type=int, default=20,
+                        help="Dovecot killed under the daemon (20)")
     parser.add_argument("--seed", type=int, default=20261013)
     args = parser.parse_args()
 
@@ -128,8 +128,8 @@ def main() -> int:
 
     trials = sum(tally.runs.values())
     print(f"trials run: {trials} ({', '.join(f'{k} {v}' for k, v in tally.runs.items())})")
-    print("interrupted mid-pass: " + ", ".join(
-        f"{k} {tally.interrupted[k]}" for k in tally.runs))
+    print("kills that landed before the pass ended: " + ", ".join(
+        f"{k} {tally.interrupted[k]}/{tally.runs[k]}" for k in tally.runs if k != "daemon"))
     landed = ", ".join(f"{k}: {v}" for k, v in sorted(tally.drafts_at_kill.items()))
     print(f"drafts already placed when the pass died -> trials: {landed}")
     print(f"trials whose kill left an intent pending (APPEND unconfirmed): "

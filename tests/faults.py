@@ -533,7 +533,8 @@ def daemon_trial(daemon: Daemon, before: Snapshot, n: int, rng: random.Random,
     try:
         daemon.wait_for_keys(daemon.keys + 1, "the new invite's thank-you")
     except AssertionError as error:
-        problems.append(str(error).splitlines()[0])
+        last = " | ".join(daemon.text().strip().splitlines()[-3:])
+        problems.append(f"{str(error).splitlines()[0]} (log: {last})")
     keys = draft_keys(server)
     problems += [f"duplicate: {count} drafts for {key}" for key, count in keys.items()
                  if count > 1]

@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from faults import (
     AFTERMATHS,
+    Account,
     Daemon,
     Expected,
     Lab,
     daemon_trial,
+    draft_keys,
+    seed,
     server_kill_trial,
     sigkill_trial,
     start_daemon,
 )
-from servers import Dovecot, Snapshot
+from servers import Dovecot, Snapshot, TcpProxy
+
+from agent.errors import ExitCode
 
 SIGKILL_TRIALS = 10
 SEED = 20261013
@@ -84,3 +90,30 @@ def test_daemon_survives_dovecot_killed_in_idle_and_mid_pass(
     text = running.text()
     assert "Traceback" not in text
     assert "IDLE connection" in text and "retrying in" in text  # it saw the crash, backed off
+
+
+def test_a_hang_up_during_the_tls_handshake_is_a_connection_failure(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    """A front end that accepts the connection and closes it in the TLS handshake (a proxy or
+    load balancer whose server is restarting) is a failure to retry, not a certificate problem:
+    `once` exits with the connection code, and the daemon keeps retrying until the server is
+    back instead of stopping for good (exit 77 is never restarted by the unit)."""
+    seed(dovecot, datetime.now(UTC))
+    dovecot.kill()
+    proxy = TcpProxy(dovecot.tls_port)  # accepts, cannot reach Dovecot, hangs up
+    try:
+        code, _, err = Account(dovecot, tmp_path / "once", proxy.port).cli("once")
+    finally:
+        proxy.close()
+    assert code == ExitCode.UNAVAILABLE, err
+    assert "certificate" not in err.lower()
+
+    running = Daemon(dovecot, tmp_path / "daemon")
+    try:
+        running.wait(lambda: running.text().count("retrying in") >= 2, "two retries")
+        dovecot.start()
+        running.wait_for_keys(7, "the drafts once the server is back")
+    finally:
+        assert running.stop() == 0, running.text()
+    assert set(draft_keys(dovecot).values()) == {1}
