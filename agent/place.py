@@ -146,7 +146,12 @@ class Placer:
                     FollowUpState.RETIRED, FollowUpState.STALE,
                 ) and previous.state != action.followup.state:
                     continue
-                self.state.save_followup(record_of(action.followup, previous))
+                record = record_of(action.followup, previous)
+                if record.pending and record.state != FollowUpState.PLANNED:
+                    # observe() found no draft for this intent this pass: the APPEND never
+                    # landed, and the follow-up is no longer to be placed.
+                    record = replace(record, pending=False)
+                self.state.save_followup(record)
             elif isinstance(action, PlaceDraft):
                 if self.place(action.followup, interviews[action.followup.interview_id], now):
                     placed.append(action.followup.key)

@@ -405,6 +405,39 @@ def test_crash_between_append_and_recording(
     assert {f["state"] for f in states.values()} == {"drafted"}
 
 
+def test_draft_sent_before_its_append_was_confirmed_is_not_placed_again(
+    standard_account: Account,
+) -> None:
+    """The agent dies right after an APPEND; before it runs again the user sends that draft
+    (the client keeps its Message-ID, drops our header). The next pass must see it as sent."""
+    account = standard_account
+    account.deliver(invite_eml(start=START, end=END, sent=SENT))
+    config = load_config(account.config)
+    imap = config.imap
+    assert imap is not None and imap.tls_ca_file is not None
+    state = StateStore.open(config.state.path)
+    store = CrashAfterAppend(host=imap.host, port=imap.port, security=imap.security,
+                             username=imap.username, secret_kind="password", secret=PASSWORD,
+                             ca_file=str(imap.tls_ca_file))
+    with pytest.raises(ConnectionResetError):
+        one_pass(config, state, store, AFTER)
+    store.close()
+    state.close()
+    (draft,) = account.drafts()
+    recipient = str(draft["To"].addresses[0].addr_spec)
+    sent = account.delete_draft(recipient)
+    del sent[KEY_HEADER]
+    account.server.append(account.server.folder_names["sent"], sent.as_bytes(),
+                          flags=("\\Seen",), msg_time=AFTER + timedelta(minutes=1))
+
+    account.once(AFTER + timedelta(minutes=2))
+    account.once(AFTER + timedelta(minutes=3))
+    others = sorted(set(INTERVIEWER_ADDRESSES) - {recipient})
+    assert account.drafts_to() == others
+    states = followups(account.status(AFTER + timedelta(minutes=3)))
+    assert states[recipient]["state"] == "sent"
+
+
 def test_uidvalidity_change_rescans_without_duplicates(account: Account) -> None:
     """After the renumbering, UIDs restart below the last one the agent read: it must rescan
     (finding the new invite) without duplicating the interview it knew or its drafts."""
