@@ -89,12 +89,17 @@ def templates_of(config: Config) -> jinja2.Environment:
     return compose.environment(config.templates.folder)
 
 
-def current_plan(config: Config, state: StateStore, now: datetime) -> tuple[Plan, list[Interview]]:
+def world_of(config: Config, state: StateStore) -> World:
+    """What planning reads from the state: interviews, follow-ups and the messages around them."""
     interviews = state.interviews()
     records = state.followups()
     messages = state.messages_around(interviews, records.values(), config.me.addresses)
-    world = World(interviews=tuple(interviews), messages=tuple(messages), records=records)
-    return plan(world, settings_of(config), now), interviews
+    return World(interviews=tuple(interviews), messages=tuple(messages), records=records)
+
+
+def current_plan(config: Config, state: StateStore, now: datetime) -> tuple[Plan, list[Interview]]:
+    world = world_of(config, state)
+    return plan(world, settings_of(config), now), list(world.interviews)
 
 
 def one_pass(
@@ -106,7 +111,11 @@ def one_pass(
     dry_run: bool = False,
     calendars: object | None = None,
 ) -> PassResult:
-    """Sync mail, plan, and (unless `dry_run`) place every draft due at or before `now`."""
+    """Sync mail, plan, and (unless `dry_run`) place every draft due at or before `now`.
+
+    The state is read once and planned on once when nothing changes it in between (the
+    daemon's usual minute): observing Drafts or carrying out the plan rereads and replans
+    only if it wrote to the state."""
     syncer = MailSync(store, state, context_of(config, now),
                       lookback_days=config.sync.lookback_days,
                       max_part_bytes=config.sync.max_part_bytes)
@@ -116,12 +125,17 @@ def one_pass(
 
         sync_calendars(calendars, syncer, config, now, report)
     placer = Placer(store, state, templates_of(config), sender_of(config))
+    world = world_of(config, state)
     if not dry_run:
-        placer.observe(state.messages_around(state.interviews(), state.followups().values(),
-                                             config.me.addresses), now)
-    the_plan, interviews = current_plan(config, state, now)
-    result = PassResult(sync=report, plan=the_plan, interviews=interviews)
+        written = state.changes()
+        placer.observe(list(world.messages), now)
+        if state.changes() != written:
+            world = world_of(config, state)
+    the_plan = plan(world, settings_of(config), now)
+    result = PassResult(sync=report, plan=the_plan, interviews=list(world.interviews))
     if not dry_run:
-        result.placed = placer.execute(the_plan, {i.id: i for i in interviews}, now)
-        result.plan, result.interviews = current_plan(config, state, now)
+        written = state.changes()
+        result.placed = placer.execute(the_plan, {i.id: i for i in world.interviews}, now)
+        if state.changes() != written:
+            result.plan, result.interviews = current_plan(config, state, now)
     return result

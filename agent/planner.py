@@ -8,6 +8,10 @@ here reads a clock, a file or a server. The executor carries out the actions; `s
 Keys are stable and carry what makes a follow-up distinct, so each is drafted at most once:
 `thank_you/<interview>/<start>/<address>`, `check_in/<interview>/<n>`,
 `action_item/<interview>/<hash of what and when>`.
+
+Which messages belong to an interview, which interviews share a company and which records an
+interview has are answered from indexes built once per plan, so a plan costs in proportion to
+the interviews and their own mail, not interviews times messages (benchmarks/plan_bench.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import bisect
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from agent import lifecycle, signals
@@ -114,10 +119,25 @@ class Plan:
     applications: tuple[Application, ...] = ()
 
     def for_interview(self, interview_id: str) -> list[FollowUp]:
-        return [f for f in self.followups if f.interview_id == interview_id]
+        return list(self._followups_of.get(interview_id, ()))
 
     def application_of(self, interview_id: str) -> Application | None:
-        return next((a for a in self.applications if interview_id in a.interview_ids), None)
+        return self._application_of.get(interview_id)
+
+    @cached_property
+    def _followups_of(self) -> dict[str, list[FollowUp]]:
+        found: dict[str, list[FollowUp]] = {}
+        for f in self.followups:
+            found.setdefault(f.interview_id, []).append(f)
+        return found
+
+    @cached_property
+    def _application_of(self) -> dict[str, Application]:
+        found: dict[str, Application] = {}
+        for a in self.applications:
+            for interview_id in a.interview_ids:
+                found.setdefault(interview_id, a)
+        return found
 
 
 def _day(value: datetime, tz: ZoneInfo) -> str:

@@ -8,7 +8,11 @@ follow-up records a running agent would hold for past interviews. Each size is p
 times; the median is printed. The plan must not grow faster than the interviews it covers.
 
 Usage: .venv/bin/python benchmarks/plan_bench.py [--sizes 20,200,1000] [--profile N]
-       (--profile N: print the top cProfile entries of one plan of N interviews)
+       [--state FILE]
+  --profile N   print the top cProfile entries of one plan of N interviews
+  --state FILE  also time reading and planning a real state file, opened as the agent opens
+                it (it only reads; an older schema is migrated), with this script's time
+                zone, addresses and clock, not the user's config
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,6 +54,7 @@ from agent.model import (  # noqa: E402
     Request,
 )
 from agent.planner import Settings, World, plan  # noqa: E402
+from agent.state import StateStore  # noqa: E402
 
 NOW = datetime(2025, 3, 14, 17, 0, tzinfo=UTC)
 ME = Address("Alex Rivera", "alex@example.com")
@@ -158,10 +163,27 @@ def seconds(w: World) -> float:
     return time.perf_counter() - started
 
 
+def from_state(path: Path) -> None:
+    state = StateStore.open(path)
+    try:
+        started = time.perf_counter()
+        interviews = state.interviews()
+        records = state.followups()
+        messages = state.messages_around(interviews, records.values(), SETTINGS.me)
+        read = time.perf_counter() - started
+    finally:
+        state.close()
+    w = World(interviews=tuple(interviews), messages=tuple(messages), records=records)
+    spent = statistics.median(seconds(w) for _ in range(3))
+    print(f"{path}: {len(interviews):,} interviews, {len(messages):,} messages around them, "
+          f"{len(records):,} records: read in {read:.4f} s, planned in {spent:.4f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20,200,1000", help="comma-separated interview counts")
     parser.add_argument("--profile", type=int, help="profile one plan of this many interviews")
+    parser.add_argument("--state", type=Path, help="also read and plan this state file")
     args = parser.parse_args()
     if args.profile:
         profiler = cProfile.Profile()
@@ -175,6 +197,8 @@ def main() -> None:
         spent = statistics.median(seconds(w) for _ in range(3))
         print(f"{size:>10,} {len(w.messages):>9,} {len(w.records):>8,} {spent:>9.4f} "
               f"{1000 * spent / size:>13.3f}")
+    if args.state:
+        from_state(args.state)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,19 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from test_planner import SETTINGS, interview, message
+from hypothesis import given, settings
+from test_planner import SETTINGS, interview, message, worlds
 
-from agent.lifecycle import Application, Stage, applications, group, interview_status
+from agent.lifecycle import (
+    Application,
+    Relations,
+    Stage,
+    applications,
+    group,
+    interview_status,
+    related,
+    same_company,
+)
 from agent.model import (
     Address,
     Deadline,
@@ -209,6 +219,29 @@ def test_same_name_joins_interviews_with_different_domains() -> None:
     agency = replace(agency, facts=replace(agency.facts, company_domains=("ats.example",),
                                            people=()))
     assert [[i.id for i in g] for g in group([first, agency])] == [["n1", "n2"]]
+
+
+def _grouped_pairwise(interviews: Sequence[Interview]) -> list[list[Interview]]:
+    """`group` as first written: each interview compared with every group so far."""
+    groups: list[list[Interview]] = []
+    for one in sorted(interviews, key=lambda i: (i.start, i.id)):
+        joined = [g for g in groups if any(same_company(one, o) for o in g)]
+        merged = [one]
+        for g in joined:
+            merged.extend(g)
+            groups.remove(g)
+        groups.append(sorted(merged, key=lambda i: (i.start, i.id)))
+    return sorted(groups, key=lambda g: (g[0].start, g[0].id))
+
+
+@settings(max_examples=200, deadline=None)
+@given(worlds())
+def test_indexed_relations_and_groups_equal_the_scans(world: World) -> None:
+    relations = Relations(world.messages)
+    for one in world.interviews:
+        for sent in (False, True):
+            assert relations.related(one, sent=sent) == related(one, world.messages, sent=sent)
+    assert group(world.interviews) == _grouped_pairwise(world.interviews)
 
 
 # --- in the plan --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from agent.businessdays import BusinessCalendar
 from agent.config import ActionItemConfig, CheckInConfig, FollowupsConfig, ThankYouConfig
+from agent.lifecycle import Relations, related, same_company
 from agent.model import (
     Address,
     Deadline,
@@ -26,7 +27,16 @@ from agent.model import (
     PersonRole,
     Request,
 )
-from agent.planner import PlaceDraft, RecordState, RetireDraft, Settings, World, plan
+from agent.planner import (
+    PlaceDraft,
+    RecordState,
+    RetireDraft,
+    Settings,
+    World,
+    _Planner,
+    _Records,
+    plan,
+)
 
 NY = ZoneInfo("America/New_York")
 ME = frozenset({"alex@example.com"})
@@ -330,3 +340,119 @@ def test_planner_invariants(times: list[datetime], event: FindingKind | None,
     assert not set(placed_again) & set(placed)
     for key in placed:
         assert again[key].state in (FollowUpState.DRAFTED, FollowUpState.RETIRED)
+
+
+# --- the indexed planner decides what scanning every message decides ----------------------------
+
+DOMAINS = ("northwind.io", "globex.com", "greenhouse.io", "")
+EMAILS = ("rachel@northwind.io", "oliver@northwind.io", "hr@globex.com", "no-reply@globex.com",
+          "x@greenhouse.io", "alex@example.com", "nodomain", "")
+MIDS = ("<a@northwind.io>", "<b@globex.com>", "<c@example.com>", "")
+hours = st.integers(min_value=-24 * 10, max_value=24 * 40).map(lambda h: START + timedelta(hours=h))
+addresses = st.sampled_from(EMAILS).map(lambda e: Address(e.split("@")[0].title(), e))
+deadlines = st.builds(Deadline, st.dates(date(2026, 9, 20), date(2026, 11, 20)),
+                      st.just("by Friday"))
+
+
+@st.composite
+def interviews(draw: st.DrawFn, iid: str) -> Interview:
+    start = draw(hours)
+    return Interview(
+        id=iid, first_seen=start - timedelta(hours=draw(st.integers(-60, 200))), source="mail",
+        source_message_id=draw(st.sampled_from(MIDS)),
+        notes=tuple(draw(st.lists(st.builds(Note, st.sampled_from(("send slides", "code"))),
+                                          max_size=1))) + tuple(draw(st.lists(st.builds(
+            Note, st.just("portfolio"), deadlines.map(lambda d: d.day)), max_size=1))),
+        facts=InterviewFacts(
+            uid=f"uid-{iid}", sequence=0, stamp=None, start=start,
+            end=start + timedelta(minutes=draw(st.sampled_from((-5, 30, 60)))),
+            company=draw(st.sampled_from(("Northwind", "northwind", "Globex", ""))),
+            role="Engineer",
+            people=tuple(Person(a.name, a.email, role) for a, role in draw(st.lists(
+                st.tuples(addresses, st.sampled_from(PersonRole)), max_size=3))),
+            cancelled=draw(st.booleans()),
+            company_domains=tuple(draw(st.lists(st.sampled_from(DOMAINS), max_size=2,
+                                                unique=True))),
+        ),
+    )
+
+
+messages_st = st.builds(
+    MessageRecord, message_id=st.sampled_from(MIDS), date=hours, from_=addresses,
+    to=st.lists(addresses, max_size=2).map(tuple), subject=st.just("Interview"),
+    in_reply_to=st.sampled_from(MIDS), references=st.lists(st.sampled_from(MIDS),
+                                                           max_size=2).map(tuple),
+    is_sent=st.booleans(), kind=st.sampled_from(FindingKind), has_attachment=st.booleans(),
+    auto_reply=st.booleans(), timeline=st.none() | deadlines,
+    requests=st.lists(st.builds(Request, st.sampled_from(("send references", "a test")),
+                                deadlines), max_size=2).map(tuple),
+    back_on=st.none() | st.dates(date(2026, 9, 20), date(2026, 11, 20)),
+    company_domain=st.sampled_from(DOMAINS),
+)
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> World:
+    """Small worlds where companies share domains, names, people and threads."""
+    found = tuple(draw(interviews(f"i{n}")) for n in range(draw(st.integers(1, 5))))
+    records: dict[str, FollowUpRecord] = {}
+    for one in found:
+        for key, kind in ((f"thank_you/{one.id}/{one.start:%Y%m%dT%H%M}/oliver@northwind.io",
+                           FollowUpKind.THANK_YOU),
+                          (f"thank_you/{one.id}/20260101T0900/hr@globex.com",
+                           FollowUpKind.THANK_YOU),
+                          (f"thank_you/{one.id}/20251231T0900/hr@globex.com",
+                           FollowUpKind.THANK_YOU),
+                          (f"check_in/{one.id}/1", FollowUpKind.CHECK_IN),
+                          (f"check_in/{one.id}/2", FollowUpKind.CHECK_IN)):
+            if draw(st.booleans()):
+                records[key] = FollowUpRecord(
+                    key=key, interview_id=one.id, kind=kind,
+                    state=draw(st.sampled_from(FollowUpState)), draft_at=draw(hours),
+                    placed_at=draw(st.none() | hours), sent_at=draw(st.none() | hours))
+    return World(interviews=found, messages=tuple(draw(st.lists(messages_st, max_size=10))),
+                 records=dict(draw(st.permutations(list(records.items())))))
+
+
+class _Scanning(Relations):
+    def related(self, interview: Interview, *, sent: bool) -> list[MessageRecord]:
+        return related(interview, self.messages, sent=sent)
+
+    def involving(self, email: str) -> list[MessageRecord]:
+        return [m for m in self.messages
+                if m.from_.email == email or any(a.email == email for a in m.to)]
+
+
+class _ScanningRecords(_Records):
+    def starting(self, prefix: str) -> list[tuple[str, FollowUpRecord]]:
+        return [(k, r) for k, r in self._records.items() if k.startswith(prefix)]
+
+
+class _Straightforward(_Planner):
+    """The planner as first written: every question answered by a scan of everything."""
+
+    def __init__(self, world: World, settings: Settings, now: datetime) -> None:
+        super().__init__(world, settings, now)
+        self.relations = _Scanning(world.messages)
+        self.records = _ScanningRecords(world.records)
+
+    def same_company_as(self, interview: Interview) -> list[Interview]:
+        return [o for o in self.world.interviews if same_company(interview, o)]
+
+    def owners(self) -> dict[str, str]:
+        owner: dict[str, str] = {}
+        ordered = sorted(self.world.interviews, key=lambda i: i.start)
+        for m in self.world.messages:
+            if m.is_sent or not m.requests:
+                continue
+            mine = [i for i in ordered if m in self.related(i, sent=False)]
+            if mine:
+                before = [i for i in mine if i.start <= m.date]
+                owner[m.message_id] = (before[-1] if before else mine[0]).id
+        return owner
+
+
+@settings(max_examples=300, deadline=None)
+@given(worlds(), hours)
+def test_indexed_plan_equals_the_straightforward_one(world: World, now: datetime) -> None:
+    assert plan(world, SETTINGS, now) == _Straightforward(world, SETTINGS, now).plan()
