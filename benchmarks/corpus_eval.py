@@ -30,10 +30,21 @@ CONTEXT = Context(
 )
 
 
+def _same_words(got: str, want: str) -> bool:
+    return got.lower().split() == want.lower().split()
+
+
+def _person_key(person: dict[str, str] | None) -> str:
+    if not person:
+        return ""
+    return person.get("email") or person.get("name", "").lower()
+
+
 def evaluate() -> dict[str, object]:
     tp = fp = fn = tn = 0
     fields: dict[str, list[int]] = {"start": [0, 0], "end": [0, 0], "company": [0, 0],
-                                    "interviewers": [0, 0], "timeline": [0, 0],
+                                    "role": [0, 0], "interviewers": [0, 0],
+                                    "recruiter": [0, 0], "link": [0, 0], "timeline": [0, 0],
                                     "requests": [0, 0], "kind": [0, 0]}
     misses: list[str] = []
     for path in sorted(CORPUS.glob("*.eml")):
@@ -72,6 +83,30 @@ def evaluate() -> dict[str, object]:
                 fields["company"][1] += 1
                 if not ok:
                     misses.append(f"company {path.name}: got {facts.company!r}")
+            if expected.get("role"):
+                ok = _same_words(facts.role, expected["role"])
+                fields["role"][0] += ok
+                fields["role"][1] += 1
+                if not ok:
+                    misses.append(f"role {path.name}: got {facts.role!r}, "
+                                  f"want {expected['role']!r}")
+            if finding.kind != FindingKind.CANCEL:
+                want_recruiter = _person_key(expected.get("recruiter"))
+                got_recruiter = {p.email or p.name.lower() for p in facts.people
+                                 if p.role == "recruiter"}
+                ok = got_recruiter == ({want_recruiter} if want_recruiter else set())
+                fields["recruiter"][0] += ok
+                fields["recruiter"][1] += 1
+                if not ok:
+                    misses.append(f"recruiter {path.name}: got {sorted(got_recruiter)}, "
+                                  f"want {want_recruiter!r}")
+            link = expected.get("location_or_link")
+            if link and link.startswith("http"):
+                ok = link.rstrip("/") in facts.location
+                fields["link"][0] += ok
+                fields["link"][1] += 1
+                if not ok:
+                    misses.append(f"link {path.name}: got {facts.location!r}, want {link!r}")
             want_people = {p["email"] or p["name"].lower() for p in expected["interviewers"]}
             got_people = {p.email or p.name.lower() for p in facts.people
                           if p.role == "interviewer"}
