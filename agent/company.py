@@ -272,7 +272,8 @@ def find_company(
                 return candidate
     candidates = [(c, s) for c, s in candidates if s != "prose"] + [
         (c, s) for c, s in candidates if s == "prose"]
-    strong = [c for c, s in candidates if s in _STRONG and not _AGENCY.search(c)]
+    strong = [c for c, s in candidates if s in _STRONG and not _AGENCY.search(c)
+              and not (s == "signature" and domains)]  # "Director of Product, Payments"
     if strong:
         return strong[0]
     if domains:

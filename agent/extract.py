@@ -10,6 +10,7 @@ the organizer's or the employer's (an unknown sender cannot make the agent write
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from agent.company import (
     _strip_prefixes,
@@ -20,33 +21,77 @@ from agent.company import (
 )
 from agent.company import find_company as _find_company
 from agent.model import CalEvent, MailMessage, Person
-from agent.people import Scene
+from agent.people import Scene, leading_name
 from agent.people import find_people as _find_people
 
 __all__ = ["company_domain_of", "company_from_domain", "find_company", "find_people",
            "find_role"]
 
-_ROLE_PATTERNS = (
-    re.compile(r"(?:for|für|pour|para)\s+(?:the|a|an|our|le|la|el|die|den)?\s*(?:position\s+"
-               r"(?:of\s+)?|role\s+(?:of\s+)?|poste\s+de\s+|puesto\s+de\s+|stelle\s+als\s+)?"
-               r"(?P<r>(?:[A-Z][\w/&+.#-]*|of|and|&|-)(?:\s+(?:[A-Z][\w/&+.#-]*|of|and|&|-|I{1,3}|"
-               r"\d)){0,6})\s+(?:role|position|opening|job|req\b|Stelle|poste)", re.I),
-    re.compile(r"(?:role|position|job\s+title|poste|puesto|stelle)\s*:\s*(?P<r>[^\n]{3,60})",
-               re.I),
-    re.compile(r"(?:for|as|als|comme|como)\s+(?:the\s+|a\s+|an\s+)?(?P<r>(?:Senior|Sr\.?|Junior|"
-               r"Jr\.?|Staff|Principal|Lead|Head|Chief|Associate|Assoc|VP)?\s*[A-Z][\w/&+.#-]*"
-               r"(?:\s+[A-Z][\w/&+.#-]*){0,4}\s+(?:Engineer|Developer|Designer|Manager|Analyst|"
-               r"Scientist|Architect|Director|Lead|Consultant|Specialist|Intern|Researcher|"
-               r"Administrator|Accountant|Controller|Associate|Product\s+Owner|SRE))\b"),
-)
-_ROLE_WORDS = re.compile(
-    r"engineer|developer|designer|manager|analyst|scientist|architect|director|lead|"
-    r"consultant|specialist|intern|researcher|administrator|accountant|controller|associate|"
-    r"owner|sre|devops|recruiter|marketing|sales|product|data|finance|operations|ingenieur|"
-    r"entwickler|ingénieur|développeur|desarrollador|ingeniero|analista",
+# The last word of a job title ("Senior Data *Engineer*", "Backend-*Entwickler*").
+_HEAD_NOUNS = frozenset(re.findall(r"\S+", """
+    engineer developer designer scientist manager analyst architect director lead consultant
+    specialist intern researcher administrator accountant controller associate owner sre devops
+    biologist chemist bioinformatician physicist statistician economist mathematician officer
+    president vp recruiter coordinator writer editor technician strategist programmer counsel
+    representative executive operator marketer producer partner head principal advocate
+    entwickler ingenieur entwicklerin ingenieurin ingénieur ingénieure développeur développeuse
+    desarrollador desarrolladora ingeniero ingeniera analista
+"""))
+# Words that join the words of a title ("Head *of* Design", "Research *&* Development").
+_TITLE_JOINERS = frozenset({"of", "and", "&", "/", "-", "+"})
+_TITLE_WORD = re.compile(r"(?:[A-Z]|i[A-Z]|e[A-Z])[\w'’&+#./-]*|[IVX]{1,4}|\d{1,2}")
+_GENDER_MARK = re.compile(r"\s*\((?:[mwfdhx]\s*/\s*){1,3}[mwfdhx]\)$|\s*\(all\s+genders\)$", re.I)
+# Stages and interviewers' functions that look like titles in an event's name.
+_NOT_A_JOB = frozenset({"hiring manager", "recruiter", "hiring team", "team lead", "manager",
+                        "panel", "lead", "director"})
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:thank\s+you|thanks)\s+for\s+|your\s+(?:interest|application)\s+(?:in|for)\s+|"
+    r"the\s+|our\s+|a\s+|an\s+|your\s+|this\s+|my\s+)+",
     re.I,
 )
-
+_STAGE_TAIL = re.compile(
+    r"(?:\s+(?:technical|phone|final|onsite|on-site|virtual|video|panel|first|second|third|"
+    r"next|initial|intro|introductory|hiring\s+manager|hm|recruiter|team))*\s+(?:interview|"
+    r"interviews|conversation|chat|call|screen|screening|round|loop|onsite|on-site|"
+    r"discussion|meeting|confirmation|role|position|opening|job)(?:\s+confirmation)?$",
+    re.I,
+)
+_ROUND_TAIL = re.compile(r"\s+[-–—|:]\s+.*$|\s*\((?!(?:[mwfdhx]\s*/)|all\s+genders)[^()]*\)$",
+                         re.I)
+# "... the X role", "X position (R-104877)": the title ends right before the cue word.
+_CUE_AFTER = re.compile(r"\s+(?i:role|position|opening|job|req|requisition|vacancy|stelle|"
+                        r"poste|puesto)\b")
+# "interview for X", "the position of X", "Position: X": the title starts right after.
+_CUE_BEFORE = re.compile(
+    r"\b(?i:(?:interview(?:ing)?|application|applying|applied|candidacy|considered)\s+for|"
+    r"(?:position|role|post)\s+of|poste\s+d[e']|puesto\s+de|vacante\s+de|stelle\s+als)\s*"
+    r"(?i:the\s+|a\s+|an\s+|our\s+)?",
+)
+_LABEL = re.compile(
+    r"^[ \t]*(?i:(?:job\s+|open\s+)?(?:role|position|title|opening|vacancy|req(?:uisition)?|"
+    r"poste|puesto|stelle))[ \t]*(?::|\t)[ \t]*(?P<t>[^\r\n]{3,100})\r?$",
+    re.M,
+)
+_QUESTION = re.compile(
+    r"^[^\n]{0,120}?\b(?i:role|position|job|opening)\b[^\n]{0,120}[?:][ \t]*\r?\n[ \t]*"
+    r"(?P<t>[^\r\n]{3,100})\r?$",
+    re.M,
+)
+_MAX_CUES = 40  # cue words read per text: a title is named early, not 1000 times
+_SENTENCE_END = re.compile(r"(?<!\bSr)(?<!\bJr)[.!?;:\r\n(]|\s[-–—|]\s")
+# "(Staff Backend Engineer)" right after the stage it is for: "the virtual onsite (X)".
+_STAGE_PAREN = re.compile(
+    r"\b(?i:interview|onsite|on-site|loop|screen|round|call|chat|conversation)\s*"
+    r"\((?P<t>[^()\n]{3,80})\)"
+)
+# Titles written head first ("Ingeniero de Datos", "Développeur Backend Senior").
+_HEAD_FIRST = frozenset({"ingeniero", "ingeniera", "ingénieur", "ingénieure", "développeur",
+                         "développeuse", "desarrollador", "desarrolladora", "analista",
+                         "gerente", "jefe", "jefa", "directeur", "directrice", "responsable",
+                         "consultor", "consultora", "consultant", "consultante", "chef",
+                         "arquitecto", "arquitecta", "architecte", "diseñador", "diseñadora"})
+_HEAD_FIRST_WORDS = frozenset({"de", "del", "des", "du", "en", "senior", "junior", "sr.", "jr.",
+                               "sr", "jr", "confirmé", "confirmée", "principal"})
 
 def find_company(
     message: MailMessage, events: list[CalEvent], me: frozenset[str],
@@ -70,17 +115,158 @@ def find_people(
 
 
 def find_role(message: MailMessage, events: list[CalEvent]) -> str:
-    texts = [_strip_prefixes(message.subject), *(e.summary for e in events),
-             message.text[:4000], *(e.description[:2000] for e in events)]
-    for text in texts:
-        for pattern in _ROLE_PATTERNS:
-            for match in pattern.finditer(text):
-                role = re.sub(r"\s+", " ", match.group("r")).strip(" .,:;-–—")
-                role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
-                if 2 < len(role) <= 60 and _ROLE_WORDS.search(role):
-                    return role
-    dashed = re.split(r"\s+[-–—|/]\s+", _strip_prefixes(message.subject))
-    for piece in dashed[1:]:
-        if _ROLE_WORDS.search(piece) and len(piece) <= 60:
-            return piece.strip()
+    """The job title the message writes, "" when it writes none. A title a sentence names
+    ("for the Senior Data Scientist role", "Position: X", "interview for X") wins over one read
+    from the pieces of a subject or event title ("Final round: Alex Rivera (Staff Data
+    Engineer)"); an event's stage ("Hiring Manager Interview") is never a role."""
+    heads = [_strip_prefixes(message.subject), *(e.summary for e in events[:5])]
+    bodies = [message.text[:6000], *(e.description[:3000] for e in events[:5])]
+    for text in (*heads, *bodies):
+        role = _named_in_prose(text)
+        if role:
+            return role
+    for head in heads:
+        role = _from_pieces(head)
+        if role:
+            return role
+    for body in bodies:
+        role = _from_lines(body)
+        if role:
+            return role
     return ""
+
+
+def _named_in_prose(text: str) -> str:
+    for match in islice(_LABEL.finditer(text), _MAX_CUES):
+        role = _title_prefix(match.group("t"))
+        if role:
+            return role
+    for match in islice(_QUESTION.finditer(text), _MAX_CUES):
+        role = _title_prefix(match.group("t"))
+        if role:
+            return role
+    for match in islice(_STAGE_PAREN.finditer(text), _MAX_CUES):
+        role = _clean_title(match.group("t"))
+        if role:
+            return role
+    for match in islice(_CUE_AFTER.finditer(text), _MAX_CUES):
+        before = text[max(0, match.start() - 100):match.start()]
+        role = _title_suffix(_SENTENCE_END.split(before)[-1])
+        if role:
+            return role
+    for match in islice(_CUE_BEFORE.finditer(text), _MAX_CUES):
+        role = _title_prefix(text[match.end():match.end() + 100])
+        if role:
+            return role
+    return ""
+
+
+def _from_pieces(head: str) -> str:
+    """A title among the pieces of a subject or event title: "Fabrikam - Hiring Manager
+    Interview - Alex Rivera (Senior SRE)" -> "Senior SRE"."""
+    for piece in re.split(r"\s+[-–—|/]\s+|:\s+|\s+@\s+", head):
+        role = _clean_title(piece)
+        if role:
+            return role
+        for inner in re.finditer(r"\(([^()]{3,80})\)", piece):
+            if re.search(r"\bwith\s+\S+(?:\s+\S+)?\s*$", piece[:inner.start()], re.I):
+                continue  # "with Jane Doe (Engineering Manager)": the interviewer's title
+            role = _clean_title(inner.group(1))
+            if role:
+                return role
+    return ""
+
+
+def _from_lines(text: str) -> str:
+    """A line that pairs the employer and the job ("Corvid Labs - Founding Infrastructure
+    Engineer"), never a signature's title line or an itinerary's "Name - Title"."""
+    previous = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        pieces = re.split(r"\s+[-–—|]\s+", line)
+        if (len(pieces) == 2 and not re.search(r"@|https?:|\d", line)
+                and not (previous and leading_name(previous) == previous)):
+            titles = [t for t in (_clean_title(p) for p in pieces) if t]
+            others = [p for p in pieces if not _clean_title(p)]
+            if len(titles) == 1 and not any(leading_name(p) == p for p in others):
+                return titles[0]
+        if line:
+            previous = line
+    return ""
+
+
+def _title_suffix(span: str) -> str:
+    """The longest run of words ending `span` that is a job title."""
+    tokens = span.split()
+    for start in range(len(tokens)):
+        role = _clean_title(" ".join(tokens[start:]), strip_tail=False)
+        if role:
+            return role
+    return ""
+
+
+def _title_prefix(span: str) -> str:
+    """The longest run of words starting `span` that is a job title; a ", Team" qualifier
+    only when it ends the phrase ("Interview for Product Manager, Payments")."""
+    span = _LEADING_FILLER.sub("", span.strip())
+    phrase = _SENTENCE_END.split(span)[0] if not _GENDER_MARK.search(span.split("\n")[0]) else (
+        span.split("\n")[0])
+    whole = _clean_title(phrase)
+    if whole:
+        return whole
+    tokens = phrase.split()
+    abbreviation = next((i for i, t in enumerate(tokens) if t.endswith(".")), None)
+    if abbreviation is not None:  # "Sr." ends a title; the next capital starts a sentence
+        tokens = tokens[:abbreviation + 1]
+        whole = _clean_title(" ".join(tokens))
+        if whole:
+            return whole
+    for end in range(len(tokens) - 1, 0, -1):
+        role = _clean_title(" ".join(tokens[:end]).rstrip(","), strip_tail=False,
+                            qualifier=False)
+        if role:
+            return role
+    return ""
+
+
+def _clean_title(text: str, *, strip_tail: bool = True, qualifier: bool = True) -> str:
+    """`text` as a job title without filler ("your interest in the"), stage words
+    ("interview", "(Onsite)", "- Round 2"), or "" when it is not shaped like a title."""
+    if len(text) > 300:
+        return ""
+    role = re.sub(r"\s+", " ", text).strip(" \t,;:!?\"'“”")
+    role = role if re.search(r"\b(?:Sr|Jr)\.$", role) else role.strip(" .")
+    role = _LEADING_FILLER.sub("", role)
+    if strip_tail:
+        for _ in range(3):
+            role = _STAGE_TAIL.sub("", _ROUND_TAIL.sub("", role)).strip(" ,;:-–—")
+            role = role if re.search(r"\b(?:Sr|Jr)\.$", role) else role.strip(" .")
+    if not 2 < len(role) <= 70 or role.lower() in _NOT_A_JOB:
+        return ""
+    gender = _GENDER_MARK.search(role)
+    core = role[:gender.start()] if gender else role
+    main, comma, team = core.partition(",")
+    if comma and not (qualifier and _is_qualifier(team)):
+        return ""
+    return role if _title_shaped(main.split()) else ""
+
+
+def _title_shaped(tokens: list[str]) -> bool:
+    if not 1 <= len(tokens) <= 8 or not _TITLE_WORD.fullmatch(tokens[0]):
+        return False
+    if tokens[0].lower() in _HEAD_FIRST:
+        return all(_TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS | _HEAD_FIRST_WORDS
+                   for t in tokens[1:])
+    if not all(_TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS for t in tokens):
+        return False
+    words = [t for t in tokens if not re.fullmatch(r"[IVX]{1,4}|\d{1,2}", t)]
+    last = re.split(r"[-/]", words[-1])[-1].lower() if words else ""
+    return last in _HEAD_NOUNS and (len(words) > 1 or last not in {"lead", "head", "partner"})
+
+
+def _is_qualifier(text: str) -> bool:
+    """A team after a title's comma: "Lab Automation", "AppSec", "Data Engineering"."""
+    tokens = text.split()
+    return 1 <= len(tokens) <= 3 and all(
+        _TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS for t in tokens
+    ) and not _STAGE_TAIL.search(" " + text)

@@ -1066,6 +1066,9 @@ _CONFERENCE_RE: Final = re.compile(
     r"|meet\.google\.com/[a-z]{3}-[a-z]{4}-[a-z]{3}(?![a-z-])"
     r"|(?!www\.)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.webex\.com/(?!downloads)"
     r"|(?:www\.)?bluejeans\.com/(?:m/)?\d"
+    r"|facetime\.apple\.com/join"
+    r"|(?:[a-z0-9-]+\.)?whereby\.com/(?!information|user|org)[a-z0-9]"
+    r"|(?:app\.)?chime\.aws/(?:meetings/)?\d"
     r")[^\s<>\"'\\]*",
     re.IGNORECASE,
 )
@@ -1077,12 +1080,21 @@ def _conference_url(comp: _Comp) -> str:
             value = prop.value.strip()
             if re.fullmatch(r"https?://\S+", value, re.IGNORECASE):
                 return value
-    for name in ("LOCATION", "DESCRIPTION", "X-ALT-DESC"):
-        match = _CONFERENCE_RE.search(comp.text(name))
-        if match is not None:
-            url = match.group().rstrip(".,;:!?)]}")
-            return url if url.lower().startswith("http") else "https://" + url
+    for name in ("URL", "LOCATION", "DESCRIPTION", "X-ALT-DESC"):
+        url = conference_link(comp.text(name))
+        if url:
+            return url
     return ""
+
+
+def conference_link(text: str) -> str:
+    """The first join URL (Zoom, Meet, Teams, Webex, BlueJeans, FaceTime, Whereby, Chime) in
+    a text, "" when there is none."""
+    match = _CONFERENCE_RE.search(text)
+    if match is None:
+        return ""
+    url = match.group().rstrip(".,;:!?)]}")
+    return url if url.lower().startswith("http") else "https://" + url
 
 
 # ---------------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ _NOT_NAME_WORDS = _TITLE_WORDS | _words("""
     solutions health media bio capital ventures studio studios energy genomics fintech aerospace
     audio networks cloud bank holdings university institute foundation careers jobs calendar
     interview screen call chat meeting zoom google meet teams microsoft webex office room
+    amazon chime facetime whereby bluejeans skype
     the our your my their his her this that with and from for at of on in to by via
     monday tuesday wednesday thursday friday saturday sunday january february march april may
     june july august september october november december today tomorrow
@@ -393,9 +394,9 @@ def _is_room(attendee: Attendee) -> bool:
 def _matches(draft: _Draft, name: str, email: str) -> bool:
     if email and draft.email:
         return email == draft.email
-    if not name:
+    if not name and not email:
         return False
-    if draft.name and fold(draft.name) == fold(name):
+    if name and draft.name and fold(draft.name) == fold(name):
         return True
     if email and not draft.email and not name:
         address, other = email, draft.name
@@ -492,13 +493,17 @@ def find_people(
             if email and email.rpartition("@")[2] not in trusted:
                 email = ""
             roster.add(name, email, title, source="text")
-    for email in re.findall(_EMAIL, f"{text}\n{earlier}"):
-        email = email.lower()
+    for match in re.finditer(_EMAIL, f"{text}\n{earlier}"):
+        email = match.group().lower()
         if email.rpartition("@")[2] in trusted and not any(d.email == email for d in roster.drafts):
             for draft in roster.drafts:
                 if not draft.email and _matches(draft, "", email):
                     draft.email = email
                     break
+            else:
+                name = _name_before_address(f"{text}\n{earlier}", match.start(), email)
+                if name:  # "contact Colleen Murphy at colleen.murphy@...": a contact, not a panel
+                    roster.add(name, email, source="text", participant=False)
     firsts = [fold(d.name.split()[0]) for d in roster.drafts if d.name]
     for draft in roster.drafts:
         if not draft.title:
@@ -511,6 +516,20 @@ def find_people(
                 draft.name, text)) or RECRUITER_TITLE.search(draft.email.partition("@")[0])
         ) or (draft is replier and ats) or draft.email.rpartition("@")[2] in scene.agencies
     return _assign_roles(roster.drafts, host, replier, text, message, events)
+
+
+def _name_before_address(text: str, at: int, email: str) -> str:
+    """The person an address belongs to when the same sentence names them just before it
+    ("your recruiter, Colleen Murphy, at colleen.murphy@..."): the nearest name whose words
+    the address's local part spells."""
+    start = max(text.rfind("\n", 0, at) + 1, at - 120)
+    span = text[start:at]
+    probe = _Draft("", email)
+    for found in reversed(list(re.finditer(r"(?<![\w'’-])[^\W\d_]", span))):
+        name = leading_name(span[found.start():])
+        if name and _matches(probe, name.rstrip("."), ""):
+            return name.rstrip(".")
+    return ""
 
 
 def _title_from_text(name: str, text: str) -> str:
@@ -549,6 +568,17 @@ def _assign_roles(
                   else p for p in people]
         interviewers = [p for p in people if p.role == PersonRole.INTERVIEWER]
     recruiters = [p for p in people if p.role == PersonRole.RECRUITER]
+    if not recruiters and interviewers:
+        people = [replace(p, role=PersonRole.RECRUITER) if p.role == PersonRole.ORGANIZER
+                  else p for p in people]  # an organizer who only organizes coordinates
+        recruiters = [p for p in people if p.role == PersonRole.RECRUITER]
+    if not recruiters and not events and host is not None and host is replier and not (
+        host.title
+    ):  # a plain-text thread: the untitled writer arranging the time is the contact
+        contact = next((p for p in people if p.email and p.email == host.email), None)
+        if contact is not None:
+            people.append(replace(contact, role=PersonRole.RECRUITER))
+            recruiters = [people[-1]]
     heads = " ".join([message.subject, *(e.summary for e in events), text[:1500]])
     if not interviewers and len(recruiters) == 1 and _SCREEN.search(heads):
         people.append(replace(recruiters[0], role=PersonRole.INTERVIEWER))

@@ -365,7 +365,7 @@ def _facts(
         company=company,
         role=role,
         people=tuple(people),
-        location=event.conference_url or event.location,
+        location=_location(message, event),
         cancelled=cancelled,
         company_domains=domains,
     )
@@ -434,15 +434,30 @@ def _from_text(
                    reason="plain-text confirmation")
 
 
-_VIDEO = re.compile(
-    r"https://(?:[\w-]+\.)?(?:zoom\.us/j/|teams\.microsoft\.com/l/meetup-join/|teams\.live\.com/"
-    r"meet/|meet\.google\.com/|[\w-]+\.webex\.com/|bluejeans\.com/)[^\s<>\")]+"
+# A LOCATION that names a medium but gives no way in ("FaceTime", "Video call (see
+# confirmation email)", "Microsoft Teams Meeting"): the join link is elsewhere in the mail.
+_VAGUE_PLACE = re.compile(
+    r"^\s*$|^\D*\b(?:video|call|zoom|teams|meet|webex|facetime|whereby|chime|bluejeans|"
+    r"online|virtual|remote|web\s*conference|link|see\b)",
+    re.I,
 )
 
 
 def _video_link(text: str) -> str:
-    match = _VIDEO.search(text)
-    return match.group(0) if match else ""
+    """The first join URL in a text; links the HTML reduction kept as "<https://...>" count."""
+    return ical.conference_link(text)
+
+
+def _location(message: MailMessage, event: CalEvent) -> str:
+    """Where the interview is: the invite's join URL (from its conference properties, URL,
+    LOCATION or DESCRIPTION), else a join URL in the mail's text when the invite's LOCATION is
+    empty or only names the medium, else the LOCATION as written (an address, a room, a
+    phone number)."""
+    if event.conference_url:
+        return event.conference_url
+    if _VAGUE_PLACE.search(event.location):
+        return _video_link(message.text) or event.location
+    return event.location
 
 
 def _after_interview(message: MailMessage, context: Context, sender_domain: str) -> Finding:
