@@ -283,7 +283,8 @@ def _countries() -> dict[str, list[str]]:
 
 
 def _country(value: Any) -> str:
-    if not isinstance(value, str) or value.upper() not in _countries():
+    codes = holidays.registry.EntityLoader.get_country_codes()  # no country module loaded
+    if not isinstance(value, str) or value.upper() not in codes:
         raise _Invalid('expected a country code the holidays package knows, such as "US" or "DE"')
     return value.upper()
 

@@ -1,14 +1,16 @@
 """An IMAP4rev1 mailbox as a `MailStore` (RFC 3501; SPECIAL-USE RFC 6154; UIDPLUS RFC 4315).
 
-Reading folders uses EXAMINE and BODY.PEEK only, so no flag ever changes. A message is read in
-two steps: BODYSTRUCTURE plus a fixed set of header fields, then only the text and calendar
-sections under the size cap. UID sets are always explicit and chunked (imapclient's "1:*"
-parsing bug; Dovecot's 64 KiB command-line limit). Drafts are APPENDed with \\Draft \\Seen and
-the UID comes from APPENDUID, validated, else from a SEARCH on the key header.
+Reading folders uses EXAMINE and BODY.PEEK only, so no flag ever changes. Messages are read in
+chunks, each in batched steps: a fixed set of header fields for every message, BODYSTRUCTURE
+only where the structure can matter, then only the text and calendar sections (under the size
+cap) of the messages whose text is wanted. UID sets are always explicit and chunked
+(imapclient's "1:*" parsing bug; Dovecot's 64 KiB command-line limit). Drafts are APPENDed with
+\\Draft \\Seen and the UID comes from APPENDUID, validated, else from a SEARCH on the key header.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import re
@@ -16,12 +18,13 @@ import socket
 import ssl
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from email.message import Message
 from typing import Any
 
 import imapclient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
-from agent import mime
+from agent import imapfetch, mime
 from agent.errors import (
     AuthenticationFailed,
     CertificateError,
@@ -43,7 +46,8 @@ from agent.model import MailMessage
 
 log = logging.getLogger(__name__)
 
-CHUNK = 500
+CHUNK = 1000  # UIDs per FETCH: command lines far below Dovecot's 64 KiB limit
+BODY_BATCH_BYTES = 4_000_000  # wanted parts downloaded together, at most (about) this much
 _HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS ({})]".format(" ".join(mime.HEADER_FIELDS).upper())
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 
@@ -111,6 +115,51 @@ def parts_of_bodystructure(structure: Any, prefix: str = "") -> list[PartInfo]:
             method=params.get("method", "").strip('";').upper(),
         )
     ]
+
+
+class _Read:
+    """What has been read of one message so far."""
+
+    def __init__(self, bare: MailMessage, single_text: bool) -> None:
+        self.bare = bare  # from the header fields only
+        self.single_text = single_text
+        self.parts: list[PartInfo] | None = None  # None until BODYSTRUCTURE is read
+        self.with_structure = bare
+        self.wanted: list[PartInfo] = []
+        self.payloads: dict[str, bytes] | None = None  # None until the wanted parts are read
+
+    def message(self, max_part_bytes: int) -> MailMessage:
+        if self.parts is None:
+            return self.bare
+        if self.payloads is None:
+            return self.with_structure
+        return mime.with_parts(
+            self.bare, self.parts, self.payloads, max_part_bytes=max_part_bytes
+        )
+
+
+def _wants(item: _Read, want_body: BodyFilter | None) -> bool:
+    """Whether the wanted parts of a message with known structure are to be downloaded."""
+    if item.parts is None or not item.wanted:
+        return False
+    return want_body is None or want_body(item.with_structure, item.parts)
+
+
+_SINGLE_TEXT = re.compile(r"\s*text/(?:plain|html)\s*(?:;|$)", re.IGNORECASE)
+
+
+def _single_text_part(headers: Message) -> bool:
+    """True when the header fields alone show a single text/plain or text/html body with no
+    file name: no attachment and no calendar part can hide in it. Unsure means False."""
+    if headers.get("Content-Disposition") is not None:
+        return False
+    types = headers.get_all("Content-Type") or []
+    if not types:
+        return True  # RFC 2045 5.2: text/plain
+    if len(types) > 1:
+        return False
+    value = str(types[0])
+    return bool(_SINGLE_TEXT.match(value)) and "name" not in value.lower()
 
 
 def _tls_context(ca_file: str | None) -> ssl.SSLContext:
@@ -211,52 +260,93 @@ class ImapStore:
     ) -> Iterator[MailMessage]:
         self._select(folder)
         for start in range(0, len(uids), CHUNK):
-            chunk = list(uids[start : start + CHUNK])
-            response = self.client.fetch(chunk, ["BODYSTRUCTURE", _HEADER_ITEM])
-            for uid in chunk:
-                data = response.get(uid)
-                if data is None:
-                    continue
-                message = self._message(folder, uid, data, max_part_bytes, is_sent, want_body)
-                if message is not None:
-                    yield message
+            yield from self._chunk(
+                folder, list(uids[start : start + CHUNK]), max_part_bytes, is_sent, want_body
+            )
 
-    def _message(
+    def _chunk(
         self,
         folder: str,
-        uid: int,
-        data: dict[bytes, Any],
+        uids: list[int],
         max_part_bytes: int,
         is_sent: bool,
         want_body: BodyFilter | None,
-    ) -> MailMessage | None:
-        header_bytes = next(
-            (v for k, v in data.items() if k.upper().startswith(b"BODY[HEADER")), b""
-        )
-        headers = mime.parse_header_block(header_bytes or b"")
-        try:
-            parts = parts_of_bodystructure(data[b"BODYSTRUCTURE"])
-        except (KeyError, IndexError, TypeError, ValueError):
-            log.info("%s UID %s: unreadable BODYSTRUCTURE; reading headers only", folder, uid)
-            parts = []
-        bare = mime.build_message(
-            folder=folder, uid=uid, headers=headers, parts=parts, payloads={}, is_sent=is_sent,
-            max_part_bytes=max_part_bytes,
-        )
-        wanted = [p for p in parts if mime.wanted(p, max_part_bytes)]
-        if not wanted or (want_body is not None and not want_body(bare, parts)):
-            return bare
-        items = [f"BODY.PEEK[{p.section}]" for p in wanted]
-        fetched = self.client.fetch([uid], items).get(uid, {})
-        payloads = {}
-        for part in wanted:
-            value = fetched.get(f"BODY[{part.section}]".encode())
-            if isinstance(value, bytes):
-                payloads[part.section] = value
-        return mime.build_message(
-            folder=folder, uid=uid, headers=headers, parts=parts, payloads=payloads,
-            is_sent=is_sent, max_part_bytes=max_part_bytes,
-        )
+    ) -> Iterator[MailMessage]:
+        """One chunk in three batched steps: the header fields of every message; BODYSTRUCTURE
+        of those whose structure can matter; the wanted parts of those whose text is wanted,
+        a few megabytes at a time, just before those messages are handed out.
+
+        `want_body` is asked again right before a message is handed out (what the caller has
+        learnt from the messages before it can make it true), and a message that turns out
+        to want more is then completed on its own."""
+        blocks = imapfetch.header_fields(self.client, uids, _HEADER_ITEM)
+        read: dict[int, _Read] = {}
+        for uid in uids:
+            block = blocks.get(uid)
+            if block is not None:
+                headers = mime.parse_header_fields(block)
+                bare = mime.message_of_headers(
+                    folder=folder, uid=uid, headers=headers, is_sent=is_sent
+                )
+                read[uid] = _Read(bare, _single_text_part(headers))
+        needs = [uid for uid, r in read.items() if self._structure_matters(r, want_body)]
+        self._structures(folder, needs, read, max_part_bytes)
+        queue = collections.deque(read.values())
+        while queue:
+            window: list[_Read] = []
+            wanting: list[_Read] = []
+            budget = 0
+            while queue and (not window or budget < BODY_BATCH_BYTES):
+                window.append(queue.popleft())
+                if _wants(window[-1], want_body):
+                    wanting.append(window[-1])
+                    budget += sum(p.size for p in window[-1].wanted)
+            self._bodies(wanting, max_part_bytes)
+            for item in window:
+                if item.parts is None and self._structure_matters(item, want_body):
+                    self._structures(folder, [item.bare.uid], read, max_part_bytes)
+                if item.parts is not None and item.payloads is None and _wants(item, want_body):
+                    self._bodies([item], max_part_bytes)
+                yield item.message(max_part_bytes)
+                item.payloads = None  # handed out: let the downloaded bytes go
+
+    @staticmethod
+    def _structure_matters(item: _Read, want_body: BodyFilter | None) -> bool:
+        if item.parts is not None:
+            return False
+        if want_body is None:
+            return True
+        if item.single_text:  # no attachment, no calendar: only its text can be wanted
+            return want_body(item.bare, ())
+        return want_body(item.bare, None)
+
+    def _structures(
+        self, folder: str, uids: list[int], read: dict[int, _Read], max_part_bytes: int
+    ) -> None:
+        if not uids:
+            return
+        response = imapfetch.structures(self.client, uids)
+        for uid in uids:
+            item = read[uid]
+            try:
+                item.parts = parts_of_bodystructure(response[uid])
+            except (KeyError, IndexError, TypeError, ValueError):
+                log.info("%s UID %s: unreadable BODYSTRUCTURE; reading headers only", folder, uid)
+                item.parts = []
+            item.with_structure = mime.with_parts(
+                item.bare, item.parts, {}, max_part_bytes=max_part_bytes
+            )
+            item.wanted = [p for p in item.parts if mime.wanted(p, max_part_bytes)]
+
+    def _bodies(self, items: list[_Read], max_part_bytes: int) -> None:
+        """Download the wanted parts, one FETCH per set of section numbers."""
+        groups: dict[tuple[str, ...], list[_Read]] = {}
+        for item in items:
+            groups.setdefault(tuple(p.section for p in item.wanted), []).append(item)
+        for sections, group in groups.items():
+            response = imapfetch.sections(self.client, [item.bare.uid for item in group], sections)
+            for item in group:
+                item.payloads = response.get(item.bare.uid, {})
 
     def drafts(self) -> list[DraftInfo]:
         self._select(self.roles.drafts)
@@ -354,6 +444,13 @@ def _connect(
         )
         raise CertificateError(
             f"the TLS certificate of {host}:{port} is not trusted ({exc.verify_message}); {fix}"
+        ) from exc
+    except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as exc:
+        # The peer hung up mid-handshake: a server or a proxy in front of it restarting. A
+        # transient failure (the daemon retries it), not a certificate problem (which stops it).
+        raise ConnectionFailed(
+            f"{host}:{port} closed the connection during the TLS handshake ({exc.reason or exc});"
+            " if this persists, check [imap].port and [imap].security"
         ) from exc
     except ssl.SSLError as exc:
         raise CertificateError(

@@ -18,7 +18,11 @@ from agent.mime import PartInfo
 from agent.model import MailMessage
 
 KEY_HEADER = "X-Interview-Agent-Key"
-BodyFilter = Callable[[MailMessage, Sequence[PartInfo]], bool]
+# want_body(message, parts): whether to download the text and calendar parts of a message.
+# `parts` is its MIME structure, () when the header fields show a single text part, or None
+# when the structure is still unread: then the question is whether the structure can matter
+# at all (a calendar part or an attachment would change what is done with the message).
+BodyFilter = Callable[[MailMessage, Sequence[PartInfo] | None], bool]
 
 _DRAFTS = ("drafts", "draft", "brouillons", "entwürfe", "entwurfe", "borradores", "bozze",
            "concepten", "rascunhos", "utkast", "kladde", "szkice", "черновики")
@@ -138,7 +142,9 @@ class MailStore(Protocol):
         """Headers, structure and the wanted parts of each message; never flags anything.
 
         `want_body`, given the header-only message and its parts, says whether its text and
-        calendar parts are worth downloading."""
+        calendar parts are worth downloading (see `BodyFilter`); a store may skip reading the
+        MIME structure of a message for which it answers False with `parts=None`. It may be
+        asked more than once per message and is expected to turn only from False to True."""
         ...
 
     def drafts(self) -> list[DraftInfo]:

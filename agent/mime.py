@@ -23,7 +23,7 @@ import logging
 import quopri
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.message import Message
 
@@ -54,6 +54,7 @@ HEADER_FIELDS = (
     "X-Autorespond",
     "Precedence",
     "Content-Type",
+    "Content-Disposition",
     "X-Interview-Agent-Key",
 )
 
@@ -81,6 +82,8 @@ def decode_words(raw: str | None) -> str:
     """Decode RFC 2047 encoded words; never raises, never returns a line break."""
     if not raw:
         return ""
+    if "=?" not in str(raw):  # no encoded word: decode_header would return it unchanged
+        return clean(str(raw))
     try:
         chunks = []
         for data, charset in email.header.decode_header(str(raw)):
@@ -100,7 +103,8 @@ def parse_addresses(raw: str | None) -> tuple[Address, ...]:
     if not raw:
         return ()
     result = []
-    for name, addr in email.utils.getaddresses([_CONTROL.sub(" ", str(raw))]):
+    line = _CONTROL.sub(" ", str(raw))
+    for name, addr in _plain_addresses(line) or email.utils.getaddresses([line]):
         addr = addr.strip().lower()
         if addr and ("@" not in addr or " " in addr):
             continue
@@ -110,6 +114,33 @@ def parse_addresses(raw: str | None) -> tuple[Address, ...]:
         if addr or name:
             result.append(Address(name=name, email=addr))
     return tuple(result)
+
+
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+_DOT_ATOM = rf"{_ATEXT}+(?:\.{_ATEXT}+)*"
+_PLAIN_ADDRESS = re.compile(
+    rf"[ \t]*(?:((?:{_ATEXT}|\.)+(?:[ \t]+(?:{_ATEXT}|\.)+)*)[ \t]*)?"
+    rf"(<)?({_DOT_ATOM}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(>)?[ \t]*"
+)
+
+
+def _plain_addresses(line: str) -> list[tuple[str, str]] | None:
+    """The common shapes ("Name <a@b.c>", "a@b.c", comma-separated) as getaddresses reads
+    them, without its character-by-character parser; None for anything else (quotes,
+    comments, groups, routes, empty items), which goes to getaddresses."""
+    found = []
+    for item in line.split(","):
+        match = _PLAIN_ADDRESS.fullmatch(item)
+        if match is None:
+            return None
+        name, opened, addr, closed = match.groups()
+        if opened is None and closed is None and not name:
+            found.append(("", addr))
+        elif opened is not None and closed is not None:
+            found.append((" ".join((name or "").split()), addr))
+        else:
+            return None
+    return found
 
 
 def parse_date(raw: str | None) -> datetime | None:
@@ -131,6 +162,33 @@ def message_ids(raw: str | None) -> tuple[str, ...]:
 def parse_header_block(raw: bytes) -> Message:
     """Parse a header block leniently (compat32 never raises on crafted headers)."""
     return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+
+
+_FIELD_START = re.compile(r"[\041-\071\073-\176]+:")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def parse_header_fields(raw: bytes) -> Message:
+    """`parse_header_block` for a header block alone (IMAP HEADER.FIELDS): the same header
+    fields, read line by line when the block is well-formed (every line a field or its
+    continuation, up to a blank line); anything else goes to the email package's parser."""
+    message = Message(policy=email.policy.compat32)
+    lines: list[str] = []
+    for line in _LINE.findall(raw.decode("ascii", "surrogateescape")):
+        if line[0] in " \t" and lines:
+            lines.append(line)
+            continue
+        if lines:
+            message.set_raw(*email.policy.compat32.header_source_parse(lines))
+            lines = []
+        if line in ("\r\n", "\n", "\r"):
+            return message
+        if not _FIELD_START.match(line):
+            return parse_header_block(raw)
+        lines.append(line)
+    if lines:
+        message.set_raw(*email.policy.compat32.header_source_parse(lines))
+    return message
 
 
 def readable(part: PartInfo) -> bool:
@@ -246,6 +304,58 @@ def build_message(
 
     Damage is noted in `problems` (with `max_part_bytes`, also text parts left unread for
     their size), never with the message's content, for the caller to log once."""
+    bare = message_of_headers(folder=folder, uid=uid, headers=headers, is_sent=is_sent)
+    return with_parts(bare, parts, payloads, max_part_bytes=max_part_bytes, problems=problems)
+
+
+def message_of_headers(*, folder: str, uid: int, headers: Message, is_sent: bool) -> MailMessage:
+    """The message as its header block describes it: no text, no parts. Its `problems` are
+    the header block's own; `with_parts` adds what the MIME structure and the parts say."""
+    first: dict[str, str] = {}
+    for name, value in headers.items():
+        first.setdefault(name.lower(), value)
+    get = first.get
+    auto = decode_words(get("auto-submitted")).lower()
+    if not auto and (get("x-autoreply") or get("x-autorespond")):
+        auto = "auto-replied"
+    sender = parse_addresses(get("sender"))
+    from_ = parse_addresses(get("from"))
+    date = parse_date(get("date"))
+    noted = []
+    if date is None and clean(str(get("date") or "")):
+        noted.append("unreadable Date header")
+    return MailMessage(
+        folder=folder,
+        uid=uid,
+        message_id=(message_ids(get("message-id")) or ("",))[0],
+        date=date,
+        subject=decode_words(get("subject")),
+        from_=from_[0] if from_ else Address("", ""),
+        sender=sender[0] if sender else None,
+        reply_to=parse_addresses(get("reply-to")),
+        to=parse_addresses(get("to")),
+        cc=parse_addresses(get("cc")),
+        in_reply_to=(message_ids(get("in-reply-to")) or ("",))[0],
+        references=message_ids(get("references")),
+        list_id=decode_words(get("list-id")),
+        list_unsubscribe=decode_words(get("list-unsubscribe")),
+        auto_submitted=auto,
+        precedence=decode_words(get("precedence")).lower(),
+        is_sent=is_sent,
+        agent_key=clean(str(get("x-interview-agent-key", ""))),
+        problems=tuple(noted),
+    )
+
+
+def with_parts(
+    bare: MailMessage,
+    parts: Sequence[PartInfo],
+    payloads: dict[str, bytes],
+    *,
+    max_part_bytes: int = 0,
+    problems: Sequence[str] = (),
+) -> MailMessage:
+    """`bare` (from `message_of_headers`) with its MIME structure and downloaded parts."""
     noted = list(problems)
     plain: list[str] = []
     markup: list[str] = []
@@ -265,41 +375,17 @@ def build_message(
         elif part.content_type == "text/html":
             markup.append(text)
     body = "\n\n".join(plain) if plain else html_to_text("\n".join(markup))
-    auto = decode_words(headers.get("Auto-Submitted")).lower()
-    if not auto and (headers.get("X-Autoreply") or headers.get("X-Autorespond")):
-        auto = "auto-replied"
-    sender = parse_addresses(headers.get("Sender"))
-    from_ = parse_addresses(headers.get("From"))
-    date = parse_date(headers.get("Date"))
-    if date is None and clean(str(headers.get("Date") or "")):
-        noted.append("unreadable Date header")
+    noted.extend(bare.problems)
     if any(p.section.count(".") >= MAX_NESTING for p in parts):
         noted.append(f"MIME parts nested more than {MAX_NESTING} levels deep")
-    return MailMessage(
-        folder=folder,
-        uid=uid,
-        message_id=(message_ids(headers.get("Message-ID")) or ("",))[0],
-        date=date,
-        subject=decode_words(headers.get("Subject")),
-        from_=from_[0] if from_ else Address("", ""),
-        sender=sender[0] if sender else None,
-        reply_to=parse_addresses(headers.get("Reply-To")),
-        to=parse_addresses(headers.get("To")),
-        cc=parse_addresses(headers.get("Cc")),
-        in_reply_to=(message_ids(headers.get("In-Reply-To")) or ("",))[0],
-        references=message_ids(headers.get("References")),
-        list_id=decode_words(headers.get("List-Id")),
-        list_unsubscribe=decode_words(headers.get("List-Unsubscribe")),
-        auto_submitted=auto,
-        precedence=decode_words(headers.get("Precedence")).lower(),
+    return replace(
+        bare,
         text=body[:MAX_TEXT_CHARS],
         calendars=tuple(calendars),
         attachment_names=tuple(
             p.filename for p in parts if p.filename and not is_calendar(p)
         ),
         has_tnef=any(is_tnef(p) for p in parts),
-        is_sent=is_sent,
-        agent_key=clean(str(headers.get("X-Interview-Agent-Key", ""))),
         problems=tuple(dict.fromkeys(noted)),
     )
 

@@ -2,12 +2,14 @@
 
 Incremental by (folder, UIDVALIDITY, last UID); the first pass, and any pass after a
 UIDVALIDITY change, looks back `lookback_days` with SEARCH SINCE. Bodies are fetched only for
-messages that may matter (calendar parts, interview words, a known company or thread).
+messages that may matter (calendar parts, interview words, a known company or thread), and the
+MIME structure only where it can (not for newsletters that nothing could make an interview).
 Applying a message is idempotent (keyed by Message-ID), so a rescan never duplicates anything.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -26,7 +28,7 @@ from agent.model import (
     MessageRecord,
 )
 from agent.state import StateStore
-from agent.understand import Context, understand
+from agent.understand import Context, bulk_whatever_the_body, understand
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,11 @@ class SyncReport:
     interviews_new: int = 0
     interviews_updated: int = 0
     rescanned: tuple[str, ...] = ()
+
+
+@functools.lru_cache(maxsize=4096)
+def _ats_domain(domain: str) -> bool:
+    return signals.domain_matches(domain, signals.ATS_DOMAINS)
 
 
 def interview_id(uid: str) -> str:
@@ -123,7 +130,12 @@ class MailSync:
             self.state.save_messages(records)
         self.state.set_folder_position(folder, position.uidvalidity, max(uids))
 
-    def _wants_body(self, message: MailMessage, parts: Sequence[PartInfo]) -> bool:
+    def _wants_body(self, message: MailMessage, parts: Sequence[PartInfo] | None) -> bool:
+        if parts is None:  # can the MIME structure matter at all?
+            return message.is_sent or not (  # Sent: attachments answer action items
+                (message.list_id or message.list_unsubscribe)  # not recorded (_record)
+                and bulk_whatever_the_body(message, self.context)
+            )
         if message.is_sent:
             return False
         if any(is_calendar(p) or is_tnef(p) for p in parts):
@@ -133,7 +145,7 @@ class MailSync:
         if signals.INTERVIEW_WORDS.search(message.subject) or message.auto_submitted:
             return True
         domains = [message.from_.domain, *(a.domain for a in message.reply_to)]
-        if any(signals.domain_matches(d, signals.ATS_DOMAINS) for d in domains if d):
+        if any(_ats_domain(d) for d in domains if d):
             return True
         if any(d in self._domains for d in domains):
             return True
