@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from helpers import PASSWORD_ENV, imap_config, invite_eml
-from servers import USER, Dovecot
+from servers import USER, Dovecot, ServerError
 from test_hostile import run_pass
 
 START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)
@@ -57,6 +58,13 @@ def use_password(dovecot: Dovecot, password: str) -> None:
     users.write_text(f"{USER}:{{PLAIN}}{password}::::::\n")
     stamp = users.stat().st_mtime + 2
     os.utime(users, (stamp, stamp))
+    for _ in range(40):  # until Dovecot's auth process has read the new file
+        try:
+            dovecot.doveadm("auth", "test", USER, password)
+            return
+        except ServerError:
+            time.sleep(0.25)
+    raise AssertionError("Dovecot never accepted the new password")
 
 
 @pytest.mark.parametrize("source", ["password_env", "password_command"])
