@@ -9,14 +9,13 @@ Applying a message is idempotent (keyed by Message-ID), so a rescan never duplic
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from agent import extract, signals
+from agent import extract
 from agent.mailstore import MailStore
 from agent.mime import PartInfo, is_calendar, is_tnef
 from agent.model import (
@@ -39,11 +38,6 @@ class SyncReport:
     interviews_new: int = 0
     interviews_updated: int = 0
     rescanned: tuple[str, ...] = ()
-
-
-@functools.lru_cache(maxsize=4096)
-def _ats_domain(domain: str) -> bool:
-    return signals.domain_matches(domain, signals.ATS_DOMAINS)
 
 
 def interview_id(uid: str) -> str:
@@ -75,8 +69,6 @@ class MailSync:
         self.lookback_days = lookback_days
         self.max_part_bytes = max_part_bytes
         self.interviews = {i.facts.uid: i for i in state.interviews()}
-        self._domains = {d for i in self.interviews.values() for d in i.facts.company_domains}
-        self._threads = {i.source_message_id for i in self.interviews.values()}
 
     def run(self, now: datetime) -> SyncReport:
         report = SyncReport()
@@ -138,19 +130,12 @@ class MailSync:
             )
         if message.is_sent:
             return False
-        if any(is_calendar(p) or is_tnef(p) for p in parts):
-            return True
-        if message.list_id or message.list_unsubscribe:
-            return False
-        if signals.INTERVIEW_WORDS.search(message.subject) or message.auto_submitted:
-            return True
-        domains = [message.from_.domain, *(a.domain for a in message.reply_to)]
-        if any(_ats_domain(d) for d in domains if d):
-            return True
-        if any(d in self._domains for d in domains):
-            return True
-        threads = {message.in_reply_to, *message.references}
-        return bool(threads & self._threads)
+        # A calendar part always; the text of anything but mailing-list mail too: a plain-text
+        # confirmation may come from a sender never seen before, under a subject as bland as
+        # "Our chat on Thursday".
+        return any(is_calendar(p) or is_tnef(p) for p in parts) or not (
+            message.list_id or message.list_unsubscribe
+        )
 
     def _record(self, message: MailMessage, finding: Finding) -> MessageRecord | None:
         if not message.message_id or message.date is None:
@@ -246,8 +231,6 @@ class MailSync:
             if known.id == interview.id:
                 del self.interviews[uid]
         self.interviews[interview.facts.uid] = interview
-        self._domains.update(interview.facts.company_domains)
-        self._threads.add(interview.source_message_id)
         self.state.save_interview(interview)
 
 

@@ -700,3 +700,29 @@ def test_connection_lost_mid_pass_never_duplicates(
     account.once(AFTER + timedelta(minutes=1))
     account.once(AFTER + timedelta(minutes=2))
     assert account.drafts_to() == sorted(INTERVIEWER_ADDRESSES)
+
+
+def test_plain_text_confirmation_with_a_bland_subject_from_a_new_sender(
+    standard_account: Account,
+) -> None:
+    """No calendar part, no interview word in the subject, a domain the agent has never seen:
+    the text must still be read (over IMAP the body is fetched only when it may matter)."""
+    account = standard_account
+    sent = datetime(2026, 10, 12, 15, 48, tzinfo=UTC)
+    raw = (
+        "From: Odalys Ferreira <odalys@tessellatemaps.com>\r\n"
+        "To: Alex Rivera <alex@example.com>\r\n"
+        "Subject: Our chat on Thursday\r\n"
+        f"Date: {email.utils.format_datetime(sent)}\r\n"
+        "Message-ID: <chat-1@tessellatemaps.com>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "MIME-Version: 1.0\r\n\r\n"
+        "Hi Alex,\r\n\r\nConfirming our interview on Thursday, October 15 at 11:30 AM ET for "
+        "45 minutes. I'll call you on Google Meet: https://meet.google.com/tsm-qpwx-hvb\r\n\r\n"
+        "Talk soon,\r\nOdalys Ferreira\r\nEngineering Manager, Tessellate Maps\r\n"
+    ).encode()
+    account.deliver(raw, when=sent)
+    account.once(sent + timedelta(hours=1))
+    (interview,) = account.status(sent + timedelta(hours=1))["interviews"]
+    assert datetime.fromisoformat(interview["start"]) == datetime(2026, 10, 15, 15, 30,
+                                                                   tzinfo=UTC)
