@@ -26,6 +26,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 
 from agent import imapfetch, mime
 from agent.errors import (
+    AgentError,
     AuthenticationFailed,
     CertificateError,
     ConnectionFailed,
@@ -168,6 +169,22 @@ def _tls_context(ca_file: str | None) -> ssl.SSLContext:
     return context
 
 
+# RFC 5530 codes for a login refused for a passing reason: the server's auth backend is down,
+# the mailbox is busy, a server bug. Retrying later is right; stopping the service is not.
+_TEMPORARY_LOGIN_CODES = re.compile(r"\[(?:UNAVAILABLE|INUSE|SERVERBUG)\]", re.I)
+
+
+def login_failure(host: str, username: str, response: str) -> AgentError:
+    """The error for a refused LOGIN/AUTHENTICATE: temporary (retried with backoff) or final
+    (exit 77, the unit does not restart on it, so a wrong password cannot lock the account)."""
+    if _TEMPORARY_LOGIN_CODES.search(response):
+        return ConnectionFailed(
+            f"{host} could not log {username} in for now (it said it is temporarily "
+            "unavailable); will retry"
+        )
+    return AuthenticationFailed(f"{host} refused the login for {username}: check the user name")
+
+
 class ImapStore:
     """One authenticated IMAP connection with the folder roles resolved."""
 
@@ -196,9 +213,7 @@ class ImapStore:
                 self.client.login(username, secret)
         except LoginError as exc:
             self._shutdown()
-            raise AuthenticationFailed(
-                f"{host} refused the login for {username}: check the user name"
-            ) from exc
+            raise login_failure(host, username, str(exc)) from exc
         except (OSError, IMAPClientError) as exc:
             self._shutdown()
             raise ConnectionFailed(f"lost the connection to {host} during login: {exc}") from exc

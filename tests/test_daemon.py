@@ -22,6 +22,8 @@ import pytest
 from helpers import PASSWORD_ENV, imap_config, invite_eml
 from servers import PASSWORD, Dovecot
 
+from agent.errors import AuthenticationFailed, ConnectionFailed, ExitCode
+from agent.imapstore import login_failure
 from agent.sync import interview_id
 
 WAIT_SECONDS = 30.0
@@ -195,6 +197,22 @@ def test_wrong_password_exits_with_its_code(dovecot: Dovecot, tmp_path: Path) ->
     assert f"environment variable {PASSWORD_ENV}" in daemon.text()  # the hint fits the source
     assert "set-password" not in daemon.text()
     assert "wrong" not in daemon.text()
+
+
+@pytest.mark.parametrize(("response", "final"), [
+    ("b'[AUTHENTICATIONFAILED] Authentication failed.'", True),
+    ("b'Login failed.'", True),
+    ("b'[UNAVAILABLE] Temporary authentication failure. [host:2026-11-26]'", False),
+    ("b'[INUSE] Mailbox is locked by another session'", False),
+    ("b'[SERVERBUG] Internal error occurred.'", False),
+])
+def test_only_a_final_login_refusal_stops_the_service(response: str, final: bool) -> None:
+    """RFC 5530: a server that cannot check the password right now is retried with backoff;
+    only a refusal of the credentials exits 77, which the unit does not restart on."""
+    error = login_failure("imap.example.com", "alex", response)
+    assert isinstance(error, AuthenticationFailed) == final
+    assert isinstance(error, ConnectionFailed) != final
+    assert error.exit_code == (ExitCode.NOPERM if final else ExitCode.UNAVAILABLE)
 
 
 def test_sigterm_while_the_server_hangs(dovecot: Dovecot, tmp_path: Path) -> None:
