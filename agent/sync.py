@@ -9,13 +9,14 @@ Applying a message is idempotent (keyed by Message-ID), so a rescan never duplic
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from agent import extract
+from agent import extract, signals
 from agent.mailstore import MailStore
 from agent.mime import PartInfo, is_calendar, is_tnef
 from agent.model import (
@@ -53,6 +54,11 @@ def wins(new: InterviewFacts, old: InterviewFacts) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
+def _ats_domain(domain: str) -> bool:
+    return signals.domain_matches(domain, signals.ATS_DOMAINS)
+
+
 class MailSync:
     def __init__(
         self,
@@ -65,10 +71,12 @@ class MailSync:
     ) -> None:
         self.store = store
         self.state = state
-        self.context = context
         self.lookback_days = lookback_days
         self.max_part_bytes = max_part_bytes
         self.interviews = {i.facts.uid: i for i in state.interviews()}
+        self._domains = {d for i in self.interviews.values() for d in i.facts.company_domains}
+        self._threads = {i.source_message_id for i in self.interviews.values()}
+        self.context = replace(context, related=self._related)
 
     def run(self, now: datetime) -> SyncReport:
         report = SyncReport()
@@ -136,6 +144,13 @@ class MailSync:
         return any(is_calendar(p) or is_tnef(p) for p in parts) or not (
             message.list_id or message.list_unsubscribe
         )
+
+    def _related(self, message: MailMessage) -> bool:
+        """From a company, a scheduling service or a thread of an interview the agent knows."""
+        domains = [a.domain for a in (message.from_, *message.reply_to, message.sender) if a]
+        if any(d in self._domains or _ats_domain(d) for d in domains if d):
+            return True
+        return bool(({message.in_reply_to, *message.references} - {""}) & self._threads)
 
     def _record(self, message: MailMessage, finding: Finding) -> MessageRecord | None:
         if not message.message_id or message.date is None:
@@ -231,6 +246,8 @@ class MailSync:
             if known.id == interview.id:
                 del self.interviews[uid]
         self.interviews[interview.facts.uid] = interview
+        self._domains.update(interview.facts.company_domains)
+        self._threads.add(interview.source_message_id)
         self.state.save_interview(interview)
 
 

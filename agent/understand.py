@@ -13,6 +13,7 @@ import fnmatch
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -41,6 +42,10 @@ class Context:
     rules: tuple[Rule, ...] = ()
     now: datetime | None = None  # bounds recurring-event expansion
     names: frozenset[str] = frozenset()  # the user's own names ([me] name): never a company
+    # Whether a message comes from a company or thread of a known interview. Timelines and
+    # requests are looked for only in those (the phrase analysis is the costliest step of
+    # reading a large mailbox). None: in every message.
+    related: Callable[[MailMessage], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -474,6 +479,8 @@ def _after_interview(message: MailMessage, context: Context, sender_domain: str)
         return Finding(FindingKind.REJECTION, company_domain=sender_domain, reason="rejection")
     if signals.OFFER.search(body_top) or signals.OFFER.search(message.subject):
         return Finding(FindingKind.OFFER, company_domain=sender_domain, reason="offer")
+    if context.related is not None and not context.related(message):
+        return Finding(FindingKind.REPLY, company_domain=sender_domain, reason="a message")
     timeline = phrases.find_timeline(body_top, sent, context.tz, context.business)
     requests = phrases.find_requests(body_top, sent, context.tz, context.business)
     return Finding(

@@ -3,6 +3,7 @@ and fails without it. Messages go through the same MIME reader as mail from a re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -280,3 +281,14 @@ def test_an_invite_to_an_event_long_over_is_not_an_interview() -> None:
     stale = understand(mail("Invitation: " + summary, calendars=(event(
         summary=summary, start="19700101T000000Z", end="19700101T010000Z"),)), CONTEXT)
     assert not is_interview(stale)
+
+
+def test_timelines_are_read_only_in_mail_the_caller_relates_to_an_interview() -> None:
+    reply = mail("Re: Thanks for today",
+                 "Hi Alex,\n\nThanks again. We'll get back to you by the end of next week.\n")
+    assert understand(reply, CONTEXT).timeline is not None
+    known = replace(CONTEXT, related=lambda m: m.from_.domain == "tallowbrook.com")
+    assert understand(reply, known).timeline is not None
+    unknown = replace(CONTEXT, related=lambda m: False)
+    finding = understand(reply, unknown)
+    assert finding.kind == FindingKind.REPLY and finding.timeline is None
