@@ -28,7 +28,7 @@ from agent.model import (
     MessageRecord,
 )
 from agent.state import StateStore
-from agent.understand import Context, bulk_whatever_the_body, understand
+from agent.understand import Context, bulk_whatever_the_text, understand
 
 log = logging.getLogger(__name__)
 
@@ -131,18 +131,15 @@ class MailSync:
         self.state.set_folder_position(folder, position.uidvalidity, max(uids))
 
     def _wants_body(self, message: MailMessage, parts: Sequence[PartInfo] | None) -> bool:
-        if parts is None:  # can the MIME structure matter at all?
-            return message.is_sent or not (  # Sent: attachments answer action items
-                (message.list_id or message.list_unsubscribe)  # not recorded (_record)
-                and bulk_whatever_the_body(message, self.context)
-            )
+        if parts is None:  # the MIME structure always matters: Sent attachments answer
+            return True  # action items; a calendar part can make list mail an invitation
         if message.is_sent:
             return False
         # A calendar part always; the text of anything but mailing-list mail too: a plain-text
         # confirmation may come from a sender never seen before, under a subject as bland as
         # "Our chat on Thursday".
-        return any(is_calendar(p) or is_tnef(p) for p in parts) or not (
-            message.list_id or message.list_unsubscribe
+        return any(is_calendar(p) or is_tnef(p) for p in parts) or not bulk_whatever_the_text(
+            message, self.context
         )
 
     def _related(self, message: MailMessage) -> bool:

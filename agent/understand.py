@@ -112,12 +112,9 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
             reason="out-of-office auto-reply",
         )
     forced = verdict.action == "interview"
-    bulk = bool(message.list_id or message.list_unsubscribe) or message.precedence in (
-        "bulk", "list", "junk"
-    )
-    if bulk and not forced:
-        return Finding(FindingKind.NONE, reason="mailing list or newsletter")
     events = _events(message, context)
+    if _bulk(message) and not forced and not _invites_the_user(events, context):
+        return Finding(FindingKind.NONE, reason="mailing list or newsletter")
     if events:
         finding = from_calendar(message, events, context, verdict, forced)
         if finding is not None:
@@ -129,16 +126,29 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
     return _after_interview(message, context, sender_domain)
 
 
-def bulk_whatever_the_body(message: MailMessage, context: Context) -> bool:
+def bulk_whatever_the_text(message: MailMessage, context: Context) -> bool:
     """True when `understand` finds nothing in this message (a mailing list or newsletter)
-    whatever its text, calendar parts or attachments hold: a cheap pre-filter on the header
-    fields, for deciding what not to download."""
+    whatever its text and attachments hold, unless it has a calendar part inviting the user:
+    a cheap pre-filter on the header fields, for deciding what not to download."""
     if message.is_sent or _is_auto_reply(message):
         return False
     if any(rule.action == "interview" for rule in context.rules):
         return False  # a rule may force it, on its text
+    return _bulk(message)
+
+
+def _bulk(message: MailMessage) -> bool:
     return bool(message.list_id or message.list_unsubscribe) or message.precedence in (
         "bulk", "list", "junk"
+    )
+
+
+def _invites_the_user(events: list[CalEvent], context: Context) -> bool:
+    """An iTIP invitation (or cancellation) naming the user as an attendee: personal, even when
+    a scheduling service or a group relays it with list headers."""
+    return any(
+        e.method in ("REQUEST", "CANCEL") and any(a.email in context.me for a in e.attendees)
+        for e in events
     )
 
 

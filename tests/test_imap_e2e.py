@@ -726,3 +726,20 @@ def test_plain_text_confirmation_with_a_bland_subject_from_a_new_sender(
     (interview,) = account.status(sent + timedelta(hours=1))["interviews"]
     assert datetime.fromisoformat(interview["start"]) == datetime(2026, 10, 15, 15, 30,
                                                                    tzinfo=UTC)
+
+
+def test_an_invitation_relayed_with_list_headers_is_still_read(standard_account: Account) -> None:
+    """A scheduling service or a Google Group may add List-Unsubscribe / List-Id to a personal
+    invitation: the calendar part naming the user still makes it an interview; a newsletter
+    carrying no invitation stays ignored, its text never downloaded."""
+    account = standard_account
+    listed = b"List-Unsubscribe: <https://mailer.example.net/u/1>\r\n"
+    account.deliver(listed + invite_eml(start=START, end=END, sent=SENT))
+    account.deliver(listed + b"From: Tips <tips@mailer.example.net>\r\nTo: alex@example.com\r\n"
+                    b"Subject: 5 interview tips\r\nMessage-ID: <tips-1@mailer.example.net>\r\n"
+                    b"Date: Thu, 01 Oct 2026 10:00:00 -0400\r\n\r\nYour interview is on "
+                    b"Tuesday, October 6 at 2:00 PM ET with our team.\r\n")
+    account.once(AFTER)
+    (interview,) = account.status(AFTER)["interviews"]
+    assert datetime.fromisoformat(interview["start"]) == START
+    assert account.drafts_to() == sorted(INTERVIEWER_ADDRESSES)

@@ -6,6 +6,7 @@ pre-filters skip could not have mattered."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from agent.businessdays import BusinessCalendar
 from agent.config import Rule
 from agent.imapstore import _HEADER_ITEM, CHUNK, ImapStore, _single_text_part
 from agent.model import FindingKind, MailMessage
-from agent.understand import Context, bulk_whatever_the_body, understand
+from agent.understand import Context, bulk_whatever_the_text, understand
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -143,26 +144,33 @@ def test_store_reads_the_same_with_and_without_the_prefilter(dovecot: Dovecot) -
 
 
 def test_the_bulk_prefilter_never_hides_a_finding() -> None:
-    """Whatever `bulk_whatever_the_body` passes over finds nothing even with its body read:
-    each corpus message is read whole with a List-Id / List-Unsubscribe / Precedence added."""
-    context = Context(me=frozenset({"alex@example.com"}), tz=ZoneInfo("America/New_York"),
-                      business=BusinessCalendar("US"),
+    """Whatever `bulk_whatever_the_text` passes over (list mail without a calendar part) finds
+    nothing even with its body read, and an invitation to the user relayed with list headers is
+    still an interview: each corpus message is read whole with a List-Id / List-Unsubscribe /
+    Precedence added."""
+    context = Context(me=frozenset({"alex@example.com", "alex.rivera@gmail.com"}),
+                      tz=ZoneInfo("America/New_York"), business=BusinessCalendar("US"),
                       now=datetime(2026, 10, 6, 20, 0, tzinfo=UTC))
     forcing = Rule(name="r", from_=(), subject=re.compile("."), body=None, calendar=None,
                    action="interview", company=None, role=None, disable=())
-    passed = 0
+    passed = invitations = 0
     for path in sorted(CORPUS.glob("*.eml")):
+        expected = json.loads(path.with_suffix(".json").read_text())
         for extra in (b"List-Id: <news.example.org>\r\n", b"List-Unsubscribe: <https://x.y/u>\r\n",
                       b"Precedence: bulk\r\n"):
             message = mime.message_from_bytes(extra + path.read_bytes(), folder="INBOX", uid=1,
                                               max_part_bytes=262_144, is_sent=False)
-            if bulk_whatever_the_body(message, context):
+            kind = understand(message, context).kind
+            if bulk_whatever_the_text(message, context) and not message.calendars:
                 passed += 1
-                assert understand(message, context).kind == FindingKind.NONE, path.name
+                assert kind == FindingKind.NONE, path.name
+            if expected["interview"] and expected["uid"] and not expected["cancel"]:
+                invitations += 1
+                assert kind == FindingKind.INTERVIEW, path.name
             with_rule = replace(context, rules=(forcing,))
-            assert not bulk_whatever_the_body(message, with_rule)
-            assert not bulk_whatever_the_body(replace(message, is_sent=True), context)
-    assert passed > 0
+            assert not bulk_whatever_the_text(message, with_rule)
+            assert not bulk_whatever_the_text(replace(message, is_sent=True), context)
+    assert passed > 0 and invitations > 0
 
 
 def test_single_text_part_only_when_the_headers_prove_it() -> None:
