@@ -380,11 +380,8 @@ class CrashBeforeAppend(ImapStore):
         raise ConnectionResetError("simulated crash right before APPEND")
 
 
-@pytest.mark.parametrize("crashing", [CrashAfterAppend, CrashBeforeAppend])
-def test_crash_between_append_and_recording(
-    crashing: type[ImapStore], account: Account
-) -> None:
-    account.deliver(invite_eml(start=START, end=END, sent=SENT))
+def pass_that_crashes(account: Account, crashing: type[ImapStore]) -> None:
+    """One pass at AFTER through a store that dies around its first APPEND."""
     config = load_config(account.config)
     imap = config.imap
     assert imap is not None and imap.tls_ca_file is not None
@@ -396,6 +393,14 @@ def test_crash_between_append_and_recording(
         one_pass(config, state, store, AFTER)
     store.close()
     state.close()
+
+
+@pytest.mark.parametrize("crashing", [CrashAfterAppend, CrashBeforeAppend])
+def test_crash_between_append_and_recording(
+    crashing: type[ImapStore], account: Account
+) -> None:
+    account.deliver(invite_eml(start=START, end=END, sent=SENT))
+    pass_that_crashes(account, crashing)
     assert len(account.drafts()) == (1 if crashing is CrashAfterAppend else 0)
 
     account.once(AFTER + timedelta(minutes=1))
@@ -412,17 +417,7 @@ def test_draft_sent_before_its_append_was_confirmed_is_not_placed_again(
     (the client keeps its Message-ID, drops our header). The next pass must see it as sent."""
     account = standard_account
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
-    config = load_config(account.config)
-    imap = config.imap
-    assert imap is not None and imap.tls_ca_file is not None
-    state = StateStore.open(config.state.path)
-    store = CrashAfterAppend(host=imap.host, port=imap.port, security=imap.security,
-                             username=imap.username, secret_kind="password", secret=PASSWORD,
-                             ca_file=str(imap.tls_ca_file))
-    with pytest.raises(ConnectionResetError):
-        one_pass(config, state, store, AFTER)
-    store.close()
-    state.close()
+    pass_that_crashes(account, CrashAfterAppend)
     (draft,) = account.drafts()
     recipient = str(draft["To"].addresses[0].addr_spec)
     sent = account.delete_draft(recipient)
