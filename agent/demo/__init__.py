@@ -7,9 +7,13 @@ drafts placed are printed with the command that opens them in mutt.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import shutil
 import sys
 import tempfile
+from datetime import datetime
+from email.message import EmailMessage
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
@@ -53,6 +57,18 @@ def build_mailbox(target: Path) -> Path:
     return target
 
 
+_SHOWN = ("From", "To", "Subject", "Date", "In-Reply-To", "X-Interview-Agent-Key")
+
+
+def readable(raw: bytes) -> str:
+    """A draft as a mail client shows it: the headers that matter, then the decoded text."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    head = "".join(f"{name}: {message[name]}\n" for name in _SHOWN if message[name])
+    body = message.get_body(("plain",))
+    return head + "\n" + (body.get_content() if isinstance(body, EmailMessage) else "")
+
+
 def run_demo(keep: Path | None = None, out: TextIO | None = None) -> ExitCode:
     from agent.cli import print_status
 
@@ -65,7 +81,7 @@ def run_demo(keep: Path | None = None, out: TextIO | None = None) -> ExitCode:
     config_file = root / "config.toml"
     config_file.write_text(CONFIG.format(mailbox=mailbox, state=root / "state.db"))
     config = load_config(config_file)
-    clock = FixedClock(__import__("datetime").datetime.fromisoformat(DEMO_NOW))
+    clock = FixedClock(datetime.fromisoformat(DEMO_NOW))
     state = StateStore.open(config.state.path)
     store = app.open_store(config)
     try:
@@ -79,7 +95,7 @@ def run_demo(keep: Path | None = None, out: TextIO | None = None) -> ExitCode:
     write(f"\n{len(drafts)} drafts placed in {mailbox / '.Drafts'}:\n")
     for path in drafts:
         write("\n" + "=" * 72 + "\n")
-        write(path.read_text(encoding="utf-8"))
+        write(readable(path.read_bytes()))
     write("\nOpen them with:  mutt -f " + str(mailbox / ".Drafts") + "\n")
     write(f"The demo config is {config_file}; try:\n"
           f"  interview-agent --config {config_file} status --now {DEMO_NOW}\n"
