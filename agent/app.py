@@ -119,11 +119,12 @@ def one_pass(
     syncer = MailSync(store, state, context_of(config, now),
                       lookback_days=config.sync.lookback_days,
                       max_part_bytes=config.sync.max_part_bytes)
-    report = syncer.run(now)
-    if calendars is not None:
+    report = SyncReport()
+    if calendars is not None:  # first, so mail about a calendar's interviews is related to them
         from agent.calendars import sync_calendars
 
         sync_calendars(calendars, syncer, config, now, report)
+    syncer.run(now, report)
     placer = Placer(store, state, templates_of(config), sender_of(config))
     world = world_of(config, state)
     if not dry_run:

@@ -78,8 +78,8 @@ class MailSync:
         self._threads = {i.source_message_id for i in self.interviews.values()}
         self.context = replace(context, related=self._related)
 
-    def run(self, now: datetime) -> SyncReport:
-        report = SyncReport()
+    def run(self, now: datetime, report: SyncReport | None = None) -> SyncReport:
+        report = SyncReport() if report is None else report
         folders = [(self.store.roles.inbox, False)]
         if self.store.roles.sent:
             folders.append((self.store.roles.sent, True))

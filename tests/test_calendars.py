@@ -281,3 +281,26 @@ def test_local_vdir_folder(setup: Setup, tmp_path: Path) -> None:
     (vdir / "b.ics").unlink()
     changed = source.texts()
     assert changed is not None and len(changed) == 1
+
+
+def test_mail_about_a_calendar_interview_is_read_in_the_same_first_pass(
+    setup: Setup, tmp_path: Path
+) -> None:
+    """The interview is known only from a calendar; the company's reply stating a timeline is
+    in the mailbox already. Calendars are read first, so the reply counts in the first pass."""
+    vdir = tmp_path / "calendars" / "interviews"
+    vdir.mkdir(parents=True)
+    (vdir / "a.ics").write_text(vevent("vdir-1", "Interview with Globex"))
+    setup.calendar(name="local", type="ics", url=str(vdir), interviews_only=True)
+    reply = (
+        "From: Dana Lee <dana.lee@globex.example>\r\nTo: Alex Rivera <alex@example.com>\r\n"
+        "Subject: Thanks for today\r\nMessage-ID: <reply-1@globex.example>\r\n"
+        "Date: Tue, 06 Oct 2026 16:00:00 -0400\r\n\r\n"
+        "Hi Alex,\r\n\r\nThanks for your time today. We'll get back to you by the end of "
+        "next week.\r\n\r\nDana\r\n"
+    )
+    (setup.mail / "new" / "1791300000.reply.host").write_text(reply)
+    setup.once()
+    (interview,) = setup.interviews()
+    (check_in,) = [f for f in interview["followups"] if f["kind"] == "check_in"]
+    assert "end of next week" in check_in["reason"]
