@@ -86,11 +86,15 @@ def interview_status(interview: Interview, now: datetime, default_minutes: int) 
 def related(interview: Interview, messages: Iterable[MessageRecord], *, sent: bool
             ) -> list[MessageRecord]:
     """The messages between the user and this interview's company: sent ones addressed to its
-    people or domain; received ones from them, or in the invitation's thread. The definition,
-    one scan; planning asks `Relations`, which answers the same from an index."""
+    people or domain; received ones from them, or in the thread of the invitation or of a
+    message the user sent them (an interviewer answering a thank-you from another address).
+    The definition, one scan; planning asks `Relations`, which answers the same from an index."""
     facts = interview.facts
     domains = set(facts.company_domains)
     people = {p.email for p in facts.people if p.email}
+    messages = list(messages)
+    mine = set() if sent else {
+        m.message_id for m in related(interview, messages, sent=True) if m.message_id}
     result = []
     for message in messages:
         if message.is_sent != sent:
@@ -103,9 +107,16 @@ def related(interview: Interview, messages: Iterable[MessageRecord], *, sent: bo
             ) or bool(message.company_domain and message.company_domain in domains)
             if not hit and interview.source_message_id:
                 hit = interview.source_message_id in message.thread_ids
+            if not hit and mine:
+                hit = not mine.isdisjoint(_answered(message))
         if hit:
             result.append(message)
     return result
+
+
+def _answered(message: MessageRecord) -> set[str]:
+    """The Message-IDs a message answers (its own not among them)."""
+    return {*message.references, message.in_reply_to} - {""}
 
 
 _Keys = tuple[frozenset[str], frozenset[str], frozenset[str]]  # addresses, domains, threads
@@ -133,7 +144,7 @@ class Relations:
         # [sent]: (by address, by domain, by thread), each key to positions in `messages`
         self._index: tuple[tuple[dict[str, list[int]], ...], ...] = (({}, {}, {}), ({}, {}, {}))
         self._by_address: dict[str, list[int]] = {}
-        self._memo: dict[tuple[bool, _Keys], list[MessageRecord]] = {}
+        self._memo: dict[tuple[bool, _Keys, frozenset[str]], list[MessageRecord]] = {}
         # id() of an interview asked about: it (held, so the id stays its) and its keys
         self._asked: dict[int, tuple[Interview, _Keys, _Keys]] = {}
         received, sent = self._index
@@ -165,11 +176,16 @@ class Relations:
         if asked is None or asked[0] is not interview:
             asked = self._asked[id(interview)] = (
                 interview, _keys(interview, sent=False), _keys(interview, sent=True))
-        memo_key = (sent, asked[2] if sent else asked[1])
+        mine: frozenset[str] = frozenset() if sent else frozenset(
+            m.message_id for m in self.related(interview, sent=True) if m.message_id)
+        memo_key = (sent, asked[2] if sent else asked[1], mine)
         found = self._memo.get(memo_key)
         if found is None:
             hits = {n for index, keys in zip(self._index[sent], memo_key[1], strict=True)
                     for key in keys for n in index.get(key, ())}
+            by_thread = self._index[sent][2]  # answers to what the user sent (see `related`)
+            hits |= {n for key in mine for n in by_thread.get(key, ())
+                     if not mine.isdisjoint(_answered(self.messages[n]))}
             found = self._memo[memo_key] = [self.messages[n] for n in sorted(hits)]
         return found
 

@@ -4,6 +4,7 @@ shipped templates and demo mailbox as package data."""
 from __future__ import annotations
 
 import email
+import email.utils
 import email.message
 import email.policy
 import hashlib
@@ -248,3 +249,26 @@ def test_templates_and_demo_ship_inside_the_package(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stderr
     assert "4 drafts placed" in demo.stdout
     assert str(site) not in demo.stderr
+
+
+def test_a_reply_to_the_sent_thank_you_from_another_domain_counts(mailbox: Mailbox) -> None:
+    """The interviewer answers the thank-you from a personal address, stating a timeline: the
+    thread (the draft's Message-ID) relates it to the interview, so the check-in follows it."""
+    mailbox.deliver(invite_eml(start=START, end=END, sent=SENT), "1727000001.invite.host")
+    mailbox.once(AFTER)
+    (oliver,) = [p for p in mailbox.draft_files() if b"oliver.grant@" in p.read_bytes()]
+    draft = parse(oliver.read_bytes())
+    oliver.rename(mailbox.root / ".Sent" / "cur" / oliver.name)  # what sending does
+    replied = AFTER + timedelta(hours=2)
+    reply = (
+        f"From: Oliver Grant <oliver.g.1984@gmail.com>\nTo: Alex Rivera <alex@example.com>\n"
+        f"Subject: Re: {draft['Subject']}\nMessage-ID: <og-reply-1@mail.gmail.com>\n"
+        f"In-Reply-To: {draft['Message-ID']}\nReferences: {draft['Message-ID']}\n"
+        f"Date: {email.utils.format_datetime(replied)}\n\n"
+        "Thanks Alex! We will get back to you by the end of next week.\n"
+    )
+    mailbox.deliver(reply.encode(), "1727000010.reply.host")
+    mailbox.once(replied + timedelta(minutes=5))
+    (interview,) = mailbox.status(replied + timedelta(minutes=5))["interviews"]
+    (check_in,) = [f for f in interview["followups"] if f["kind"] == "check_in"]
+    assert "end of next week" in check_in["reason"]
