@@ -4,9 +4,9 @@ shipped templates and demo mailbox as package data."""
 from __future__ import annotations
 
 import email
-import email.utils
 import email.message
 import email.policy
+import email.utils
 import hashlib
 import json
 import os
