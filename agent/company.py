@@ -208,7 +208,9 @@ def _candidates(message: MailMessage, events: list[CalEvent]) -> list[tuple[str,
             match = pattern.search(name)
             if match:
                 found.append((match.group("c"), "display"))
-        if name and not leading_name(name) and _vendor_domain(address.domain):
+        if name and not leading_name(name) and _vendor_domain(address.domain) and not (
+            signals.domain_matches(address.domain, signals.WEBMAIL_DOMAINS)  # "Sam" <...@gmail>
+        ):
             found.append((name, "display"))  # "Quillbase" <no-reply@greenhouse-mail.io>
     heads = [_strip_prefixes(message.subject), *(e.summary for e in events)]
     for head in heads:

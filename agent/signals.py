@@ -159,10 +159,14 @@ NEVER_INTERVIEW_DOMAINS = (
     "testgorilla.com", "hirevue.com", "criteriacorp.com", "jobright.ai", "wellfound.com",
     "dice.com", "substack.com", "mailchimp.com",
 )
-GENERIC_DOMAINS = (
+# Personal mailboxes: the display name there is a person, never an employer.
+WEBMAIL_DOMAINS = (
     "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com",
     "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "gmx.de",
     "gmx.net", "web.de", "fastmail.com", "zoho.com", "yandex.ru", "mail.ru",
+)
+GENERIC_DOMAINS = (
+    *WEBMAIL_DOMAINS,
     "group.calendar.google.com", "resource.calendar.google.com", "calendar.google.com",
     "google.com", "email.apple.com", "zoom.us", "microsoft.com", "teams.microsoft.com",
 )

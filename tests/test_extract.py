@@ -263,3 +263,14 @@ def test_an_interviewer_only_in_the_quoted_mail_stays_when_the_reply_names_them(
             "> You're confirmed with our Head of Design, Oliver Grant (oliver@tallowbrook.com).\n")
     found = people(mail(text=text, sender=Address("Hannah Brooks", "hannah@tallowbrook.com")))
     assert "oliver@tallowbrook.com" in interviewers(found)
+
+
+def test_a_webmail_display_name_is_a_person_never_the_company() -> None:
+    """"Sam" <sam.k.1990@gmail.com> confirming a call: no company known, and Sam is the
+    person to thank (a company named "Sam" would also hide Sam from the people)."""
+    message = mail("tomorrow", "Hi Alex, confirming our interview tomorrow at 3:00 PM ET. "
+                   "I'll call you.\nSam\n", sender=Address("Sam", "sam.k.1990@gmail.com"))
+    company = extract.find_company(message, [], ME)
+    assert company == ""
+    found = extract.find_people(message, [], ME, frozenset(), company=company)
+    assert "sam.k.1990@gmail.com" in {p.email for p in found}
