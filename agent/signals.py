@@ -116,9 +116,13 @@ CONFIRMATION_WORDS = re.compile(
     r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak|chat)|see\s+you\s+(?:on|at)|"
     r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu|"
     r"\bbooked\b|(?:have|put)\s+you\s+down\s+for|(?:locked|pencil(?:l?ed))\s+in|"
-    r"all\s+set\s+for",
+    r"all\s+set\s+for|\b(?:set|lined)\s+up\b|\barranged\b",
     re.I,
 )
+
+# What a recruiter calls an interview when the word itself is not used ("a technical
+# conversation with Marco, our Lead Engineer"): counts only from a signed recruiter.
+MEETING_NOUNS = re.compile(r"\b(?:conversation|chat|call|discussion|meeting)\b", re.I)
 
 REJECTION = re.compile(
     r"(?:decided|chosen|elected)\s+(?:to\s+)?(?:move|moving|go|proceed|pursue)\w*\s+"

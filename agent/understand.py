@@ -401,13 +401,22 @@ def _company_domains(
     return tuple(domains)
 
 
+def _signed_by_a_recruiter(message: MailMessage) -> bool:
+    """The last lines of the new text carry a recruiting title ("Talent Acquisition |
+    Brightloop", "Recruiter, Orbitly")."""
+    lines = [line for line in _strip_quoted(message.text[:20000]).splitlines() if line.strip()]
+    return any(signals.RECRUITER_TITLES.search(line) for line in lines[-4:])
+
+
 def _from_text(
     message: MailMessage, context: Context, verdict: RuleVerdict, forced: bool
 ) -> Finding | None:
     """A plain-text scheduling confirmation: interview + confirmation words + a time."""
     subject_and_body = f"{message.subject}\n{message.text[:6000]}"
     if not forced:
-        if not signals.INTERVIEW_WORDS.search(subject_and_body):
+        if not signals.INTERVIEW_WORDS.search(subject_and_body) and not (
+            signals.MEETING_NOUNS.search(subject_and_body) and _signed_by_a_recruiter(message)
+        ):
             return None
         if _distractor(message, []) or _users_own_meeting(message, [], context):
             return None

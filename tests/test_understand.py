@@ -292,3 +292,16 @@ def test_timelines_are_read_only_in_mail_the_caller_relates_to_an_interview() ->
     unknown = replace(CONTEXT, related=lambda m: False)
     finding = understand(reply, unknown)
     assert finding.kind == FindingKind.REPLY and finding.timeline is None
+
+
+def test_a_signed_recruiter_setting_up_a_conversation_is_an_interview() -> None:
+    text = ("Hi Alex,\n\nGreat speaking yesterday! I've set up a technical conversation with "
+            "Marco Bianchi, our Lead Engineer, on Thursday, October 8th from 10:00 to 11:00 am "
+            "Pacific. He'll send a Zoom link.\n\nBest,\nDana Cole\n")
+    signed = understand(mail("Next step: technical chat",
+                             text + "Talent Acquisition | Tallowbrook\n"), CONTEXT)
+    assert signed.kind == FindingKind.INTERVIEW and signed.interview is not None
+    assert signed.interview.start == datetime(2026, 10, 8, 17, 0, tzinfo=UTC)
+    assert signed.interview.end == datetime(2026, 10, 8, 18, 0, tzinfo=UTC)
+    unsigned = understand(mail("Next step: technical chat", text + "Platform team\n"), CONTEXT)
+    assert not is_interview(unsigned)  # a colleague's meeting, as far as the words go
