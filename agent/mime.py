@@ -35,7 +35,7 @@ MAX_TEXT_CHARS = 64_000
 MAX_NESTING = 50  # deeper MIME trees are damage (Dovecot stops parsing at 100 levels)
 CALENDAR_SIZE_FACTOR = 4  # calendar parts may be larger than text parts (VTIMEZONE blocks)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-_MSGID = re.compile(r"<[^<>\s]+>")
+_MSGID = re.compile(r"<[^<>\s\x00-\x1f\x7f]+>")
 HEADER_FIELDS = (
     "Message-ID",
     "Date",

@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import settings
 from servers import Dovecot, Radicale, TcpProxy
+
+# CI runs the property tests on a fixed sequence of examples (HYPOTHESIS_PROFILE=ci, set by
+# .ci/run), so a landing never depends on luck; `make test` on a desk explores new ones, and
+# whatever it finds becomes an explicit test.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

@@ -412,3 +412,13 @@ def test_hostile_mailbox_is_read_and_the_valid_invite_still_drafted(
         for address in m[field].addresses
     )
     assert recipients == sorted(address for _, address in INTERVIEWERS)
+
+
+def test_a_message_id_with_control_characters_is_not_one() -> None:
+    """Found by the fuzzer: `In-Reply-To: <NUL>` gave a thread id holding a NUL."""
+    raw = (b"In-Reply-To: <\x00>\r\nReferences: <a\x01b@x> <ok@x>\r\nMessage-ID: <m\x7f@x>\r\n"
+           b"Content-Type: text/plain\r\n\r\nhi\r\n")
+    message = mime.message_from_bytes(raw, folder="INBOX", uid=1, max_part_bytes=262_144,
+                                      is_sent=False)
+    assert message.in_reply_to == "" and message.message_id == ""
+    assert message.references == ("<ok@x>",)
