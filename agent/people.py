@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from agent import signals
 from agent.model import Address, Attendee, CalEvent, MailMessage, Person, PersonRole
+from agent.prose import QUOTE_HEADER
 
 RECRUITER_TITLE = re.compile(
     rf"{signals.RECRUITER_TITLES.pattern}|reclut|recrut|personalreferent|people\s+operations|"
@@ -113,11 +114,6 @@ _BOILERPLATE = re.compile(
     r"^(?:guests|invitados|invités|gäste|participants|teilnehmer|view\s+all\s+guest\s+info|"
     r"reply\s+for\s|invitation\s+from\s+google\s+calendar|_{20,}|-::~)",
     re.I | re.M,
-)
-_QUOTE_HEADER = re.compile(
-    r"^(?:On\s.+wrote:|Am\s.+schrieb.*:|Le\s.+a\s+écrit\s*:|El\s.+escribió:|"
-    r"-----\s*Original Message|From:\s.+@)",
-    re.M,
 )
 
 
@@ -225,7 +221,7 @@ def body_text(message: MailMessage, events: list[CalEvent]) -> str:
     parts = [message.text[:_MAX_TEXT], *(e.description[:_MAX_TEXT] for e in events[:5])]
     kept: list[str] = []
     for part in parts:
-        for cut in (_QUOTE_HEADER.search(part), _BOILERPLATE.search(part)):
+        for cut in (QUOTE_HEADER.search(part), _BOILERPLATE.search(part)):
             if cut:
                 part = part[:cut.start()]
         lines = [line for line in part.splitlines() if not line.lstrip().startswith(">")]
@@ -235,7 +231,7 @@ def body_text(message: MailMessage, events: list[CalEvent]) -> str:
 
 def quoted_text(message: MailMessage) -> str:
     """The earlier messages a reply quotes ("> ..." lines and what follows "On ... wrote:")."""
-    match = _QUOTE_HEADER.search(message.text)
+    match = QUOTE_HEADER.search(message.text)
     tail = message.text[match.end():] if match else ""
     quoted = [line.lstrip()[1:] for line in message.text.splitlines()
               if line.lstrip().startswith(">")]

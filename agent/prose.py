@@ -49,12 +49,23 @@ _QUOTE_HEADER = re.compile(
       | Am\s[^\n]{1,300}?schrieb[^\n]{0,100}:
       | Le\s[^\n]{1,300}?a\s+écrit\s?:
       | El\s[^\n]{1,300}?escribió:
-      | (?:From|Von|De)\s?:[^\n]{1,300}\n[ \t]*(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha)\s?:
+      | (?:From|Von|De)\s?:[^\n]{1,300}\n[ \t]*(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha
+                                                   |Subject|Betreff|Objet|Asunto|To|An|À|Para)\s?:
     )
     """,
     re.MULTILINE | re.VERBOSE,
 )
+QUOTE_HEADER = _QUOTE_HEADER  # what starts the quoted part of a reply, for every reader of mail
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*", re.MULTILINE)
+
+
+def strip_quoted(text: str) -> str:
+    """The new part of a reply: cut at the first quote header ("On ... wrote:", "-----Original
+    Message-----", an Outlook "From:/Sent:" block), "> " lines dropped."""
+    header = _QUOTE_HEADER.search(text)
+    if header:
+        text = text[: header.start()]
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
 
 
 def _own_words(text: str) -> str:

@@ -312,6 +312,12 @@ class StateStore:
             for key, raw in self._conn.execute("SELECT key, record FROM followups")
         }
 
+    def draft_message_ids(self) -> set[str]:
+        """The Message-IDs of every draft the agent placed (a reply to one is in its thread)."""
+        rows = self._conn.execute(
+            "SELECT json_extract(record, '$.draft_message_id') FROM followups")
+        return {value for (value,) in rows if value}
+
     def followup(self, key: str) -> FollowUpRecord | None:
         row = self._conn.execute("SELECT record FROM followups WHERE key = ?", (key,)).fetchone()
         return None if row is None else codec.followup_from_json(json.loads(row[0]))

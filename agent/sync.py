@@ -75,9 +75,9 @@ class MailSync:
         self.max_part_bytes = max_part_bytes
         self.interviews = {i.facts.uid: i for i in state.interviews()}
         self._domains = {d for i in self.interviews.values() for d in i.facts.company_domains}
-        self._threads = {i.source_message_id for i in self.interviews.values()} | {
-            r.draft_message_id for r in state.followups().values() if r.draft_message_id
-        }  # a reply to a thank-you the user sent from the agent's draft is related too
+        # a reply to a thank-you the user sent from the agent's draft is related too
+        self._threads = {i.source_message_id for i in self.interviews.values()}
+        self._threads |= state.draft_message_ids()
         self.context = replace(context, related=self._related)
 
     def run(self, now: datetime, report: SyncReport | None = None) -> SyncReport:

@@ -30,6 +30,7 @@ from agent.model import (
     MailMessage,
     Person,
 )
+from agent.prose import strip_quoted
 
 log = logging.getLogger(__name__)
 
@@ -404,7 +405,7 @@ def _company_domains(
 def _signed_by_a_recruiter(message: MailMessage) -> bool:
     """The last lines of the new text carry a recruiting title ("Talent Acquisition |
     Brightloop", "Recruiter, Orbitly")."""
-    lines = [line for line in _strip_quoted(message.text[:20000]).splitlines() if line.strip()]
+    lines = [line for line in strip_quoted(message.text[:20000]).splitlines() if line.strip()]
     return any(signals.RECRUITER_TITLES.search(line) for line in lines[-4:])
 
 
@@ -435,7 +436,7 @@ def _from_text(
         if later and later[-1][1] is not None and later[-1][1] - start <= timedelta(hours=9):
             end = later[-1][1]
     if end is None:
-        length = phrases.find_meeting_length(_strip_quoted(message.text[:20000]))
+        length = phrases.find_meeting_length(strip_quoted(message.text[:20000]))
         end = start + length if length is not None else None
     from_address = message.from_
     company = verdict.company or extract.find_company(message, [], context.me, context.names)
@@ -488,7 +489,7 @@ def _after_interview(message: MailMessage, context: Context, sender_domain: str)
     """A message that is not an interview: rejection, offer, or an ordinary reply. Mail that
     gives orders to a program is none of these: nothing is taken from it."""
     text = message.text[:20000]
-    body_top = _strip_quoted(text)
+    body_top = strip_quoted(text)
     if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body_top}"):
         return Finding(FindingKind.NONE, reason="instructions to a program")
     sent = _sent(message, context)
@@ -506,17 +507,4 @@ def _after_interview(message: MailMessage, context: Context, sender_domain: str)
         FindingKind.REPLY, company_domain=sender_domain, timeline=timeline, requests=requests,
         reason="a message",
     )
-
-
-def _strip_quoted(text: str) -> str:
-    """The new part of a reply: drop quoted lines and everything after "On ... wrote:"."""
-    lines = []
-    for line in text.splitlines():
-        if re.match(r"^\s*(?:On\s.+wrote:|Am\s.+schrieb.*:|Le\s.+a\s+écrit\s*:|El\s.+escribió:|"
-                    r"-----\s*Original Message|From:\s.+@)", line):
-            break
-        if line.lstrip().startswith(">"):
-            continue
-        lines.append(line)
-    return "\n".join(lines)
 

@@ -305,3 +305,14 @@ def test_a_signed_recruiter_setting_up_a_conversation_is_an_interview() -> None:
     assert signed.interview.end == datetime(2026, 10, 8, 18, 0, tzinfo=UTC)
     unsigned = understand(mail("Next step: technical chat", text + "Platform team\n"), CONTEXT)
     assert not is_interview(unsigned)  # a colleague's meeting, as far as the words go
+
+
+def test_one_reading_of_the_quoted_part_of_a_reply() -> None:
+    from agent.prose import strip_quoted
+
+    new = "Thanks Alex, we'll be in touch by Friday.\n"
+    for quote in ("On Tue, Oct 6, 2026 at 3:01 PM Alex Rivera <alex@example.com>\nwrote:\n> hi\n",
+                  "From: Alex Rivera <alex@example.com>\nSent: Tuesday, October 6, 2026\nhi\n",
+                  "From: Alex Rivera <alex@example.com>\nSubject: Thank you\nhi\n",
+                  "-----Original Message-----\nhi\n", "> hi\n"):
+        assert strip_quoted(new + quote).strip() == new.strip()
