@@ -15,7 +15,7 @@ from datetime import datetime
 
 import jinja2
 
-from agent import compose
+from agent import compose, settled
 from agent.businessdays import BusinessCalendar
 from agent.config import Config
 from agent.errors import AuthenticationFailed, ConfigError
@@ -39,6 +39,7 @@ class PassResult:
     plan: Plan
     interviews: list[Interview]
     placed: list[str] = field(default_factory=list)
+    quiet: bool = False  # nothing new: planning skipped (see `settled`)
 
 
 def open_store(config: Config, environ: Mapping[str, str] | None = None) -> MailStore:
@@ -110,12 +111,14 @@ def one_pass(
     *,
     dry_run: bool = False,
     calendars: object | None = None,
+    full: bool = False,
 ) -> PassResult:
     """Sync mail, plan, and (unless `dry_run`) place every draft due at or before `now`.
 
-    The state is read once and planned on once when nothing changes it in between (the
-    daemon's usual minute): observing Drafts or carrying out the plan rereads and replans
-    only if it wrote to the state."""
+    A pass that finds nothing new since a full pass whose plan still holds stops after the
+    sync (`settled`), unless `full`. Otherwise the state is read once and planned on once when
+    nothing changes it in between: observing Drafts or carrying out the plan rereads and
+    replans only if it wrote to the state."""
     syncer = MailSync(store, state, context_of(config, now),
                       lookback_days=config.sync.lookback_days,
                       max_part_bytes=config.sync.max_part_bytes)
@@ -125,18 +128,25 @@ def one_pass(
 
         sync_calendars(calendars, syncer, config, now, report)
     syncer.run(now, report)
+    if dry_run:
+        the_plan, interviews = current_plan(config, state, now)
+        return PassResult(sync=report, plan=the_plan, interviews=interviews)
+    inputs = settled.Inputs.of(config, store.drafts_mark())  # before Drafts is listed
+    if not full and settled.holds(state, inputs, now):
+        return PassResult(sync=report, plan=Plan((), ()), interviews=[], quiet=True)
+    settings = settings_of(config)
     placer = Placer(store, state, templates_of(config), sender_of(config))
-    world = world_of(config, state)
-    if not dry_run:
-        written = state.changes()
-        placer.observe(list(world.messages), now)
-        if state.changes() != written:
-            world = world_of(config, state)
-    the_plan = plan(world, settings_of(config), now)
-    result = PassResult(sync=report, plan=the_plan, interviews=list(world.interviews))
-    if not dry_run:
-        written = state.changes()
-        result.placed = placer.execute(the_plan, {i.id: i for i in world.interviews}, now)
-        if state.changes() != written:
-            result.plan, result.interviews = current_plan(config, state, now)
-    return result
+    generation, world = state.generation(), world_of(config, state)
+    written = state.changes()
+    placer.observe(list(world.messages), now)
+    if state.changes() != written:
+        generation, world = state.generation(), world_of(config, state)
+    the_plan = plan(world, settings, now)
+    written = state.changes()
+    placed = placer.execute(the_plan, {i.id: i for i in world.interviews}, now)
+    if state.changes() != written:
+        generation, world = state.generation(), world_of(config, state)
+        the_plan = plan(world, settings, now)
+    settled.record(state, inputs, generation, world, settings, the_plan, now)
+    return PassResult(sync=report, plan=the_plan, interviews=list(world.interviews),
+                      placed=placed)

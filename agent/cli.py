@@ -182,7 +182,8 @@ def _once(config: Config, state: StateStore, clock: Clock, dry_run: bool) -> Exi
             print("nothing to draft now")
     else:
         print(f"{result.sync.messages_read} messages read, {result.sync.interviews_new} new "
-              f"interviews, {len(result.placed)} drafts placed")
+              f"interviews, {len(result.placed)} drafts placed"
+              + (" (nothing changed since the last pass)" if result.quiet else ""))
     return ExitCode.OK
 
 

@@ -332,7 +332,7 @@ class Daemon:
                     self.calendars = open_calendars(self.config)
                 calendars = self.calendars
             result = app.one_pass(self.config, self.state, store, self.clock.now(),
-                                  calendars=calendars)
+                                  calendars=calendars, full=bool(reasons & {"start", "reload"}))
         except FATAL as exc:
             return self._fatal(exc)
         except RETRYABLE as exc:
@@ -345,9 +345,10 @@ class Daemon:
         if self.backoff.failures:
             log.info("working again after %d failed attempts", self.backoff.failures)
         self.backoff.reset()
-        log.debug("pass (%s): %d messages read, %d new interviews, %d drafts placed",
+        log.debug("pass (%s): %d messages read, %d new interviews, %d drafts placed%s",
                   ", ".join(sorted(reasons)) or "retry", result.sync.messages_read,
-                  result.sync.interviews_new, len(result.placed))
+                  result.sync.interviews_new, len(result.placed),
+                  "; nothing new, plan unchanged" if result.quiet else "")
         return None
 
     def _failed(self, exc: BaseException, *, internal: bool = False) -> float:

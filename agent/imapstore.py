@@ -248,11 +248,36 @@ class ImapStore:
         self._selected = (folder, readonly)
         return info
 
+    def _status(self, folder: str) -> dict[bytes, Any]:
+        """UIDVALIDITY, UIDNEXT and MESSAGES of a folder. STATUS reads the server's index
+        without opening the folder; the folder already open is reopened instead (RFC 3501
+        6.3.10: STATUS is not the way to check the selected folder)."""
+        if self._selected is not None and self._selected[0] == folder:
+            info = self._select(folder, readonly=self._selected[1])
+            return {b"UIDVALIDITY": info.get(b"UIDVALIDITY", 0),
+                    b"UIDNEXT": info.get(b"UIDNEXT", 0), b"MESSAGES": info.get(b"EXISTS", 0)}
+        try:
+            status: dict[bytes, Any] = self.client.folder_status(
+                folder, [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"])
+        except (OSError, IMAPClientAbortError) as exc:
+            raise ConnectionFailed(f"lost the connection to {self.host} ({exc}); run it again, "
+                                   "nothing will be drafted twice") from exc
+        except IMAPClientError as exc:
+            raise MailboxError(f"cannot open folder {folder!r} on {self.host}: {exc}") from exc
+        return status
+
     def position(self, folder: str) -> FolderPosition:
-        info = self._select(folder)
+        info = self._status(folder)
         return FolderPosition(
             uidvalidity=int(info.get(b"UIDVALIDITY", 0)), uidnext=int(info.get(b"UIDNEXT", 0))
         )
+
+    def drafts_mark(self) -> str:
+        info = self._status(self.roles.drafts)
+        values = [int(info.get(k, 0)) for k in (b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES")]
+        # Messages never change; a listing changes only by an APPEND (UIDNEXT grows) or an
+        # EXPUNGE (MESSAGES shrinks). Flags are not part of the listing.
+        return "imap:{}:{}:{}".format(*values) if values[0] and values[1] else ""
 
     def new_uids(self, folder: str, after_uid: int, since: date | None) -> list[int]:
         self._select(folder)

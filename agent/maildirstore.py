@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import hashlib
 import os
 import socket
 import uuid
@@ -118,6 +119,19 @@ class MaildirStore:
 
     def drafts(self) -> list[DraftInfo]:
         return [self._describe(path) for path in self._draft_files()]
+
+    def drafts_mark(self) -> str:
+        base = self._dir(self.roles.drafts)
+        if base is None:
+            return ""
+        try:
+            listing = sorted(
+                f"{sub}/{entry.name}:{entry.stat().st_size}:{entry.stat().st_mtime_ns}"
+                for sub in ("new", "cur") for entry in os.scandir(base / sub) if entry.is_file()
+            )
+        except OSError:  # a draft renamed while listed: changing, so no mark
+            return ""
+        return "maildir:" + hashlib.sha256("\n".join(listing).encode()).hexdigest()
 
     def _describe(self, path: Path) -> DraftInfo:
         raw = path.read_bytes()

@@ -123,7 +123,8 @@ class MailStore(Protocol):
     roles: FolderRoles
 
     def position(self, folder: str) -> FolderPosition:
-        """UIDVALIDITY and UIDNEXT of a folder, without changing it."""
+        """UIDVALIDITY and UIDNEXT of a folder, without changing it (UIDNEXT 0: unknown, the
+        folder must be searched)."""
         ...
 
     def new_uids(self, folder: str, after_uid: int, since: date | None) -> list[int]:
@@ -149,6 +150,11 @@ class MailStore(Protocol):
 
     def drafts(self) -> list[DraftInfo]:
         """Every message in the Drafts folder (headers only)."""
+        ...
+
+    def drafts_mark(self) -> str:
+        """A value that changes whenever `drafts()` may answer differently (a draft added,
+        removed or replaced); "" when the store cannot tell. Cheap: no message is read."""
         ...
 
     def find_draft(self, key: str) -> DraftInfo | None:

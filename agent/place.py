@@ -161,9 +161,9 @@ class Placer:
 
     def place(self, followup: FollowUp, interview: Interview, now: datetime) -> bool:
         previous = self.state.followup(followup.key)
-        if previous is not None and previous.state != FollowUpState.PLANNED and not (
-            previous.pending
-        ):
+        if previous is not None and previous.state not in (
+            FollowUpState.PLANNED, FollowUpState.CANCELLED  # no draft of it exists
+        ) and not previous.pending:
             return False
         existing = self.store.find_draft(followup.key)
         if existing is None:

@@ -295,7 +295,7 @@ class _Planner:
             named = tuple(p.name for p in facts.people if p.role == PersonRole.INTERVIEWER
                           and p.name)
         sent = self.related(interview, sent=True)
-        for person in targets:
+        for person in {p.email: p for p in reversed(targets)}.values():  # once per address
             key = f"{current_prefix}{person.email}"
             base = FollowUp(
                 key=key, kind=FollowUpKind.THANK_YOU, interview_id=interview.id,
@@ -574,3 +574,17 @@ def _with(base: FollowUp, *, state: FollowUpState, reason: str) -> FollowUp:
 def plan(world: World, settings: Settings, now: datetime) -> Plan:
     """Every follow-up of every interview, and the actions due at `now`."""
     return _Planner(world, settings, now).plan()
+
+
+def unchanged_until(world: World, settings: Settings, planned: Plan, now: datetime,
+                    limit: datetime) -> datetime:
+    """The first moment after `now` (at most `limit`) at which `plan(world, settings, t)` may
+    ask for other actions than `planned`, its plan at `now`: an interview ends (its thank-you
+    and check-ins begin), a planned draft's time comes, a planned action item's due moment
+    passes (it is missed). Before that moment, planning the same world again is redundant."""
+    minutes = settings.followups.default_interview_minutes
+    moments = [end_of(interview, minutes) for interview in world.interviews]
+    for followup in planned.followups:
+        if followup.state == FollowUpState.PLANNED:
+            moments += [followup.draft_at, followup.due + timedelta(microseconds=1)]
+    return min([m for m in moments if m > now] + [limit])

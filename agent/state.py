@@ -24,6 +24,7 @@ from agent.errors import StateError
 from agent.model import FollowUpRecord, Interview, MessageRecord, Note
 
 SCHEMA_VERSION = 2
+_GENERATION = "generation"  # meta key: see StateStore.generation
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -120,11 +121,22 @@ class StateStore:
         step changed nothing, so what was read before it still holds."""
         return self._conn.total_changes
 
+    def generation(self) -> int:
+        """How many writes to what planning reads (interviews, notes, messages, follow-ups)
+        the file has seen, across processes: equal at two moments means planning's input
+        did not change in between. Folder positions and meta do not count."""
+        return int(self.get_meta(_GENERATION) or 0)
+
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, planning_input: bool = True) -> Iterator[sqlite3.Connection]:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
+            before = self._conn.total_changes
             yield self._conn
+            if planning_input and self._conn.total_changes != before:
+                self._conn.execute(
+                    "INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET "
+                    "value = CAST(value AS INTEGER) + 1", (_GENERATION,))
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
@@ -154,7 +166,7 @@ class StateStore:
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.transaction() as conn:
+        with self.transaction(planning_input=False) as conn:
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # -- folders ----------------------------------------------------------------------------
@@ -166,7 +178,7 @@ class StateStore:
         return None if row is None else (int(row[0]), int(row[1]))
 
     def set_folder_position(self, folder: str, uidvalidity: int, last_uid: int) -> None:
-        with self.transaction() as conn:
+        with self.transaction(planning_input=False) as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", (folder, uidvalidity, last_uid)
             )

@@ -73,12 +73,26 @@ class MailSync:
         self.state = state
         self.lookback_days = lookback_days
         self.max_part_bytes = max_part_bytes
-        self.interviews = {i.facts.uid: i for i in state.interviews()}
-        self._domains = {d for i in self.interviews.values() for d in i.facts.company_domains}
-        # a reply to a thank-you the user sent from the agent's draft is related too
-        self._threads = {i.source_message_id for i in self.interviews.values()}
-        self._threads |= state.draft_message_ids()
+        self._interviews: dict[str, Interview] | None = None  # read when first needed
+        self._domains: set[str] = set()
+        self._threads: set[str] = set()
         self.context = replace(context, related=self._related)
+
+    @property
+    def interviews(self) -> dict[str, Interview]:
+        """The interviews known, by UID (read from the state once, on first use: a pass with
+        no new mail needs none of them)."""
+        if self._interviews is None:
+            self._interviews = self._load()
+        return self._interviews
+
+    def _load(self) -> dict[str, Interview]:
+        interviews = {i.facts.uid: i for i in self.state.interviews()}
+        self._domains = {d for i in interviews.values() for d in i.facts.company_domains}
+        # a reply to a thank-you the user sent from the agent's draft is related too
+        self._threads = {i.source_message_id for i in interviews.values()}
+        self._threads |= self.state.draft_message_ids()
+        return interviews
 
     def run(self, now: datetime, report: SyncReport | None = None) -> SyncReport:
         report = SyncReport() if report is None else report
@@ -100,6 +114,8 @@ class MailSync:
             log.warning("%s: UIDVALIDITY changed (%s -> %s); rescanning the last %s days",
                         folder, saved[0], position.uidvalidity, self.lookback_days)
             report.rescanned += (folder,)
+        if after and 0 < position.uidnext <= after + 1:
+            return  # nothing arrived since the last pass: no need to open the folder
         uids = self.store.new_uids(folder, after, since if after == 0 else None)
         if not uids:
             if saved is None:
@@ -146,6 +162,8 @@ class MailSync:
 
     def _related(self, message: MailMessage) -> bool:
         """From a company, a scheduling service or a thread of an interview the agent knows."""
+        if self._interviews is None:
+            self._interviews = self._load()
         domains = [a.domain for a in (message.from_, *message.reply_to, message.sender) if a]
         if any(d in self._domains or _ats_domain(d) for d in domains if d):
             return True

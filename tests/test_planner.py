@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from agent.businessdays import BusinessCalendar
@@ -27,6 +27,7 @@ from agent.model import (
     PersonRole,
     Request,
 )
+from agent.place import record_of
 from agent.planner import (
     PlaceDraft,
     RecordState,
@@ -36,6 +37,7 @@ from agent.planner import (
     _Planner,
     _Records,
     plan,
+    unchanged_until,
 )
 
 NY = ZoneInfo("America/New_York")
@@ -456,3 +458,71 @@ class _Straightforward(_Planner):
 @given(worlds(), hours)
 def test_indexed_plan_equals_the_straightforward_one(world: World, now: datetime) -> None:
     assert plan(world, SETTINGS, now) == _Straightforward(world, SETTINGS, now).plan()
+
+
+# --- a plan with nothing left to do holds until the moment planning names ------------------------
+
+
+def _settled(world: World, now: datetime) -> World:
+    """The world after passes at `now` carried out their actions the way `Placer` does."""
+    records = dict(world.records)
+    refused = (FollowUpState.DRAFTED, FollowUpState.SENT, FollowUpState.DISMISSED,
+               FollowUpState.RETIRED, FollowUpState.STALE)
+    for _ in range(3):
+        for action in plan(replace(world, records=dict(records)), SETTINGS, now).actions:
+            if isinstance(action, RetireDraft):
+                records[action.record.key] = replace(action.record, state=FollowUpState.RETIRED)
+                continue
+            key, previous = action.followup.key, records.get(action.followup.key)
+            if isinstance(action, PlaceDraft):
+                if previous is None or previous.state in (FollowUpState.PLANNED,
+                                                          FollowUpState.CANCELLED):
+                    records[key] = replace(record_of(action.followup, previous),
+                                           state=FollowUpState.DRAFTED, placed_at=now)
+            elif previous is None or previous.state not in refused or (
+                    previous.state == action.followup.state):
+                records[key] = record_of(action.followup, previous)
+    return replace(world, records=records)
+
+
+def _decisions(planned: object) -> list[tuple[str, ...]]:
+    """What executing a plan would do, without the fields a cancellation copies from `now`."""
+    assert hasattr(planned, "actions")
+    found: list[tuple[str, ...]] = []
+    for action in planned.actions:
+        if isinstance(action, RetireDraft):
+            found.append(("retire", action.record.key, action.reason))
+        else:
+            f = action.followup
+            found.append((type(action).__name__, f.key, str(f.state), f.reason))
+    return sorted(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(worlds(), hours, st.lists(st.floats(0, 1, exclude_max=True), max_size=6))
+def test_a_settled_plan_holds_until_the_moment_planning_names(
+    world: World, now: datetime, fractions: list[float]
+) -> None:
+    world = _settled(world, now)
+    planned = plan(world, SETTINGS, now)
+    assume(not any(isinstance(a, PlaceDraft | RetireDraft) for a in planned.actions))
+    limit = now + timedelta(days=60)
+    until = unchanged_until(world, SETTINGS, planned, now, limit)
+    assert now < until <= limit
+    last = until - timedelta(microseconds=1)
+    for t in [now, last, *(min(now + (until - now) * f, last) for f in fractions)]:
+        assert _decisions(plan(world, SETTINGS, t)) == _decisions(planned), t
+
+
+def test_the_moment_named_is_the_next_draft_or_interview_end() -> None:
+    world = World(interviews=(interview(START),), messages=())
+    before = START - timedelta(days=1)
+    planned = plan(world, SETTINGS, before)
+    limit = before + timedelta(days=30)
+    assert unchanged_until(world, SETTINGS, planned, before, limit) == START + timedelta(hours=1)
+    after_end = START + timedelta(hours=1, minutes=5)
+    planned = plan(world, SETTINGS, after_end)
+    until = unchanged_until(world, SETTINGS, planned, after_end, limit)
+    assert until == START + timedelta(hours=1, minutes=30)  # the thank-yous' draft time
+    assert unchanged_until(world, SETTINGS, planned, after_end,
+                           after_end + timedelta(minutes=1)) == after_end + timedelta(minutes=1)
