@@ -7,6 +7,8 @@ For each size (default 5,000 and 50,000 messages; see scan_corpus.py for the mix
   warm       `once` again on the same state with no new mail, median of 3: once the agent's
              own drafts are seen, such a pass finds nothing changed and skips planning
              (agent/settled.py); the first of them, printed apart, may still replan;
+  STATUS     a bare client logging in, listing folders and asking STATUS of INBOX, Sent and
+             Drafts, median of 3: the server's share of a quiet pass;
   replan     the same with the quiet-pass mark removed, median of 3: a pass that has to plan
              every interview again, as after a reply or a draft the user deleted;
   default    `once` with a fresh state file and the default 45-day lookback;
@@ -152,6 +154,17 @@ def baseline(dovecot: Dovecot) -> tuple[float, int]:
     return time.perf_counter() - started, seen
 
 
+def status_floor(dovecot: Dovecot) -> float:
+    """The least a client can do to learn that nothing changed: log in, list the folders and
+    ask STATUS of INBOX, Sent and Drafts (what a quiet pass asks of the server)."""
+    started = time.perf_counter()
+    with client(dovecot) as imap:
+        imap.list_folders()
+        for folder in (*FOLDERS, "Drafts"):
+            imap.folder_status(folder, [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"])
+    return time.perf_counter() - started
+
+
 def agent(config: Path, now: str, work: Path, profile: Path | None = None) -> dict[str, Any]:
     """One `once` pass in a child process; its seconds, peak MiB and wall time with start-up."""
     out = work / "result.json"
@@ -195,6 +208,7 @@ def measure(size: int, now: datetime, args: argparse.Namespace) -> dict[str, Any
         full = 2 * 366 + 10
         row["agent_first"] = agent(config("warmup", full), args.now, work)["seconds"]
         row["baseline"] = statistics.median(baseline(dovecot)[0] for _ in range(3))
+        row["floor"] = statistics.median(status_floor(dovecot) for _ in range(3))
         cold_config = config("cold", full)
         cold = agent(cold_config, args.now, work)
         warm = [agent(cold_config, args.now, work) for _ in range(4)]
@@ -247,13 +261,13 @@ def main() -> None:
               f"{row['warm_wall']:.2f} s")
     print("\nserver index and cache warm for both sides; times exclude interpreter start-up")
     header = ("size", "baseline s", "cold s", "cold ratio", "45-day s", "45-day ratio",
-              "warm s", "replan s", "peak MiB")
+              "warm s", "STATUS s", "replan s", "peak MiB")
     print("  ".join(f"{h:>12}" for h in header))
     for row in rows:
         cells = (f"{row['size']:,}", f"{row['baseline']:.2f}", f"{row['cold']:.2f}",
                  f"{row['cold'] / row['baseline']:.2f}x", f"{row['default']:.2f}",
                  f"{row['default'] / row['baseline']:.2f}x", f"{row['warm']:.3f}",
-                 f"{row['replan']:.3f}", f"{row['peak']:.0f}")
+                 f"{row['floor']:.3f}", f"{row['replan']:.3f}", f"{row['peak']:.0f}")
         print("  ".join(f"{c:>12}" for c in cells))
     print("targets: cold ratio <= 1.0x, warm <= 0.2 s and flat, peak <= 150 MiB")
 
