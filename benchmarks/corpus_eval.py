@@ -40,14 +40,14 @@ def _person_key(person: dict[str, str] | None) -> str:
     return person.get("email") or person.get("name", "").lower()
 
 
-def evaluate() -> dict[str, object]:
+def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
     tp = fp = fn = tn = 0
     fields: dict[str, list[int]] = {"start": [0, 0], "end": [0, 0], "company": [0, 0],
                                     "role": [0, 0], "interviewers": [0, 0],
                                     "recruiter": [0, 0], "link": [0, 0], "timeline": [0, 0],
                                     "requests": [0, 0], "kind": [0, 0]}
     misses: list[str] = []
-    for path in sorted(CORPUS.glob("*.eml")):
+    for path in sorted(corpus.glob("*.eml")):
         expected = json.loads(path.with_suffix(".json").read_text())
         message = mime.message_from_bytes(path.read_bytes(), folder="INBOX", uid=1,
                                           max_part_bytes=262144, is_sent=False)
@@ -142,8 +142,13 @@ def evaluate() -> dict[str, object]:
 
 
 def main() -> None:
-    result = evaluate()
-    print(f"corpus: {result['messages']} messages in {CORPUS.relative_to(ROOT)}")
+    """Usage: corpus_eval.py [--list] [DIR]  (DIR: another folder of cases, e.g. new held-out
+    ones; --list: every miss)."""
+    folders = [a for a in sys.argv[1:] if not a.startswith("--")]
+    corpus = Path(folders[0]).absolute() if folders else CORPUS
+    result = evaluate(corpus)
+    shown = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus
+    print(f"corpus: {result['messages']} messages in {shown}")
     print(f"precision {result['precision']:.2f}   recall {result['recall']:.2f}   "
           f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})")
     fields = result["fields"]
