@@ -14,22 +14,17 @@ few seconds; SIGHUP reloads the config file and keeps the old config when the ne
 from __future__ import annotations
 
 import contextlib
-import imaplib
 import logging
 import os
-import random
 import signal
-import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import schedule
-from imapclient.exceptions import IMAPClientError
 
 from agent import app
 from agent.calendars import CalendarSource, open_calendars
@@ -37,65 +32,25 @@ from agent.clock import Clock
 from agent.config import Config, config_path, load_config
 from agent.errors import (
     AgentError,
-    AuthenticationFailed,
-    CertificateError,
     ConfigError,
-    ConnectionFailed,
     ExitCode,
-    SecretError,
     StateError,
 )
+from agent.idle import IdleWatcher, cut, keepalive
 from agent.imapstore import ImapStore
 from agent.mailstore import MailStore
+from agent.retry import FATAL, RETRYABLE, Backoff, describe
 from agent.state import StateStore
 
 log = logging.getLogger(__name__)
 
-# Only the user can fix these: exit with their code (the unit does not restart on 77 or 78).
-FATAL: tuple[type[AgentError], ...] = (
-    AuthenticationFailed, CertificateError, ConfigError, SecretError, StateError,
-)
-# The network, the server or a folder failed: reconnect after a backoff.
-RETRYABLE: tuple[type[BaseException], ...] = (
-    AgentError, OSError, IMAPClientError, imaplib.IMAP4.error, EOFError,
-)
-BACKOFF_BASE_SECONDS = 2.0
 STOP_GRACE_SECONDS = 4.0  # then a pass stuck on the network is cut short (exit within 5 s)
-IDLE_EARLY_SECONDS = 1.0  # an empty idle_check this much before its timeout means EOF
 
 
 def run_daemon(config: Config, config_arg: str | None) -> ExitCode:
     """Run until SIGTERM/SIGINT (exit 0) or a problem only the user can fix (its exit code)."""
     logging.getLogger("schedule").setLevel(logging.WARNING)  # it logs every job at INFO
     return Daemon(config, config_path(config_arg)).run()
-
-
-def describe(exc: BaseException) -> str:
-    """One line for the log: the agent's own message, or the kind of low-level failure."""
-    if isinstance(exc, ConfigError):
-        return "; ".join(exc.problems)
-    if isinstance(exc, AgentError):
-        return str(exc)
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-@dataclass
-class Backoff:
-    """Capped exponential backoff with jitter: 2, 4, 8 ... s up to `cap`, each scaled by a
-    random factor in [0.5, 1] so that many clients do not reconnect in step."""
-
-    cap: float
-    failures: int = 0
-    rng: random.Random = field(default_factory=random.Random)
-
-    def next_delay(self) -> float:
-        self.failures += 1
-        delay = min(self.cap, BACKOFF_BASE_SECONDS * 2.0 ** min(self.failures - 1, 30))
-        return delay * self.rng.uniform(0.5, 1.0)
-
-    def reset(self) -> None:
-        self.failures = 0
 
 
 class Control:
@@ -122,144 +77,6 @@ class Control:
         with self._lock:
             reasons, self._reasons = self._reasons, set()
         return reasons
-
-
-def keepalive(sock: Any) -> None:
-    """TCP keepalives so a dead path is noticed in minutes, not at the next read timeout."""
-    options = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)]
-    for name, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 15), ("TCP_KEEPCNT", 4)):
-        if hasattr(socket, name):  # Linux
-            options.append((socket.IPPROTO_TCP, getattr(socket, name), value))
-    for level, option, value in options:
-        with contextlib.suppress(OSError, AttributeError):
-            sock.setsockopt(level, option, value)
-
-
-def cut(store: MailStore | None) -> None:
-    """Shut an IMAP connection's socket down from another thread: a blocked read returns EOF.
-    (socket.socket.shutdown, not SSLSocket.shutdown, which would unwrap TLS under the reader.)"""
-    if isinstance(store, ImapStore):
-        with contextlib.suppress(OSError, AttributeError, ValueError):
-            socket.socket.shutdown(store.client.socket(), socket.SHUT_RDWR)
-
-
-class IdleWatcher:
-    """Watches INBOX with IDLE on its own connection and reports "mail" when a message arrives
-    and "connected" after each (re)connect, so the main loop reconciles what IDLE missed.
-
-    imapclient's `idle_check` returns [] both on timeout and on EOF, so an empty answer well
-    before its timeout is taken as a dead connection (otherwise the loop would spin). IDLE is
-    re-issued every `renew_seconds`; on a black-holed path the DONE that follows fails at the
-    socket's read timeout.
-    """
-
-    def __init__(
-        self,
-        connect: Callable[[], MailStore],
-        renew_seconds: float,
-        max_backoff_seconds: float,
-        report: Callable[[str], None],
-    ) -> None:
-        self._connect = connect
-        self.renew_seconds = renew_seconds
-        self._backoff = Backoff(max_backoff_seconds)
-        self._report = report
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._store: MailStore | None = None
-        self._thread = threading.Thread(target=self._run, name="imap-idle", daemon=True)
-        self.fatal: AgentError | None = None
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stopping.set()
-        with self._lock:
-            cut(self._store)
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                store = self._connect()
-            except FATAL as exc:
-                self.fatal = exc
-                self._report("fatal")
-                return
-            except RETRYABLE as exc:
-                self._pause(f"IDLE connection failed ({describe(exc)})")
-                continue
-            if not isinstance(store, ImapStore):
-                store.close()
-                return
-            if "IDLE" not in store.capabilities:
-                log.info("%s does not support IDLE; INBOX is polled every tick", store.host)
-                store.close()
-                return
-            with self._lock:
-                self._store = store
-            try:
-                self._session(store)
-            except RETRYABLE as exc:
-                if not self._stopping.is_set():
-                    self._pause(f"IDLE connection lost ({describe(exc)})")
-            finally:
-                with self._lock:
-                    self._store = None
-                with contextlib.suppress(*RETRYABLE):
-                    store.client.shutdown()  # no LOGOUT: the link may be dead and block
-
-    def _pause(self, why: str) -> None:
-        delay = self._backoff.next_delay()
-        log.warning("%s; retrying in %.0f s", why, delay)
-        self._stopping.wait(delay)
-
-    def _session(self, store: ImapStore) -> None:
-        client = store.client
-        keepalive(client.socket())
-        client.select_folder(store.roles.inbox, readonly=True)
-        self._report("connected")
-        first = True
-        while not self._stopping.is_set():
-            client.noop()  # drains untagged data some servers send before "+ idling"
-            client.idle()
-            self._backoff.reset()
-            if first:
-                log.debug("IDLE: waiting for new mail in %s", store.roles.inbox)
-                first = False
-            arrived = self._wait(client, time.monotonic() + self.renew_seconds)
-            if self._stopping.is_set():
-                return
-            _, late = client.idle_done()  # what sat decrypted in a buffer poll() cannot see
-            if arrived or _new_mail(late):
-                log.debug("IDLE: new mail in %s", store.roles.inbox)
-                self._report("mail")
-
-    def _wait(self, client: Any, deadline: float) -> bool:
-        """Until new mail (True) or the renewal deadline (False); raises on a dead link."""
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            started = time.monotonic()
-            responses = client.idle_check(timeout=left)
-            if self._stopping.is_set():
-                return False
-            if not responses:
-                if time.monotonic() - started < left - IDLE_EARLY_SECONDS:
-                    raise ConnectionFailed("the server closed the IDLE connection")
-                return False
-            for response in responses:
-                if response and response[0] == b"BYE":
-                    raise ConnectionFailed("the server ended the IDLE session (BYE)")
-            if _new_mail(responses):
-                return True
-
-
-def _new_mail(responses: Any) -> bool:
-    return any(isinstance(r, tuple) and len(r) > 1 and r[1] in (b"EXISTS", b"RECENT")
-               for r in responses or ())
 
 
 class Daemon:
