@@ -45,7 +45,7 @@ _BODY_PATTERNS = (
                re.M),
 )
 _LOCATION = re.compile(rf"^(?P<c>{_PHRASE})\s*[,|]\s*\d+\s", re.M)
-_AT = re.compile(rf"\b(?:at|bei|chez|en)\s+(?P<c>{_PHRASE})")
+_AT = re.compile(rf"(?:\b(?:at|bei|chez|en)|(?<!\w)w/)\s+(?P<c>{_PHRASE})")
 # Industry words a glued domain label often ends with: redwoodgenomics -> Redwood Genomics.
 _LABEL_SUFFIXES = sorted(re.findall(r"\w+", """
     health labs lab bio biotech capital media analytics data datos daten genomics security
@@ -87,6 +87,12 @@ _ROLE_END = re.compile(
     r"(?:engineer|developer|designer|manager|analyst|scientist|architect|director|lead|"
     r"consultant|specialist|intern|researcher|administrator|recruiter|coordinator|partner|"
     r"acquisition|ingeniero|desarrollador|ingénieur|entwickler)$",
+    re.I,
+)
+# A legal form ends only a company's name, never a person's: "Lindenhof Maschinenbau GmbH".
+_LEGAL_FORM = re.compile(
+    r"[\s,]+(?:inc|llc|llp|ltd|limited|plc|gmbh|ag|kg|se|b\.\s?v|n\.\s?v|s\.\s?a\.?\s?s|"
+    r"s\.\s?a|sas|sarl|s\.\s?r\.\s?l|s\.\s?p\.\s?a|oy|ab|pty|corp|co)\.?$",
     re.I,
 )
 _CONNECTORS = frozenset({"&", "and", "of", "de", "del", "y", "und", "et", "für", "for"})
@@ -171,8 +177,12 @@ def clean_company(value: str, people: frozenset[str]) -> str:
     value = re.sub(r"^(?:the)\s+", "", value, flags=re.I)
     value = re.sub(r"'s$|’s$", "", value)
     kept: list[str] = []
-    for word in value.split():
+    words = value.split()
+    for i, word in enumerate(words):
         if not (word[0].isupper() or word[0].isdigit() or word.lower() in _CONNECTORS):
+            break
+        if word.endswith(",") and not _LEGAL_FORM.search(" " + " ".join(words[i + 1:i + 2])):
+            kept.append(word.rstrip(","))  # "Copperleaf Robotics, Tue Oct 20": a list goes on
             break
         kept.append(word)
         if word.endswith(".") and len(word) > 4:  # the sentence ends here
@@ -197,7 +207,17 @@ def clean_company(value: str, people: frozenset[str]) -> str:
     return value
 
 
-def _candidates(message: MailMessage, events: list[CalEvent]) -> list[tuple[str, str]]:
+def _company_display(address: Address, domains: Iterable[str]) -> bool:
+    """A display name that is the company's although it reads like a person's: it ends with
+    a legal form, or it names the employer's domain on a no-reply sender ("Halyard Mobility"
+    <noreply@smartrecruiters.com> for halyardmobility.com)."""
+    name = (address.name or "").strip()
+    return bool(name) and (bool(_LEGAL_FORM.search(name)) or (
+        signals.is_no_reply(address.email) and any(matches_domain(name, d) for d in domains)))
+
+
+def _candidates(message: MailMessage, events: list[CalEvent], domains: Iterable[str] = ()
+                ) -> list[tuple[str, str]]:
     """(candidate, source) in order of trust."""
     found: list[tuple[str, str]] = []
     displays = [message.from_, *message.reply_to, *([message.sender] if message.sender else []),
@@ -208,7 +228,8 @@ def _candidates(message: MailMessage, events: list[CalEvent]) -> list[tuple[str,
             match = pattern.search(name)
             if match:
                 found.append((match.group("c"), "display"))
-        if name and not leading_name(name) and _vendor_domain(address.domain) and not (
+        if name and (not leading_name(name) or _company_display(address, domains)) and (
+            _vendor_domain(address.domain) or signals.is_no_reply(address.email)) and not (
             signals.domain_matches(address.domain, signals.WEBMAIL_DOMAINS)  # "Sam" <...@gmail>
         ):
             found.append((name, "display"))  # "Quillbase" <no-reply@greenhouse-mail.io>
@@ -238,10 +259,16 @@ def _org_phrases(message: MailMessage, events: list[CalEvent]) -> list[str]:
 
 def _signature_companies(text: str) -> list[str]:
     """Organisations in title lines: "Talent Partner, Tidewater Analytics",
-    "Senior Recruiter | Umbrella Health", "Recruiter at Globex"."""
+    "Senior Recruiter | Umbrella Health", "Recruiter at Globex", or on the line under a title."""
     found: list[str] = []
     lines = [line.strip() for line in text.strip().splitlines()]
-    for line in lines[-40:]:
+    tail = lines[-40:]
+    for i, line in enumerate(tail):
+        below = tail[i + 1] if i + 1 < len(tail) else ""
+        if (is_title(line) and leading_name(line) != line and 0 < len(below.split()) <= 5
+                and leading_name(below) != below and not signals.RECRUITER_TITLES.search(below)
+                and not re.search(r"\d|@|https?:|[|•·,:]", below)):
+            found.append(below)  # "Senior Talent Acquisition Partner" / "Glenrock Insurance"
         parts = re.split(r"\s*[|•·]\s*|,\s+|\s+at\s+|\s+@\s+", line)
         if len(parts) < 2 or len(line) > 90:
             continue
@@ -255,14 +282,29 @@ def find_company(
     message: MailMessage, events: list[CalEvent], me: frozenset[str],
     my_names: frozenset[str] = frozenset(),
 ) -> str:
-    """The employer's name (see the module docstring for the order of evidence)."""
-    people = _person_names(message, events, me, my_names)
+    """The employer's name (see the module docstring for the order of evidence); a fuller
+    written form of the chosen name wins ("Quayside Health" over a subject's "Quayside")."""
+    chosen, candidates = _choose(message, events, me, my_names)
+    words = chosen.split()
+    for candidate, _source in candidates:
+        extra = candidate.split()[len(words):]
+        if (words and candidate.split()[:len(words)] == words and extra
+                and not any(_NOT_COMPANY.match(w) or not w[0].isupper() for w in extra)):
+            return candidate
+    return chosen
+
+
+def _choose(
+    message: MailMessage, events: list[CalEvent], me: frozenset[str], my_names: frozenset[str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """The employer's name and the candidates it was chosen among."""
+    domains = _employer_domains(message, events, me)
+    people = _person_names(message, events, me, my_names, domains)
     candidates: list[tuple[str, str]] = []
-    for raw, source in _candidates(message, events):
+    for raw, source in _candidates(message, events, domains):
         cleaned = clean_company(raw, people)
         if cleaned:
             candidates.append((cleaned, source))
-    domains = _employer_domains(message, events, me)
     agencies = agency_domains(message, events, me)
     if agencies:
         candidates = [(c, s) for c, s in candidates if not _AGENCY.search(c)
@@ -271,16 +313,16 @@ def find_company(
     for domain in domains:
         for candidate, _source in candidates:
             if matches_domain(candidate, domain):
-                return candidate
+                return candidate, candidates
     candidates = [(c, s) for c, s in candidates if s != "prose"] + [
         (c, s) for c, s in candidates if s == "prose"]
     strong = [c for c, s in candidates if s in _STRONG and not _AGENCY.search(c)
               and not (s == "signature" and domains)]  # "Director of Product, Payments"
     if strong:
-        return strong[0]
+        return strong[0], candidates
     if domains:
-        return company_from_domain(domains[0])
-    return next((c for c, _s in candidates if not _AGENCY.search(c)), "")
+        return company_from_domain(domains[0]), candidates
+    return next((c for c, _s in candidates if not _AGENCY.search(c)), ""), candidates
 
 
 def agency_domains(message: MailMessage, events: list[CalEvent], me: frozenset[str]
@@ -317,7 +359,7 @@ def _employer_domains(message: MailMessage, events: list[CalEvent], me: frozense
 
 
 def _person_names(message: MailMessage, events: list[CalEvent], me: frozenset[str],
-                  my_names: frozenset[str]) -> frozenset[str]:
+                  my_names: frozenset[str], domains: Iterable[str] = ()) -> frozenset[str]:
     """Folded names of people in the message, the user first: none of them is the company."""
     names = {fold(n) for n in my_names}
     addresses: list[Address] = [*message.to, *message.cc, message.from_, *message.reply_to]
@@ -327,6 +369,8 @@ def _person_names(message: MailMessage, events: list[CalEvent], me: frozenset[st
         addresses.extend(Address(a.name, a.email) for a in event.attendees)
     for address in addresses:
         name = normalize_name(address.name)
+        if _company_display(address, domains) and address.email not in me:
+            continue
         if (name and leading_name(name) == name) or (address.email in me and name):
             names.add(fold(name))
     names.update(fold(m[0]) for m in mentions(body_text(message, events)) if m[3] != "with")

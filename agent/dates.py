@@ -9,7 +9,7 @@ Conventions (each one a decision a test pins down):
 - A date without a year is its next occurrence on or after the message date; when a weekday
   name disagrees with the date, the date wins.
 - Numeric dates: "3/10" is month/day (US) unless the first number exceeds 12; "12.10." is
-  day.month (German); "2026-10-12" is ISO 8601.
+  day.month (German); "2026-10-12" is ISO 8601; "20-Oct-2026" is day-month-year.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ _WEEKDAYS: dict[str, int] = {
     "friday": 4, "freitag": 4, "vendredi": 4, "viernes": 4,
     "saturday": 5, "samstag": 5, "sonnabend": 5, "samedi": 5, "sábado": 5, "sabado": 5,
     "sunday": 6, "sonntag": 6, "dimanche": 6, "domingo": 6,
+    # Portuguese: the "-feira" forms (a bare "segunda" is also Spanish for "second")
+    "segunda-feira": 0, "terça-feira": 1, "terca-feira": 1, "quarta-feira": 2,
+    "quinta-feira": 3, "sexta-feira": 4,
 }  # fmt: skip
 # Abbreviations are also English words ("sat", "wed", "sun"), so they must be capitalised.
 _WEEKDAY_ABBR: dict[str, int] = {
@@ -52,6 +55,9 @@ _MONTHS: dict[str, int] = {
     "november": 11, "nov": 11, "novembre": 11, "noviembre": 11,
     "december": 12, "dec": 12, "dezember": 12, "dez": 12, "décembre": 12, "decembre": 12,
     "déc": 12, "diciembre": 12, "dic": 12,
+    # Portuguese (abril, agosto: as in Spanish)
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7,
+    "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
 }  # fmt: skip
 
 _NUMBERS: dict[str, int] = {
@@ -98,7 +104,8 @@ def _expand(template: str, prefix: str) -> str:
 
 
 def _date_piece(p: str) -> str:
-    """A calendar date: month-first, day-first (any language), ISO, US numeric, German numeric."""
+    """A calendar date: month-first, day-first (any language), ISO, US numeric, German numeric,
+    day-month-year with a month name ("20-Oct-2026", as ATS detail blocks write it)."""
     return _expand(
         r"""
         (?<![\w/.:])
@@ -110,6 +117,7 @@ def _date_piece(p: str) -> str:
           | (?P<P_year3>(?:19|20|21)\d\d)-(?P<P_mon3>\d\d)-(?P<P_day3>\d\d)(?!\d)
           | (?P<P_mon4>\d{1,2})/(?P<P_day4>\d{1,2})(?:/(?P<P_year4>\d{4}|\d\d))?(?![\d/])
           | (?P<P_day5>\d{1,2})\.(?P<P_mon5>\d{1,2})\.(?P<P_year5>\d{4}|\d\d(?!\d))?
+          | (?P<P_day6>\d{1,2})-(?P<P_mon6>%MONTH)-(?P<P_year6>(?:19|20|21)\d\d|\d\d)(?!\d)
         )
         (?!\w)
         """,
@@ -178,6 +186,8 @@ def _date_from(m: re.Match[str], p: str, base: date) -> date | None:
                 month, day = int(day), str(month)
         elif g[f"{p}_mon5"]:
             month, day, year = int(g[f"{p}_mon5"]), g[f"{p}_day5"], g[f"{p}_year5"]
+        elif g[f"{p}_mon6"]:
+            month, day, year = _MONTHS[_key(g[f"{p}_mon6"])], g[f"{p}_day6"], g[f"{p}_year6"]
         else:
             return None
     except KeyError:

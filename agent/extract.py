@@ -56,8 +56,15 @@ _STAGE_TAIL = re.compile(
     r"discussion|meeting|confirmation|role|position|opening|job)(?:\s+confirmation)?$",
     re.I,
 )
-_ROUND_TAIL = re.compile(r"\s+[-–—|:]\s+.*$|\s*\((?!(?:[mwfdhx]\s*/)|all\s+genders)[^()]*\)$",
-                         re.I)
+# A one-word qualifier in parentheses belongs to the title ("Mobile Engineer (iOS)",
+# "Management Consultant (Technology)"); a stage, a format or a place does not ("(Onsite)").
+_PAREN_QUALIFIER = (
+    r"(?:(?-i:[A-Z][\w+#.-]*|i[A-Z]\w*|[A-Z]{2,}\d*))(?<!\bOnsite)(?<!\bOn-site)(?<!\bVirtual)"
+    r"(?<!\bRemote)(?<!\bHybrid)(?<!\bVideo)(?<!\bPhone)(?<!\bPanel)(?<!\bFinal)(?<!\bZoom)"
+    r"(?<!\bTeams)(?<!\bInterview)(?<!\bScreen)(?<!\bRescheduled)(?<!\bUpdated)\)$"
+)
+_ROUND_TAIL = re.compile(r"\s+[-–—|:]\s+.*$|\s*\((?!(?:[mwfdhx]\s*/)|all\s+genders|"
+                         + _PAREN_QUALIFIER + r")[^()]*\)$", re.I)
 # "... the X role", "X position (R-104877)": the title ends right before the cue word.
 _CUE_AFTER = re.compile(r"\s+(?i:role|position|opening|job|req|requisition|vacancy|stelle|"
                         r"poste|puesto)\b")
@@ -78,7 +85,9 @@ _QUESTION = re.compile(
     re.M,
 )
 _MAX_CUES = 40  # cue words read per text: a title is named early, not 1000 times
-_SENTENCE_END = re.compile(r"(?<!\bSr)(?<!\bJr)[.!?;:\r\n(]|\s[-–—|]\s")
+# "(" ends a title unless it opens a one-word qualifier: "Mobile Engineer (iOS)".
+_SENTENCE_END = re.compile(
+    r"(?<!\bSr)(?<!\bJr)[.!?;:\r\n]|\((?![A-Za-z][\w+#.-]{0,20}\))|\s[-–—|]\s")
 # "(Staff Backend Engineer)" right after the stage it is for: "the virtual onsite (X)".
 _STAGE_PAREN = re.compile(
     r"\b(?i:interview|onsite|on-site|loop|screen|round|call|chat|conversation)\s*"
@@ -245,6 +254,7 @@ def _clean_title(text: str, *, strip_tail: bool = True, qualifier: bool = True) 
         return ""
     gender = _GENDER_MARK.search(role)
     core = role[:gender.start()] if gender else role
+    core = re.sub(r"\s*\([^()]{1,30}\)$", "", core)  # a kept qualifier: "(iOS)"
     main, comma, team = core.partition(",")
     if comma and not (qualifier and _is_qualifier(team)):
         return ""

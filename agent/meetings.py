@@ -39,6 +39,7 @@ _ZONE_NAMES: tuple[tuple[str, str], ...] = (
     ("pacific", "America/Los_Angeles"), ("alaska", "America/Anchorage"),
     ("hawaii", "Pacific/Honolulu"), ("atlantic", "America/Halifax"),
     ("greenwich", "UTC"), ("coordinated universal", "UTC"), ("british", "Europe/London"),
+    ("horário de brasília", "America/Sao_Paulo"), ("horario de brasilia", "America/Sao_Paulo"),
     ("india", "Asia/Kolkata"), ("japan", "Asia/Tokyo"), ("singapore", "Asia/Singapore"),
 )
 # Abbreviations name the region's civil time, not a fixed offset: "3pm EST" written in July
@@ -71,7 +72,8 @@ def _zone_piece(p: str) -> str:
                 (?:\s(?:Standard|Daylight|Summer|Mean))?(?:\sTime)?
                 (?:\s?(?:\(US\s?&\s?Canada\)|[-–]\sUS\s?(?:&|and)\s?Canada))?
               | Mitteleuropäische\s(?:Sommer)?zeit
-              | heure\s(?:d'été\s)?d'Europe\scentrale | heure\sde\sParis)
+              | heure\s(?:d'été\s)?d'Europe\scentrale | heure\sde\sParis
+              | hor[áa]rio\sde\sBras[íi]lia)
             | (?P<P_iana>(?-i:(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian
                 |Pacific|Etc)/[A-Za-z_]{2,30}(?:/[A-Za-z_]{2,30})?))
             | (?P<P_off>(?:GMT|UTC)\s?(?P<P_sign>[-+−])(?P<P_oh>\d{1,2})(?::?(?P<P_om>\d\d))?)
@@ -161,7 +163,7 @@ def _time_piece(p: str, *, first: bool) -> str:
 
 _TIME_RANGE = (
     _time_piece("s", first=True)
-    + r"(?:\s{0,2}(?:-|–|—|to|until|till|bis|à|a|and|y)\s{0,2}"
+    + r"(?:\s{0,2}(?:-|–|—|to|until|till|bis|às|à|a|até|and|y)\s{0,2}"
     + _time_piece("e", first=False)
     + r")?"
 )
@@ -184,6 +186,35 @@ _MEETING_TIME_FIRST = re.compile(
     _FLAGS,
 )
 _MEETING_TIME_ONLY = re.compile(_TIME_RANGE + _zone_piece("z"), _FLAGS)
+# A range with no day and no zone, as an itinerary's rows write it ("9:30 – 10:15 AM"): a
+# meeting only under a day named just before it (or under the row before it).
+_MEETING_RANGE_ONLY = re.compile(
+    _time_piece("s", first=True) + r"\s{0,2}(?:-|–|—|to|until|bis|às|à|até)\s{0,2}"
+    + _time_piece("e", first=False),
+    _FLAGS,
+)
+# A zone declared once for the times of a message: "(all times Eastern)", "Time Zone : (GMT
+# -4:00) Eastern Time"; it applies to every time that writes no zone of its own.
+_DECLARED_ZONE = re.compile(
+    r"(?:\ball\s{1,3}times\s{1,3}(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?"
+    r"|^[ \t]{0,8}time[ \t]?zone[ \t]{0,20}:[ \t]{0,20})" + _zone_piece("z"),
+    _FLAGS | re.MULTILINE,
+)
+# "From : 20-Oct-2026 03:00 PM" then "To : 20-Oct-2026 04:00 PM": one meeting's two ends.
+_START_LABEL = re.compile(
+    r"^[ \t]{0,8}(?:from|start(?:s|\s{1,3}time|\s{1,3}date)?|begins?|von|beginn|de|desde|"
+    r"início|inicio|début|debut)[ \t]{0,20}:[ \t]{0,20}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_END_LABEL = re.compile(
+    r"^[ \t]{0,8}(?:to|end(?:s|\s{1,3}time|\s{1,3}date)?|until|ends?|bis|ende|à|a|até|hasta|"
+    r"fin|término|termino)[ \t]{0,20}:[ \t]{0,20}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Characters between itinerary rows: rows that close up share the first row's day and make
+# one meeting (an onsite's blocks, start of the first to end of the last, breaks included).
+_CHAINED_ROW = 160
+_LONGEST_ROW = timedelta(hours=8)
 _CONTEXT_DAY = re.compile(r"(?=\w)(?<!\w)" + _DAY_PART, _FLAGS)
 
 _NOT_A_MEETING_BEFORE = re.compile(
@@ -278,7 +309,7 @@ def _day_of(
     m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time
 ) -> date | None:
     """The meeting's day from a match of _DAY_PART; the date beats a disagreeing weekday."""
-    if m["d_mon1"] or m["d_mon2"] or m["d_year3"] or m["d_mon4"] or m["d_mon5"]:
+    if m["d_mon1"] or m["d_mon2"] or m["d_year3"] or m["d_mon4"] or m["d_mon5"] or m["d_mon6"]:
         return _date_from(m, "d", base)
     if m["w_wd"]:
         weekday = _weekday_of(m["w_wd"])
@@ -306,16 +337,17 @@ def find_meeting_times(
     words = _QUOTED_LINE.sub("", _normalise(text))
     base = _base_date(sent, tz)
     aware_sent = sent if sent.tzinfo is not None else sent.replace(tzinfo=UTC)
+    declared = _declared_zone(words)
     matches: list[tuple[int, int, re.Match[str], str]] = []
     for kind, pattern in (("day_first", _MEETING_DAY_FIRST), ("time_first", _MEETING_TIME_FIRST),
-                          ("time_only", _MEETING_TIME_ONLY)):
+                          ("time_only", _MEETING_TIME_ONLY), ("range_only", _MEETING_RANGE_ONLY)):
         for m in pattern.finditer(words):
             matches.append((m.start(), -m.end(), m, kind))
     matches.sort(key=lambda x: (x[0], x[1]))
     days_named = _DaysNamed(words)
     taken_until = -1
-    results: list[tuple[datetime, datetime | None, str]] = []
-    seen: set[tuple[datetime, datetime | None]] = set()
+    located: list[tuple[re.Match[str], tuple[datetime, datetime | None, str]]] = []
+    row: tuple[int, re.Match[str]] | None = None  # the last itinerary row: where, and its day
     for start, _, m, kind in matches:
         if start < taken_until:
             continue
@@ -323,12 +355,68 @@ def find_meeting_times(
             taken_until = m.end()  # nor is any time inside it ("by Friday 5pm ET")
             continue
         taken_until = m.end()  # a bad date or time here is not rescued by the time inside it
-        found = _meeting(m, kind, days_named, base, aware_sent, tz)
+        context = None
+        if kind in ("time_only", "range_only"):
+            context = days_named.last_before(m.start())
+            if context is None and kind == "range_only" and row and start - row[0] <= _CHAINED_ROW:
+                context = row[1]
+        found = _meeting(m, kind, context, base, aware_sent, declared or tz)
         if found is None:
             continue
-        if (found[0], found[1]) not in seen:
-            seen.add((found[0], found[1]))
-            results.append(found)
+        if kind == "range_only" and context is not None:
+            if row and start - row[0] <= _CHAINED_ROW and located and located[-1][1][1]:
+                first = located[-1][1]  # the next row of one itinerary: one meeting, longer
+                if first[1] is not None and first[1] <= found[0] and found[1] is not None:
+                    located[-1] = (located[-1][0], (first[0], found[1], f"{first[2]} … {found[2]}"))
+                    row = (m.end(), context)
+                    continue
+            row = (m.end(), context)
+        located.append((m, found))
+    return _unique(_joined(words, located))
+
+
+def _declared_zone(words: str) -> tzinfo | None:
+    """The zone a message declares once for all its times, or None."""
+    m = _DECLARED_ZONE.search(words)
+    return _zone_from(m, "z") if m else None
+
+
+def _joined(
+    words: str, located: list[tuple[re.Match[str], tuple[datetime, datetime | None, str]]]
+) -> list[tuple[datetime, datetime | None, str]]:
+    """The results, with a "From: <time>" line and the "To: <time>" line after it made one
+    meeting (ATS detail blocks write a meeting's ends on two labelled lines)."""
+    results: list[tuple[datetime, datetime | None, str]] = []
+    i = 0
+    while i < len(located):
+        m, found = located[i]
+        if i + 1 < len(located) and found[1] is None:
+            m2, later = located[i + 1]
+            if (later[1] is None and timedelta(0) < later[0] - found[0] <= _LONGEST_ROW
+                    and _labelled(words, m, _START_LABEL) and _labelled(words, m2, _END_LABEL)):
+                results.append((found[0], later[0], f"{found[2]} – {later[2]}"))
+                i += 2
+                continue
+        results.append(found)
+        i += 1
+    return results
+
+
+def _labelled(words: str, m: re.Match[str], label: re.Pattern[str]) -> bool:
+    """Whether the text before `m` on its line is exactly `label` ("From :", "To :")."""
+    line_start = words.rfind("\n", 0, m.start()) + 1
+    return bool(label.fullmatch(words, line_start, m.start()))
+
+
+def _unique(
+    found: list[tuple[datetime, datetime | None, str]]
+) -> list[tuple[datetime, datetime | None, str]]:
+    results: list[tuple[datetime, datetime | None, str]] = []
+    seen: set[tuple[datetime, datetime | None]] = set()
+    for start, end, phrase in found:
+        if (start, end) not in seen:
+            seen.add((start, end))
+            results.append((start, end, phrase))
     return results
 
 
@@ -369,6 +457,10 @@ def find_meeting_length(text: str) -> timedelta | None:
     return None
 
 
+def _span(start: time, end: time) -> timedelta:
+    return datetime.combine(date.min, end) - datetime.combine(date.min, start)
+
+
 def _not_a_meeting(words: str, m: re.Match[str]) -> bool:
     """A deadline, office hours or a reply header rather than a meeting."""
     line_start = words.rfind("\n", max(0, m.start() - 400), m.start()) + 1
@@ -399,20 +491,24 @@ class _DaysNamed:
 def _meeting(
     m: re.Match[str],
     kind: str,
-    days_named: _DaysNamed,
+    context: re.Match[str] | None,
     base: date,
     sent: datetime,
-    tz: ZoneInfo,
+    tz: tzinfo,
 ) -> tuple[datetime, datetime | None, str] | None:
+    """One match as a meeting; `context` is the day named before a time that names none."""
     times = _times(m)
     if times is None:
         return None
     start_t, end_t = times
-    written = _zone_from(m, "z") or (_zone_from(m, "y") if kind == "time_first" else None)
+    written = (_zone_from(m, "z") if kind != "range_only" else None) or (
+        _zone_from(m, "y") if kind == "time_first" else None)
     zone: tzinfo = written or tz
+    if kind == "range_only" and (context is None or end_t is None or not start_t < end_t
+                                 or _span(start_t, end_t) > _LONGEST_ROW):
+        return None
     try:
-        if kind == "time_only":
-            context = days_named.last_before(m.start())
+        if kind in ("time_only", "range_only"):
             day = _day_of(context, base, sent, zone, start_t) if context else None
             if day is None:
                 day = _first_day_after(sent, zone, start_t, None, False)

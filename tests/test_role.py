@@ -235,3 +235,11 @@ def test_a_plain_text_confirmation_takes_any_providers_link() -> None:
     finding = understand(mail("Interview confirmed", text), CONTEXT)
     assert finding.interview is not None
     assert finding.interview.location == "https://whereby.com/tallowbrook-design"
+
+
+def test_a_one_word_qualifier_in_parentheses_stays_with_the_title() -> None:
+    assert extract.find_role(mail("Your interview for Data Engineer (Payments) at Fernhill"),
+                             []) == "Data Engineer (Payments)"
+    assert extract.find_role(mail("Booking confirmed: Recruiter Screen – Product Designer "
+                                  "(Growth)"), []) == "Product Designer (Growth)"
+    assert extract.find_role(mail("Interview: Staff Engineer (Onsite)"), []) == "Staff Engineer"

