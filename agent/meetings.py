@@ -429,7 +429,9 @@ _LENGTH = re.compile(
         prepare|review)|of\s+(?:prep|preparation|reading)))""",
     re.IGNORECASE | re.VERBOSE,
 )
-_WITHIN = re.compile(r"\b(?:within|in|next|after|every|last|past|up\s+to)\s+(?:the\s+)?$", re.I)
+# "in the last 30 minutes" is a deadline; "it will last 45 minutes" is a length
+_WITHIN = re.compile(r"\b(?:within|in|next|after|every|the\s+(?:last|past)|up\s+to)\s+(?:the\s+)?$",
+                     re.I)
 _SHORTEST_MEETING, _LONGEST_MEETING = timedelta(minutes=15), timedelta(hours=8)
 
 

@@ -573,6 +573,8 @@ def test_finders_finish_on_200_kb_of_hostile_text(unit: str) -> None:
     ("The onsite runs 1.5 hours.", 90),
     ("Please join 10 minutes early. The call takes 30 mins.", 30),
     ("Arrive 15 minutes before; the panel is 90 minutes.", 90),
+    ("It will last 45 minutes.", 45),
+    ("The last 15 minutes are for your questions; the interview is an hour.", 60),
 ])
 def test_find_meeting_length(text: str, minutes: int) -> None:
     assert find_meeting_length(text) == timedelta(minutes=minutes)
@@ -585,6 +587,7 @@ def test_find_meeting_length(text: str, minutes: int) -> None:
     "Please log in 15 minutes early.",
     "It takes 5 minutes to fill in the form.",
     "> Plan for 45 minutes.",
+    "We saw a spike in the last 30 minutes.",
 ])
 def test_find_meeting_length_ignores(text: str) -> None:
     assert find_meeting_length(text) is None
