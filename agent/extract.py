@@ -21,7 +21,7 @@ from agent.company import (
 )
 from agent.company import find_company as _find_company
 from agent.model import CalEvent, MailMessage, Person
-from agent.people import Scene, leading_name
+from agent.people import TITLE_COMPOUND, Scene, leading_name
 from agent.people import find_people as _find_people
 
 __all__ = ["company_domain_of", "company_from_domain", "find_company", "find_people",
@@ -35,12 +35,21 @@ _HEAD_NOUNS = frozenset(re.findall(r"\S+", """
     president vp recruiter coordinator writer editor technician strategist programmer counsel
     representative executive operator marketer producer partner head principal advocate
     entwickler ingenieur entwicklerin ingenieurin ingénieur ingénieure développeur développeuse
+    leiter leiterin berater beraterin referent referentin techniker technikerin informatiker
+    informatikerin elektroniker elektronikerin mechatroniker mechatronikerin architekt
+    architektin programmierer programmiererin spezialist spezialistin
     desarrollador desarrolladora ingeniero ingeniera analista
 """))
 # Words that join the words of a title ("Head *of* Design", "Research *&* Development").
 _TITLE_JOINERS = frozenset({"of", "and", "&", "/", "-", "+"})
 _TITLE_WORD = re.compile(r"(?:[A-Z]|i[A-Z]|e[A-Z])[\w'’&+#./-]*|[IVX]{1,4}|\d{1,2}")
 _GENDER_MARK = re.compile(r"\s*\((?:[mwfdhx]\s*/\s*){1,3}[mwfdhx]\)$|\s*\(all\s+genders\)$", re.I)
+# The same mark inside a title, before its field: "Softwareentwickler (m/w/d) Steuerungstechnik".
+_GENDER_MARK_INSIDE = re.compile(r"\s*\((?:(?:[mwfdhx]\s*/\s*){1,3}[mwfdhx]|all\s+genders)\)\s+",
+                                 re.I)
+# A word's gendered ending: "Desenvolvedor(a)", "Entwickler*in", "Entwickler:innen".
+_GENDERED_ENDING = re.compile(
+    r"(?<=[^\W\d_]{3})(?:\((?:a|o|as|os|in|innen)\)|[*:_/](?:a|in|innen))$", re.I)
 # Stages and interviewers' functions that look like titles in an event's name.
 _NOT_A_JOB = frozenset({"hiring manager", "recruiter", "hiring team", "team lead", "manager",
                         "panel", "lead", "director"})
@@ -64,6 +73,7 @@ _PAREN_QUALIFIER = (
     r"(?<!\bTeams)(?<!\bInterview)(?<!\bScreen)(?<!\bRescheduled)(?<!\bUpdated)\)$"
 )
 _ROUND_TAIL = re.compile(r"\s+[-–—|:]\s+.*$|\s*\((?!(?:[mwfdhx]\s*/)|all\s+genders|"
+                         r"(?<=\w\()(?:a|o|as|os|in|innen)\)|"
                          + _PAREN_QUALIFIER + r")[^()]*\)$", re.I)
 # "... the X role", "X position (R-104877)": the title ends right before the cue word.
 _CUE_AFTER = re.compile(r"\s+(?i:role|position|opening|job|req|requisition|vacancy|stelle|"
@@ -71,7 +81,8 @@ _CUE_AFTER = re.compile(r"\s+(?i:role|position|opening|job|req|requisition|vacan
 # "interview for X", "the position of X", "Position: X": the title starts right after.
 _CUE_BEFORE = re.compile(
     r"\b(?i:(?:interview(?:ing)?|application|applying|applied|candidacy|considered)\s+for|"
-    r"(?:position|role|post)\s+of|poste\s+d[e']|puesto\s+de|vacante\s+de|stelle\s+als)\s*"
+    r"(?:position|role|post)\s+of|poste\s+d[e']|puesto\s+de|vacante\s+de|stelle\s+als|"
+    r"vaga\s+(?:de|para)|cargo\s+de|bewerbung\s+als|(?:position|tätigkeit)\s+als)\s*"
     r"(?i:the\s+|a\s+|an\s+|our\s+)?",
 )
 _LABEL = re.compile(
@@ -87,7 +98,14 @@ _QUESTION = re.compile(
 _MAX_CUES = 40  # cue words read per text: a title is named early, not 1000 times
 # "(" ends a title unless it opens a one-word qualifier: "Mobile Engineer (iOS)".
 _SENTENCE_END = re.compile(
-    r"(?<!\bSr)(?<!\bJr)[.!?;:\r\n]|\((?![A-Za-z][\w+#.-]{0,20}\))|\s[-–—|]\s")
+    r"(?<!\bSr)(?<!\bJr)[.!?;:\r\n]|\((?![A-Za-z][\w+#.-]{0,20}\)|(?:[mwfdhx]\s*/\s*){1,3}"
+    r"[mwfdhx]\))|\s[-–—|]\s")
+# "for the Senior Controls Engineer interviews": weaker than a subject's own pieces, since
+# "your Engineering Manager interview" may name the interviewer rather than the job.
+_STAGE_CUE = re.compile(
+    r"\b(?i:for|to|about)\s+(?i:the|your)\s+(?P<t>[^\n.!?;:()]{3,80}?)\s+"
+    r"(?i:interviews|interview\s+(?:loop|day|process)|onsite|on-site)\b"
+)
 # "(Staff Backend Engineer)" right after the stage it is for: "the virtual onsite (X)".
 _STAGE_PAREN = re.compile(
     r"\b(?i:interview|onsite|on-site|loop|screen|round|call|chat|conversation)\s*"
@@ -98,9 +116,14 @@ _HEAD_FIRST = frozenset({"ingeniero", "ingeniera", "ingénieur", "ingénieure", 
                          "développeuse", "desarrollador", "desarrolladora", "analista",
                          "gerente", "jefe", "jefa", "directeur", "directrice", "responsable",
                          "consultor", "consultora", "consultant", "consultante", "chef",
-                         "arquitecto", "arquitecta", "architecte", "diseñador", "diseñadora"})
+                         "arquitecto", "arquitecta", "architecte", "diseñador", "diseñadora",
+                         "desenvolvedor", "desenvolvedora", "engenheiro", "engenheira",
+                         "arquiteto", "arquiteta", "cientista", "especialista", "coordenador",
+                         "coordenadora", "coordinador", "coordinadora", "programador",
+                         "programadora", "técnico", "técnica", "chargé", "chargée"})
 _HEAD_FIRST_WORDS = frozenset({"de", "del", "des", "du", "en", "senior", "junior", "sr.", "jr.",
-                               "sr", "jr", "confirmé", "confirmée", "principal"})
+                               "sr", "jr", "confirmé", "confirmée", "principal", "da", "do",
+                               "das", "dos", "e", "pleno", "sênior", "júnior"})
 
 def find_company(
     message: MailMessage, events: list[CalEvent], me: frozenset[str],
@@ -138,6 +161,11 @@ def find_role(message: MailMessage, events: list[CalEvent]) -> str:
         role = _from_pieces(head)
         if role:
             return role
+    for text in bodies:
+        for match in islice(_STAGE_CUE.finditer(text), _MAX_CUES):
+            role = _title_prefix(match.group("t"))
+            if role:
+                return role
     for body in bodies:
         role = _from_lines(body)
         if role:
@@ -252,8 +280,11 @@ def _clean_title(text: str, *, strip_tail: bool = True, qualifier: bool = True) 
             role = role if re.search(r"\b(?:Sr|Jr)\.$", role) else role.strip(" .")
     if not 2 < len(role) <= 70 or role.lower() in _NOT_A_JOB:
         return ""
-    gender = _GENDER_MARK.search(role)
+    gender = _GENDER_MARK.search(role) or _GENDER_MARK_INSIDE.search(role)
     core = role[:gender.start()] if gender else role
+    specialty = role[gender.end():].split() if gender else []
+    if len(specialty) > 3 or not all(_TITLE_WORD.fullmatch(t) for t in specialty):
+        return ""  # after an inner mark only the field may follow: "(m/w/d) Steuerungstechnik"
     core = re.sub(r"\s*\([^()]{1,30}\)$", "", core)  # a kept qualifier: "(iOS)"
     main, comma, team = core.partition(",")
     if comma and not (qualifier and _is_qualifier(team)):
@@ -262,6 +293,7 @@ def _clean_title(text: str, *, strip_tail: bool = True, qualifier: bool = True) 
 
 
 def _title_shaped(tokens: list[str]) -> bool:
+    tokens = [_GENDERED_ENDING.sub("", t) for t in tokens]
     if not 1 <= len(tokens) <= 8 or not _TITLE_WORD.fullmatch(tokens[0]):
         return False
     if tokens[0].lower() in _HEAD_FIRST:
@@ -271,7 +303,8 @@ def _title_shaped(tokens: list[str]) -> bool:
         return False
     words = [t for t in tokens if not re.fullmatch(r"[IVX]{1,4}|\d{1,2}", t)]
     last = re.split(r"[-/]", words[-1])[-1].lower() if words else ""
-    return last in _HEAD_NOUNS and (len(words) > 1 or last not in {"lead", "head", "partner"})
+    return (last in _HEAD_NOUNS or bool(TITLE_COMPOUND.fullmatch(last))) and (
+        len(words) > 1 or last not in {"lead", "head", "partner"})
 
 
 def _is_qualifier(text: str) -> bool:

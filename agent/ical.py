@@ -296,6 +296,15 @@ _CONFERENCE_RE: Final = re.compile(
     r"|facetime\.apple\.com/join"
     r"|(?:[a-z0-9-]+\.)?whereby\.com/(?!information|user|org)[a-z0-9]"
     r"|(?:app\.)?chime\.aws/(?:meetings/)?\d"
+    r"|meeting\.zoho\.(?:com(?:\.au|\.cn)?|eu|in|jp|ca|sa|uk)/(?:meeting/|join\b)"
+    r"|(?:global|app)\.gotomeeting\.com/(?:join/|\?meetingid=)\d|meet\.goto\.com/\w"
+    r"|gotomeet\.me/\w"
+    r"|meet\.jit\.si/\w|8x8\.vc/\w"
+    r"|join\.skype\.com/\w|meet\.lync\.com/\w"
+    r"|(?:v|video|meetings)\.ringcentral\.com/(?:join|j)/\d"
+    r"|meetings\.dialpad\.com/(?:room/)?\w|dialpad\.com/meetings/\w"
+    r"|(?:meet\.)?around\.co/r/\w"
+    r"|app\.livestorm\.co/\w"
     r")[^\s<>\"'\\]*",
     re.IGNORECASE,
 )
@@ -315,8 +324,9 @@ def _conference_url(comp: _Comp) -> str:
 
 
 def conference_link(text: str) -> str:
-    """The first join URL (Zoom, Meet, Teams, Webex, BlueJeans, FaceTime, Whereby, Chime) in
-    a text, "" when there is none."""
+    """The first join URL (Zoom, Meet, Teams, Webex, BlueJeans, FaceTime, Whereby, Chime,
+    Zoho Meeting, GoTo Meeting, Jitsi, Skype, RingCentral, Dialpad, Around, Livestorm) in a
+    text, "" when there is none; a provider's home or download page is not a join link."""
     match = _CONFERENCE_RE.search(text)
     if match is None:
         return ""

@@ -49,6 +49,13 @@ _TITLE_WORDS = _words("""
     desarrollador desarrolladora gerente jefe jefa responsable directeur directrice ingénieur
     ingénieure leiter leiterin entwickler entwicklerin
 """)
+# German compounds ending in a job word: "Teamleiterin", "Softwareentwickler".
+TITLE_COMPOUND = re.compile(
+    r"[^\W\d_]{3,}(?:leiter|entwickler|ingenieur|referent|berater|techniker|informatiker|"
+    r"manager|architekt|analyst|spezialist|koordinator|assistent|programmierer|"
+    r"wissenschaftler|konstrukteur|elektroniker|mechatroniker|designer)(?:in|innen)?",
+    re.I,
+)
 # Words that are never part of a person's name: organisations, meetings, dates, greetings.
 _NOT_NAME_WORDS = _TITLE_WORDS | _words("""
     labs lab inc llc ltd gmbh corp corporation company co technologies technology systems
@@ -62,6 +69,11 @@ _NOT_NAME_WORDS = _TITLE_WORDS | _words("""
     hi hello hey dear hola bonjour hallo ciao thanks best regards cheers time eastern pacific
     central mountain standard daylight hq headquarters campus floor reception lobby
     event type date location when where invitee invitees questions topic agenda format
+    entrevistador entrevistadora entrevistadores entrevistadoras gesprächspartner
+    gesprächspartnerin gesprächspartnerinnen interlocuteur interlocuteurs intervistatori
+    gesprekspartner gesprekspartners teilnehmer participantes participants staff host
+    data horário quando onde local fecha hora lugar termin datum uhrzeit ort wann
+    heure lieu quand
 """)
 _PARTICLES = frozenset({"van", "von", "de", "da", "del", "der", "di", "le", "la", "du", "dos",
                         "das", "den", "ter", "ten", "bin", "al", "el", "y"})
@@ -74,12 +86,16 @@ _SCHEDULE_LINE = re.compile(  # horizontal space only: a \s* could run across ev
     rf"(?:[ \t]*[A-Z]{{2,4}}\b)?[ \t]+(?P<rest>\S.*)$",
     re.M | re.I,
 )
+# "Interviewers: A, B", a table row "Entrevistadores<TAB>A", or the label over a list.
 _LIST_HEAD = re.compile(
-    r"(?:^|\n)[^\n]*?\b(?:interviewers?(?:\(s\))?|interview\s+panel|panel(?:ists)?|entrevistador(?:es|as?)?|"
+    r"(?:^|\n)[^\n]*?\b(?:interviewers?(?:\(s\))?|interview\s+panel|panel(?:ists)?|"
+    r"entrevistador(?:es|as?)?|gesprächspartner(?:in|innen)?|gesprekspartners?|"
+    r"interlocut(?:eur|rice)s?|intervistatori|"
     r"you(?:'ll|\s+will)\s+(?:be\s+)?(?:meet|meeting|speak|speaking|talk|talking)(?:\s+with)?)"
-    r"\s*:[ \t]*(?P<rest>[^\n]*)",
+    r"[ \t]*(?::|\t)[ \t]*(?P<rest>[^\n]*)",
     re.I,
 )
+_MAX_LIST_LINES = 12  # lines read under a list's label
 _BULLET = re.compile(r"^[ \t]*(?:[-•*]|\d{1,2}[.)])[ \t]+(?P<item>\S.*)$")
 _WITH = re.compile(
     r"\b(?:with|avec|con|mit)\s+(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+)?"
@@ -102,6 +118,12 @@ _SCREEN = re.compile(
     r"screening\s+call|will\s+call\s+you|"
     r"intro(?:ductory)?\s+(?:call|chat)|initial\s+(?:call|chat|conversation)|"
     r"(?:our|a)\s+(?:\d+[-\s]minute\s+)?(?:quick\s+)?(?:call|chat)\b|first\s+call",
+    re.I,
+)
+# A stage a recruiter runs by name ("Initial Recruiter Screen"): its one interviewer recruits.
+_RECRUITER_RUN = re.compile(
+    r"\b(?:recruiter|recruiting|talent(?:\s+acquisition)?)\s+(?:phone\s+)?(?:screen(?:ing)?|call|"
+    r"chat|conversation|interview)\b|\b(?:screen|call|chat)\s+with\s+(?:a|the|our)\s+recruiter\b",
     re.I,
 )
 _TAKES_PART = re.compile(
@@ -138,7 +160,9 @@ def normalize_name(name: str) -> str:
 
 
 def _is_name_word(token: str) -> bool:
-    if not token or not token[0].isupper() or token.lower() in _NOT_NAME_WORDS:
+    if not token or not token[0].isupper() or token.lower() in _NOT_NAME_WORDS or (
+        TITLE_COMPOUND.fullmatch(token)
+    ):
         return False
     letters = token.replace("'", "").replace("’", "").replace("-", "")
     if not letters.isalpha():
@@ -189,7 +213,7 @@ def is_title(text: str) -> bool:
     words = re.findall(r"[^\W\d_][\w'’&/-]*", text)
     if not words:
         return False
-    if any(w.lower() in _TITLE_WORDS for w in words):
+    if any(w.lower() in _TITLE_WORDS or TITLE_COMPOUND.fullmatch(w) for w in words):
         return True
     return all(w.isupper() and 2 <= len(w) <= 5 for w in words)
 
@@ -251,7 +275,7 @@ def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
             continue
         inner = re.search(r"[(<\[]\s*([^)>\]]*)\s*[)>\]]", piece)
         inner_text = inner.group(1).strip() if inner else ""
-        head = piece[:inner.start()] if inner else piece
+        head = _HONORIFICS.sub("", piece[:inner.start()] if inner else piece)
         if piece.lower() in ("me", "us", "myself", "mí", "moi", "mir"):
             continue
         name = leading_name(head)
@@ -284,17 +308,21 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
         if rest:
             mentions.extend((*p, "list") for p in _split_people_list(rest))
             continue
-        for line in text[match.end():].lstrip("\n").splitlines():
-            bullet = _BULLET.match(line)
-            if not bullet:
+        for line in text[match.end():].lstrip("\n").splitlines()[:_MAX_LIST_LINES]:
+            bullet = _BULLET.match(line)  # "- Jane Doe" or an indented "   Jane Doe, Title"
+            item = bullet.group("item") if bullet else line if line[:1] in (" ", "\t") else ""
+            people = _split_people_list(item) if item.strip() else []
+            if not people:
                 break
-            mentions.extend((*p, "list") for p in _split_people_list(bullet.group("item")))
+            mentions.extend((*p, "list") for p in people)
     for match in _SCHEDULE_LINE.finditer(text):
         rest = match.group("rest")
         with_match = re.search(r"\b(?:with|con|avec|mit)\s+(.*)$", rest)
-        if with_match:
-            mentions.extend((*p, "list") for p in _split_people_list(with_match.group(1)))
+        listed = _split_people_list(with_match.group(1)) if with_match else []
+        if listed:
+            mentions.extend((*p, "list") for p in listed)
             continue
+        # "Lunch with the team   Jane Doe, Engineer": a "with" naming nobody, then the column
         segments = [s for s in re.split(r"\s{2,}|\t|\s[-–—|]\s", rest) if s.strip()]
         for segment in reversed(segments[1:] if len(segments) > 1 else segments):
             people = _split_people_list(segment)
@@ -320,10 +348,13 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
 
 
 def _trailing_name(span: str) -> str:
-    """The name a span ends with: "will join. Amy Chen" -> "Amy Chen"."""
-    tokens = span.split()
+    """The name a span ends with: "will join. Amy Chen" -> "Amy Chen"; a table's label
+    column ("Interviewers<TAB>Amy Chen") is not part of it."""
+    tokens = span.rpartition("\t")[2].split()
     for start in range(max(0, len(tokens) - 5), len(tokens) - 1):
         candidate = " ".join(tokens[start:])
+        if start and tokens[start - 1].lower() in ("of", "for", "für"):
+            continue  # "Director of Clinical Informatics": the end of a title
         if leading_name(candidate) == candidate:
             return candidate
     return ""
@@ -578,6 +609,9 @@ def _assign_roles(
     heads = " ".join([message.subject, *(e.summary for e in events), text[:1500]])
     if not interviewers and len(recruiters) == 1 and _SCREEN.search(heads):
         people.append(replace(recruiters[0], role=PersonRole.INTERVIEWER))
+    titles = " ".join([message.subject, *(e.summary for e in events)])
+    if not recruiters and len(interviewers) == 1 and _RECRUITER_RUN.search(titles):
+        people.append(replace(interviewers[0], role=PersonRole.RECRUITER))
     return people
 
 

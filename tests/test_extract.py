@@ -276,6 +276,59 @@ def test_a_webmail_display_name_is_a_person_never_the_company() -> None:
     assert "sam.k.1990@gmail.com" in {p.email for p in found}
 
 
+# --- people: held-out set 2 causes (fictional names) -------------------------------------
+
+def test_a_table_row_label_is_not_part_of_the_first_name() -> None:
+    text = ("Data\tterça-feira, 6 de outubro\n\nEntrevistadores\tRita Campos Alves (Tech Lead)\n"
+            "Davi Nogueira (Engenheiro de Software)\n")
+    assert interviewers(people(mail(text=text))) == {"Rita Campos Alves", "Davi Nogueira"}
+
+
+def test_an_indented_list_under_a_label_in_german_without_honorifics() -> None:
+    text = ("Gesprächspartner:\n          Dr. Henrik Albers, Leiter Qualitätssicherung\n"
+            "          Svenja Roth, Gruppenleiterin Firmware\n\nMit freundlichen Grüßen\n")
+    found = people(mail(text=text))
+    assert interviewers(found) == {"Henrik Albers", "Svenja Roth"}
+    assert {p.title for p in found if p.name == "Henrik Albers"} == {"Leiter Qualitätssicherung"}
+
+
+def test_an_unindented_line_after_a_label_ends_the_list() -> None:
+    text = "Interviewers:\n  - Ahmed Farid\nWe will send the agenda on Monday.\n"
+    assert interviewers(people(mail(text=text))) == {"Ahmed Farid"}
+
+
+def test_a_schedule_row_whose_with_names_nobody_takes_the_person_column() -> None:
+    text = ("11:00 – 11:45 AM    Design review          Lena Vogt, Staff Designer\n"
+            "12:00 – 1:00 PM     Lunch with the team    Omar Said, Software Engineer (host)\n")
+    assert interviewers(people(mail(text=text))) == {"Lena Vogt", "Omar Said"}
+
+
+def test_the_end_of_a_title_before_an_address_is_not_a_name() -> None:
+    text = "Interviewer\tDr. Ines Duarte, Head of Data Science (ines.duarte@tallowbrook.com)\n"
+    found = people(mail(text=text))
+    assert interviewers(found) == {"ines.duarte@tallowbrook.com"}
+    assert [p.name for p in found if p.role == PersonRole.INTERVIEWER] == ["Ines Duarte"]
+
+
+def test_the_one_person_running_a_recruiter_screen_is_also_the_recruiter() -> None:
+    event = invite("Initial Recruiter Screen – Data Analyst",
+                   organizer=Attendee("Tallowbrook Bookings", "bookings@tallowbrook.com"),
+                   attendees=(Attendee("Marta Lind", "marta.lind@tallowbrook.com"),))
+    found = people(mail("Booking confirmed: Initial Recruiter Screen – Data Analyst",
+                        sender=Address("Tallowbrook Bookings", "bookings@tallowbrook.com")),
+                   [event])
+    assert interviewers(found) == {"marta.lind@tallowbrook.com"}
+    assert recruiters(found) == {"marta.lind@tallowbrook.com"}
+
+
+def test_a_panel_named_in_the_title_is_not_made_recruiters() -> None:
+    event = invite("Technical interview – Data Analyst",
+                   organizer=Attendee("Ida Moss", "ida@tallowbrook.com"),
+                   attendees=(Attendee("Marta Lind", "marta.lind@tallowbrook.com"),))
+    found = people(mail(sender=Address("Ida Moss", "ida@tallowbrook.com")), [event])
+    assert "marta.lind@tallowbrook.com" not in recruiters(found)
+
+
 # --- company: held-out set 2 causes (fictional names) ----------------------------------------
 
 def test_a_legal_form_display_name_on_an_ats_sender_is_the_company() -> None:

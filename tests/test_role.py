@@ -105,6 +105,29 @@ def test_a_title_written_head_first() -> None:
         "Développeur Backend Senior")
 
 
+def test_portuguese_vaga_cue_and_gendered_head_first_titles() -> None:
+    assert role(text="Sua entrevista para a vaga de Engenheiro(a) de Dados Pleno na Tallowbrook "
+                     "está confirmada.") == "Engenheiro(a) de Dados Pleno"
+    assert role("Confirmação de entrevista – Analista(o) de Sistemas Sênior") == (
+        "Analista(o) de Sistemas Sênior")
+
+
+def test_german_bewerbung_als_with_a_compound_title_and_an_inner_gender_mark() -> None:
+    assert role(text="vielen Dank für Ihre Bewerbung als Elektroniker (m/w/d) Fertigung und Ihr "
+                     "Interesse an der Tallowbrook GmbH.") == "Elektroniker (m/w/d) Fertigung"
+    assert role(text="Ihre Bewerbung als Projektleiterin (m/w/d) Automatisierung ist "
+                     "eingegangen.") == "Projektleiterin (m/w/d) Automatisierung"
+    assert role(text="Ihre Bewerbung als Entwickler*in für Embedded Systeme") == "Entwickler*in"
+
+
+def test_the_title_before_a_days_interviews_but_never_a_stage_or_a_subject_title() -> None:
+    assert role(text="We look forward to hosting you for the Staff Robotics Engineer "
+                     "interviews on Tuesday!") == "Staff Robotics Engineer"
+    assert role(text="Please prepare for your Hiring Manager interview.") == ""
+    assert role("Interview – Data Analyst",
+                "Please prepare for your Engineering Manager interview.") == "Data Analyst"
+
+
 def test_a_labelled_title_in_a_table_cell_or_under_a_question() -> None:
     assert role(text="Position\tClinical Informatics Engineer\nDate\tMonday") == (
         "Clinical Informatics Engineer")
@@ -199,9 +222,29 @@ END:VCALENDAR\r
     "https://app.chime.aws/meetings/4815162342",
     "https://tallowbrook.zoom.us/my/ines.duarte",
     "https://teams.microsoft.com/meet/3391057720465?p=Rq7LmN2x",
+    "https://meeting.zoho.com/meeting/register?sessionId=5550193847",
+    "https://meeting.zoho.eu/join?key=5550193847",
+    "https://global.gotomeeting.com/join/555019384",
+    "https://meet.goto.com/555019384",
+    "https://meet.jit.si/TallowbrookDesignReview",
+    "https://join.skype.com/Tb5x9QwErT1y",
+    "https://v.ringcentral.com/join/555019384",
+    "https://meetings.dialpad.com/room/tallowbrook",
+    "https://meet.around.co/r/tallowbrook-design",
+    "https://app.livestorm.co/p/0f4e2c1a-77b3/live",
 ])
 def test_join_links_of_every_provider_are_found(url: str) -> None:
     assert ical.conference_link(f"Join here: {url}\nSee you then") == url
+
+
+@pytest.mark.parametrize("text", [
+    "Download Zoho Meeting at https://www.zoho.com/meeting/download.html",
+    "New to GoTo? https://www.gotomeeting.com/ and https://meet.goto.com/",
+    "Learn more at https://jitsi.org or https://www.skype.com/en/get-skype/",
+    "Powered by https://www.ringcentral.com and https://dialpad.com/ and https://livestorm.co/",
+])
+def test_a_providers_home_or_download_page_is_not_a_join_link(text: str) -> None:
+    assert ical.conference_link(text) == ""
 
 
 def test_a_join_link_only_in_the_url_property() -> None:
