@@ -150,13 +150,19 @@ def matches_domain(name: str, domain: str) -> bool:
     folded = fold(name)
     if not label or not folded:
         return False
-    if folded == label:
+    if folded == label or _single(folded) == _single(label):  # "Ribera Azul", riberazul.es
         return True
-    initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", name)).lower()
+    initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", name)
+                       if w.lower() not in _CONNECTORS).lower()  # "National Office of ..."
     if len(label) >= 2 and initials == label and len(initials) >= 2:
         return True
     shorter = min(len(label), len(folded))
     return shorter >= 4 and (folded.startswith(label) or label.startswith(folded))
+
+
+def _single(text: str) -> str:
+    """Doubled letters written once, as a domain often joins words: "riberaazul" -> "riberazul"."""
+    return re.sub(r"(.)\1+", r"\1", text)
 
 
 def _strip_prefixes(subject: str) -> str:
@@ -195,6 +201,8 @@ def clean_company(value: str, people: frozenset[str]) -> str:
         previous = value
         value = _MEETING_WORDS.sub("", value).strip(" \t-–—:|/,.")
     words = value.split()
+    if any(re.search(r"\d", w) and "-" in w for w in words):  # "NOGR-26-1187-MP": a reference
+        return ""
     if not value or len(value) > 40 or any(_NOT_COMPANY.match(w) for w in words[:1]):
         return ""
     if not value[0].isupper() or _VENDORS.search(value) or _ROLE_END.search(words[-1]):
@@ -254,7 +262,8 @@ def _org_phrases(message: MailMessage, events: list[CalEvent]) -> list[str]:
     lines = body_text(message, events).strip().splitlines()[-40:]
     lines += [a.name for a in (message.from_, *message.reply_to) if a.name]
     parts = [part for line in lines for part in re.split(r"\s*[|•·,]\s*", line.strip())]
-    return [p for p in parts if 0 < len(p.split()) <= 4 and not signals.INTERVIEW_WORDS.search(p)]
+    return [p for p in parts if 0 < len(_LEGAL_FORM.sub("", p).replace("&", " ").split()) <= 4
+            and not signals.INTERVIEW_WORDS.search(p)]  # "Harcourt & Vane Recruitment Ltd"
 
 
 def _signature_companies(text: str) -> list[str]:

@@ -8,7 +8,8 @@ Conventions (each one a decision a test pins down):
   are in the following Monday-to-Sunday week.
 - A date without a year is its next occurrence on or after the message date; when a weekday
   name disagrees with the date, the date wins.
-- Numeric dates: "3/10" is month/day (US) unless the first number exceeds 12; "12.10." is
+- Numeric dates: "3/10" is month/day (US) unless the first number exceeds 12 or a weekday
+  written beside it fits only the day/month reading ("Tuesday 06/10/2026"); "12.10." is
   day.month (German); "2026-10-12" is ISO 8601; "20-Oct-2026" is day-month-year.
 """
 
@@ -31,6 +32,9 @@ _WEEKDAYS: dict[str, int] = {
     # Portuguese: the "-feira" forms (a bare "segunda" is also Spanish for "second")
     "segunda-feira": 0, "terça-feira": 1, "terca-feira": 1, "quarta-feira": 2,
     "quinta-feira": 3, "sexta-feira": 4,
+    # Italian
+    "lunedì": 0, "lunedi": 0, "martedì": 1, "martedi": 1, "mercoledì": 2, "mercoledi": 2,
+    "giovedì": 3, "giovedi": 3, "venerdì": 4, "venerdi": 4, "sabato": 5, "domenica": 6,
 }  # fmt: skip
 # Abbreviations are also English words ("sat", "wed", "sun"), so they must be capitalised.
 _WEEKDAY_ABBR: dict[str, int] = {
@@ -58,6 +62,9 @@ _MONTHS: dict[str, int] = {
     # Portuguese (abril, agosto: as in Spanish)
     "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7,
     "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
+    # Italian (marzo, agosto, novembre: as above)
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
 }  # fmt: skip
 
 _NUMBERS: dict[str, int] = {
@@ -182,7 +189,9 @@ def _date_from(m: re.Match[str], p: str, base: date) -> date | None:
             month, day, year = int(g[f"{p}_mon3"]), g[f"{p}_day3"], g[f"{p}_year3"]
         elif g[f"{p}_mon4"]:
             month, day, year = int(g[f"{p}_mon4"]), g[f"{p}_day4"], g[f"{p}_year4"]
-            if month > 12 and int(day) <= 12:  # 31/08 can only be day/month
+            # 31/08 can only be day/month; "Tuesday 06/10/2026" is when only that fits Tuesday
+            if (month > 12 and int(day) <= 12) or _day_first_by_weekday(
+                    g.get(f"{p}w_wd"), month, int(day), year, base):
                 month, day = int(day), str(month)
         elif g[f"{p}_mon5"]:
             month, day, year = int(g[f"{p}_mon5"]), g[f"{p}_day5"], g[f"{p}_year5"]
@@ -195,6 +204,19 @@ def _date_from(m: re.Match[str], p: str, base: date) -> date | None:
     if not 1 <= month <= 12:
         return None
     return _calendar_date(int(day), month, year, base)
+
+
+def _day_first_by_weekday(
+    weekday: str | None, month: int, day: int, year: str | None, base: date
+) -> bool:
+    """Whether "Tuesday 06/10/2026" is day/month: the weekday written beside an ambiguous
+    numeric date agrees with the day-first reading (6 October) and not the US one (June 10)."""
+    wanted = _weekday_of(weekday) if weekday else None
+    if wanted is None or not 1 <= day <= 12:
+        return False
+    us, day_first = _calendar_date(day, month, year, base), _calendar_date(month, day, year, base)
+    return (us is None or us.weekday() != wanted) and (
+        day_first is not None and day_first.weekday() == wanted)
 
 
 def _weekday_of(name: str) -> int | None:

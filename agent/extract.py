@@ -13,6 +13,7 @@ import re
 from itertools import islice
 
 from agent.company import (
+    _single,
     _strip_prefixes,
     agency_domains,
     company_domain_of,
@@ -21,7 +22,7 @@ from agent.company import (
 )
 from agent.company import find_company as _find_company
 from agent.model import CalEvent, MailMessage, Person
-from agent.people import TITLE_COMPOUND, Scene, leading_name
+from agent.people import TITLE_COMPOUND, Scene, fold, leading_name
 from agent.people import find_people as _find_people
 
 __all__ = ["company_domain_of", "company_from_domain", "find_company", "find_people",
@@ -38,7 +39,7 @@ _HEAD_NOUNS = frozenset(re.findall(r"\S+", """
     leiter leiterin berater beraterin referent referentin techniker technikerin informatiker
     informatikerin elektroniker elektronikerin mechatroniker mechatronikerin architekt
     architektin programmierer programmiererin spezialist spezialistin
-    desarrollador desarrolladora ingeniero ingeniera analista
+    desarrollador desarrolladora ingeniero ingeniera analista professor lecturer
 """))
 # Words that join the words of a title ("Head *of* Design", "Research *&* Development").
 _TITLE_JOINERS = frozenset({"of", "and", "&", "/", "-", "+"})
@@ -82,6 +83,7 @@ _CUE_AFTER = re.compile(r"\s+(?i:role|position|opening|job|req|requisition|vacan
 _CUE_BEFORE = re.compile(
     r"\b(?i:(?:interview(?:ing)?|application|applying|applied|candidacy|considered)\s+for|"
     r"(?:position|role|post)\s+of|poste\s+d[e']|puesto\s+de|vacante\s+de|stelle\s+als|"
+    r"proceso\s+de|processo\s+de|posizione\s+di|ruolo\s+di|"
     r"vaga\s+(?:de|para)|cargo\s+de|bewerbung\s+als|(?:position|tätigkeit)\s+als)\s*"
     r"(?i:the\s+|a\s+|an\s+|our\s+)?",
 )
@@ -120,10 +122,14 @@ _HEAD_FIRST = frozenset({"ingeniero", "ingeniera", "ingénieur", "ingénieure", 
                          "desenvolvedor", "desenvolvedora", "engenheiro", "engenheira",
                          "arquiteto", "arquiteta", "cientista", "especialista", "coordenador",
                          "coordenadora", "coordinador", "coordinadora", "programador",
-                         "programadora", "técnico", "técnica", "chargé", "chargée"})
+                         "programadora", "técnico", "técnica", "chargé", "chargée",
+                         "sviluppatore", "sviluppatrice", "ingegnere", "progettista",
+                         "consulente", "architetto", "tecnico"})
 _HEAD_FIRST_WORDS = frozenset({"de", "del", "des", "du", "en", "senior", "junior", "sr.", "jr.",
                                "sr", "jr", "confirmé", "confirmée", "principal", "da", "do",
-                               "das", "dos", "e", "pleno", "sênior", "júnior"})
+                               "das", "dos", "e", "pleno", "sênior", "júnior", "di", "della"})
+# Where a sentence names the employer after the title: "Ingeniero de Datos en Acme".
+_AT_EMPLOYER = re.compile(r"\s+(?:at|en|chez|bei|presso|em|na|no)\s+(?P<c>[^\W\d_][^,;]*)$")
 
 def find_company(
     message: MailMessage, events: list[CalEvent], me: frozenset[str],
@@ -153,10 +159,11 @@ def find_role(message: MailMessage, events: list[CalEvent]) -> str:
     Engineer)"); an event's stage ("Hiring Manager Interview") is never a role."""
     heads = [_strip_prefixes(message.subject), *(e.summary for e in events[:5])]
     bodies = [message.text[:6000], *(e.description[:3000] for e in events[:5])]
+    employer = _employer_labels(message, events)
     for text in (*heads, *bodies):
         role = _named_in_prose(text)
         if role:
-            return role
+            return _without_employer(role, employer)
     for head in heads:
         role = _from_pieces(head)
         if role:
@@ -171,6 +178,22 @@ def find_role(message: MailMessage, events: list[CalEvent]) -> str:
         if role:
             return role
     return ""
+
+
+def _employer_labels(message: MailMessage, events: list[CalEvent]) -> frozenset[str]:
+    """Folded domain labels of the sender and organizers, doubled letters written once."""
+    emails = [message.from_.email, *(a.email for a in message.reply_to),
+              *(e.organizer.email for e in events if e.organizer)]
+    labels = {_single(fold(company_from_domain(e.rpartition("@")[2]))) for e in emails}
+    return frozenset(label for label in labels if len(label) >= 3)
+
+
+def _without_employer(role: str, employer: frozenset[str]) -> str:
+    """`role` without a trailing "en Ribera Azul" that names the sender's company."""
+    match = _AT_EMPLOYER.search(role)
+    if match and _single(fold(match.group("c"))) in employer:
+        return role[:match.start()]
+    return role
 
 
 def _named_in_prose(text: str) -> str:
@@ -301,6 +324,12 @@ def _title_shaped(tokens: list[str]) -> bool:
                    for t in tokens[1:])
     if not all(_TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS for t in tokens):
         return False
+    if "of" in tokens[1:-1]:  # "Assistant Professor of Computer Science": the head before "of"
+        cut = tokens.index("of")
+        if _title_shaped(tokens[:cut]) and len(tokens) - cut - 1 <= 4 and all(
+            t[0].isupper() for t in tokens[cut + 1:]
+        ):
+            return True
     words = [t for t in tokens if not re.fullmatch(r"[IVX]{1,4}|\d{1,2}", t)]
     last = re.split(r"[-/]", words[-1])[-1].lower() if words else ""
     return (last in _HEAD_NOUNS or bool(TITLE_COMPOUND.fullmatch(last))) and (

@@ -76,6 +76,7 @@ def _zone_piece(p: str) -> str:
               | hor[áa]rio\sde\sBras[íi]lia)
             | (?P<P_iana>(?-i:(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian
                 |Pacific|Etc)/[A-Za-z_]{2,30}(?:/[A-Za-z_]{2,30})?))
+            | (?P<P_own>your\s(?:local\s)?time)  # the reader's zone: the user's
             | (?P<P_off>(?:GMT|UTC)\s?(?P<P_sign>[-+−])(?P<P_oh>\d{1,2})(?::?(?P<P_om>\d\d))?)
             | (?P<P_abbr>(?-i:"""
         + "|".join(sorted(_ZONE_ABBR, key=len, reverse=True))
@@ -169,7 +170,7 @@ _TIME_RANGE = (
 )
 _DAY_PART = (
     r"(?:" + _dated_piece("d") + r"|(?:(?P<wmod>this|next|coming)\s{1,3})?"
-    + _weekday_piece("w") + r")"
+    + _weekday_piece("w") + r"|(?P<rel>today|tomorrow)(?!\w))"
 )
 _TIME_SEP = (
     r"(?:,?\s{0,3}(?:at|@|um|à|a\s{1,3}las|a\s{1,3}la|from|kl\.|-|–|—|\||·|⋅|:|de|T)?\s{0,3})"
@@ -185,6 +186,15 @@ _MEETING_TIME_FIRST = re.compile(
     + _DAY_PART + r"(?:" + _zone_piece("y") + r")?",
     _FLAGS,
 )
+# A day, the meeting it holds and then its time: "tomorrow's interview with Raymond Okoye at
+# noon", "Thursday's call at 3pm". The words between name the meeting and hold no number.
+_MEETING_DAY_THEN_AT = re.compile(
+    r"(?=\w)(?<!\w)" + _DAY_PART + r"(?:'s)?\s{1,3}(?:[\w-]+\s{1,3}){0,2}"
+    r"(?:interview|call|meeting|conversation|chat|screen)s?"
+    r"(?:\s{1,3}with\s{1,3}[^\W\d_][^\n.!?\d]{0,50}?)?\s{1,3}(?:at|@)\s{1,3}"
+    + _TIME_RANGE + r"(?:" + _zone_piece("z") + r")?",
+    _FLAGS,
+)
 _MEETING_TIME_ONLY = re.compile(_TIME_RANGE + _zone_piece("z"), _FLAGS)
 # A range with no day and no zone, as an itinerary's rows write it ("9:30 – 10:15 AM"): a
 # meeting only under a day named just before it (or under the row before it).
@@ -192,6 +202,12 @@ _MEETING_RANGE_ONLY = re.compile(
     _time_piece("s", first=True) + r"\s{0,2}(?:-|–|—|to|until|bis|às|à|até)\s{0,2}"
     + _time_piece("e", first=False),
     _FLAGS,
+)
+# An itinerary row that gives only its start ("  8:30 am     Breakfast with ..."): the first
+# block of an itinerary when range rows follow it closely, never a meeting alone.
+_MEETING_ROW_START = re.compile(
+    r"^[ \t]{0,8}" + _time_piece("s", first=False) + r"(?=[ \t]{2,}[^\W\d_]|\t)",
+    _FLAGS | re.MULTILINE,
 )
 # A zone declared once for the times of a message: "(all times Eastern)", "Time Zone : (GMT
 # -4:00) Eastern Time"; it applies to every time that writes no zone of its own.
@@ -311,6 +327,8 @@ def _day_of(
     """The meeting's day from a match of _DAY_PART; the date beats a disagreeing weekday."""
     if m["d_mon1"] or m["d_mon2"] or m["d_year3"] or m["d_mon4"] or m["d_mon5"] or m["d_mon6"]:
         return _date_from(m, "d", base)
+    if m["rel"]:
+        return base + timedelta(days=1 if _key(m["rel"]) == "tomorrow" else 0)
     if m["w_wd"]:
         weekday = _weekday_of(m["w_wd"])
         if weekday is None:
@@ -339,8 +357,10 @@ def find_meeting_times(
     aware_sent = sent if sent.tzinfo is not None else sent.replace(tzinfo=UTC)
     declared = _declared_zone(words)
     matches: list[tuple[int, int, re.Match[str], str]] = []
-    for kind, pattern in (("day_first", _MEETING_DAY_FIRST), ("time_first", _MEETING_TIME_FIRST),
-                          ("time_only", _MEETING_TIME_ONLY), ("range_only", _MEETING_RANGE_ONLY)):
+    for kind, pattern in (("day_first", _MEETING_DAY_FIRST), ("day_then_at", _MEETING_DAY_THEN_AT),
+                          ("time_first", _MEETING_TIME_FIRST),
+                          ("time_only", _MEETING_TIME_ONLY), ("range_only", _MEETING_RANGE_ONLY),
+                          ("row_start", _MEETING_ROW_START)):
         for m in pattern.finditer(words):
             matches.append((m.start(), -m.end(), m, kind))
     matches.sort(key=lambda x: (x[0], x[1]))
@@ -348,6 +368,7 @@ def find_meeting_times(
     taken_until = -1
     located: list[tuple[re.Match[str], tuple[datetime, datetime | None, str]]] = []
     row: tuple[int, re.Match[str]] | None = None  # the last itinerary row: where, and its day
+    opening: tuple[int, tuple[datetime, datetime | None, str]] | None = None  # a row_start
     for start, _, m, kind in matches:
         if start < taken_until:
             continue
@@ -356,13 +377,21 @@ def find_meeting_times(
             continue
         taken_until = m.end()  # a bad date or time here is not rescued by the time inside it
         context = None
-        if kind in ("time_only", "range_only"):
+        if kind in ("time_only", "range_only", "row_start"):
             context = days_named.last_before(m.start())
             if context is None and kind == "range_only" and row and start - row[0] <= _CHAINED_ROW:
                 context = row[1]
         found = _meeting(m, kind, context, base, aware_sent, declared or tz)
         if found is None:
             continue
+        if kind == "row_start":
+            opening = (m.end(), found)
+            continue
+        if kind == "range_only" and opening and start - opening[0] <= _CHAINED_ROW:
+            first_row = opening[1]
+            if first_row[0] <= found[0] and found[1] is not None:
+                found = (first_row[0], found[1], f"{first_row[2]} … {found[2]}")
+        opening = None
         if kind == "range_only" and context is not None:
             if row and start - row[0] <= _CHAINED_ROW and located and located[-1][1][1]:
                 first = located[-1][1]  # the next row of one itinerary: one meeting, longer
@@ -422,7 +451,7 @@ def _unique(
 
 _LENGTH = re.compile(
     r"""(?<![\w.])(?:
-        (?P<min>\d{2,3})\s?[-\s]?\s?(?:minutes?|mins?|minuten|minutos)\b
+        (?P<min>\d{2,3})\s?[-\s]?\s?(?:minutes?|mins?|minuten|minutos|minuti)\b
       | (?P<hours>\d(?:\.\d)?|an|one|two|1\.5|one\s+and\s+a\s+half)\s?[-\s]?\s?(?:hours?|hrs?)\b
       | (?P<hourlong>hour)[-\s]long\b
     )(?!\s+(?:early|before|prior|ahead|beforehand|late|after|in\s+advance|to\s+(?:complete|
@@ -509,8 +538,10 @@ def _meeting(
     if kind == "range_only" and (context is None or end_t is None or not start_t < end_t
                                  or _span(start_t, end_t) > _LONGEST_ROW):
         return None
+    if kind == "row_start" and context is None:
+        return None
     try:
-        if kind in ("time_only", "range_only"):
+        if kind in ("time_only", "range_only", "row_start"):
             day = _day_of(context, base, sent, zone, start_t) if context else None
             if day is None:
                 day = _first_day_after(sent, zone, start_t, None, False)

@@ -74,16 +74,25 @@ _NOT_NAME_WORDS = _TITLE_WORDS | _words("""
     gesprekspartner gesprekspartners teilnehmer participantes participants staff host
     data horário quando onde local fecha hora lugar termin datum uhrzeit ort wann
     heure lieu quand
+    review conversation discussion session presentation lunch breakfast dinner tour visit talk
+    seminar debrief coffee welcome wrap-up
+    estará estarán será serán participará participarán
 """)
 _PARTICLES = frozenset({"van", "von", "de", "da", "del", "der", "di", "le", "la", "du", "dos",
                         "das", "den", "ter", "ten", "bin", "al", "el", "y"})
-_HONORIFICS = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|sir|dame)\.?\s+", re.I)
+# Courtesy and academic titles before a name ("Prof. Lin Zhao"); a word that may also be a
+# first name ("Dean") only before two more words ("Dean Robert Achterberg").
+_HONORIFICS = re.compile(
+    r"^(?:(?:dr|mr|mrs|ms|mx|prof|professor|sir|dame)\.?|"
+    r"(?:dean|provost|chancellor)(?=\s+[^\W\d_][\w'’-]*\s+[^\W\d_]))\s+",
+    re.I,
+)
 _PRONOUNS = re.compile(r"\s*\((?:she|he|they|ze|xe)/\w+(?:/\w+)?\)", re.I)
 _EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _TIME = r"\d{1,2}(?:[:.]\d{2})?[ \t]*(?:[ap]\.?m\.?)?"
 _SCHEDULE_LINE = re.compile(  # horizontal space only: a \s* could run across every line
     rf"^[ \t]*(?:[-•*][ \t]*)?(?<!\d){_TIME}[ \t]*(?:[-–—]|to)[ \t]*{_TIME}"
-    rf"(?:[ \t]*[A-Z]{{2,4}}\b)?[ \t]+(?P<rest>\S.*)$",
+    rf"(?:[ \t]*(?-i:[A-Z]{{2,4}})\b)?[ \t]+(?P<rest>\S.*)$",  # "EDT", never "Sam"
     re.M | re.I,
 )
 # "Interviewers: A, B", a table row "Entrevistadores<TAB>A", or the label over a list.
@@ -91,15 +100,20 @@ _LIST_HEAD = re.compile(
     r"(?:^|\n)[^\n]*?\b(?:interviewers?(?:\(s\))?|interview\s+panel|panel(?:ists)?|"
     r"entrevistador(?:es|as?)?|gesprächspartner(?:in|innen)?|gesprekspartners?|"
     r"interlocut(?:eur|rice)s?|intervistatori|"
-    r"you(?:'ll|\s+will)\s+(?:be\s+)?(?:meet|meeting|speak|speaking|talk|talking)(?:\s+with)?)"
+    r"you(?:'ll|\s+will)\s+(?:be\s+)?(?:meet|meeting|speak|speaking|talk|talking)(?:\s+with)?|"
+    r"vous\s+(?:échangerez|rencontrerez|parlerez|discuterez|serez\s+reçue?)(?:\s+avec)?|"
+    r"(?:hablarás|conversarás|te\s+reunirás|conocerás)(?:\s+con)?|te\s+entrevistar[áa]n?|"
+    r"sie\s+(?:sprechen|treffen)(?:\s+mit)?|(?:incontrerai|parlerai|conoscerai)(?:\s+con)?)"
     r"[ \t]*(?::|\t)[ \t]*(?P<rest>[^\n]*)",
     re.I,
 )
 _MAX_LIST_LINES = 12  # lines read under a list's label
 _BULLET = re.compile(r"^[ \t]*(?:[-•*]|\d{1,2}[.)])[ \t]+(?P<item>\S.*)$")
 _WITH = re.compile(
-    r"\b(?:with|avec|con|mit)\s+(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+)?"
-    r"(?P<rest>(?:[^\n.;!?]|\.(?=\S)){3,200})",
+    r"\b(?:with|avec|con|mit|(?:chaired|conducted|led|hosted|interviewed)\s+by)\s+"
+    r"(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+)?"
+    r"(?=(?P<rest>(?:[^\n.;!?]|\.(?=\S)|(?<=\bDr)\.|(?<=\bProf)\.|(?<=\bM[rsx])\.|"
+    r"(?<=\bMrs)\.){3,200}))",  # a lookahead: "conducted by a panel chaired by X" finds X
 )
 _PAREN = re.compile(r"\((?P<inner>[^()\n]{2,80})\)")
 _NAME_IN_PARENS = re.compile(r"\((?P<name>[^\W\d_][^,()\n]{2,60}),\s*(?P<title>[^()\n]{2,80})\)")
@@ -150,6 +164,7 @@ def normalize_name(name: str) -> str:
     pronouns, quotes or addresses."""
     name = _PRONOUNS.sub("", name or "")
     name = re.sub(r"\s+", " ", name).strip(" \t\"'<>")
+    name = re.sub(r"\s*\([^()]*\)$", "", name)  # "Villanueva, Marcus (OHC)": an org, not a name
     if "@" in name:
         return ""
     if name.count(",") == 1:
@@ -268,6 +283,7 @@ def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
     before them (or, written first, to the name after them)."""
     found: list[tuple[str, str, str]] = []
     pending_title = ""
+    segment = re.sub(r"^[a-z][a-z -]{0,30}:\s+", "", segment)  # "faculty: A and B"
     pieces = re.split(r",(?![^()]*\))|;|\s+(?:and|y|et|und|&)\s+", segment)
     for piece in pieces:
         piece = piece.strip(" \t-–—:")
@@ -380,7 +396,7 @@ def _signature(text: str) -> list[tuple[str, str, str, str]]:
         else:
             continue
         title = re.split(r"\s*[|•·]\s*|\s+at\s+|,\s*(?=[^,]*$)", title)[0].strip()
-        if is_title(title):
+        if is_title(title) and not re.match(r"[^:]{1,30}:\s", title):  # not "Interviewer: A"
             found.append((name, "", title, "signature"))
     return found
 
@@ -466,8 +482,13 @@ class _Roster:
         email = email.lower()
         if self.excluded(name, email) or len(self.drafts) >= _MAX_PEOPLE:
             return None
+        words = fold(name) and [fold(w) for w in name.split()]
         for draft in self.drafts:
-            if _matches(draft, name, email):
+            if _matches(draft, name, email) or (
+                words and draft.name and not email and len(words) > len(draft.name.split()) >= 2
+                and words[-len(draft.name.split()):] == [fold(w) for w in draft.name.split()]
+            ):  # "Estará Javier Solís" is the attendee Javier Solís, a word glued before
+
                 draft.email = draft.email or email
                 draft.name = draft.name or name
                 draft.title = draft.title or title
@@ -531,6 +552,7 @@ def find_people(
                 name = _name_before_address(f"{text}\n{earlier}", match.start(), email)
                 if name:  # "contact Colleen Murphy at colleen.murphy@...": a contact, not a panel
                     roster.add(name, email, source="text", participant=False)
+    _addresses_for_names(roster, message, trusted)
     firsts = [fold(d.name.split()[0]) for d in roster.drafts if d.name]
     for draft in roster.drafts:
         if not draft.title:
@@ -543,6 +565,22 @@ def find_people(
                 draft.name, text)) or RECRUITER_TITLE.search(draft.email.partition("@")[0])
         ) or (draft is replier and ats) or draft.email.rpartition("@")[2] in scene.agencies
     return _assign_roles(roster.drafts, host, replier, text, message, events)
+
+
+def _addresses_for_names(roster: _Roster, message: MailMessage, trusted: frozenset[str]) -> None:
+    """A person the text names who is also a recipient ("with Rohan Mehta", Cc: Rohan Mehta
+    <rohan.mehta@...>) gets that address; a recipient the text does not name is not added."""
+    for address in (*message.to, *message.cc):
+        email = address.email.lower()
+        if not _usable(email, roster.scene.me) or email.rpartition("@")[2] not in trusted or any(
+            d.email == email for d in roster.drafts
+        ):
+            continue
+        name = normalize_name(address.name)
+        named = [d for d in roster.drafts if not d.email and d.name and (
+            _matches(d, name, email) if name else _matches(d, "", email))]
+        if len(named) == 1:
+            named[0].email = email
 
 
 def _name_before_address(text: str, at: int, email: str) -> str:

@@ -123,11 +123,33 @@ CONFIRMATION_WORDS = _words(
     # agreeing on a time the candidate offered: "Let's do Friday, September 25 at 9:30"
     r"let(?:'s|\s+us)\s+(?:do|go\s+with|plan\s+on|lock\s+in)\b|"
     r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak|chat)|see\s+you\s+(?:on|at)|"
-    r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu|"
+    r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu|conferm|"
+    # a schedule handed over ("Below is your Superday schedule"), a plain "You're all set"
+    r"(?:here(?:'s|\s+is)|below\s+(?:is|are)|attached\s+is)\s+your\s+(?:[\w-]+\s+){0,3}"
+    r"(?:itinerary|schedule|agenda)\b|you(?:'re|\s+are)\s+all\s+set\b|"
+    # moving a meeting to a named day: "Can we move to Friday 11am instead?"
+    r"mov(?:e|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?to\s+(?=(?:"
+    r"(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|tomorrow|week\b)|\d))|"
     r"\bbooked\b|(?:have|put)\s+you\s+down\s+for|(?:locked|pencil(?:l?ed))\s+in|"
     r"all\s+set\s+for|\b(?:set|lined)\s+up\b|\barranged\b",
     re.I,
 )
+
+# A meeting called off in prose ("we need to cancel tomorrow's interview", "your interview has
+# been cancelled"); RESCHEDULED says it is moved instead, which keeps it an interview.
+# Only the sender calling it off counts: "If you need to cancel, let us know" and "To cancel
+# your interview, use this link" are a confirmation's boilerplate, not a cancellation.
+TEXT_CANCELLATION = _words(
+    r"(?:we|i)(?:'ll|'re|'m|'ve)?\s+(?:\w+ly\s+)?(?:(?:will|are|am|have)\s+)?(?:need|have|had|"
+    r"must|got|going\s+to\s+have)\s+(?:to\s+)?cancel\b|"
+    r"cancel(?:l?ing|l?ed)\s+(?:your|the|our|(?:tomorrow|today|this\s+\w+)'s|\w+day's)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:interview|call|meeting|conversation)|"
+    r"(?:interview|call|meeting)\s+(?:is|has\s+been|was|will\s+be)\s+"
+    r"(?:cancel(?:l)?ed|called\s+off)",
+    re.I,
+)
+RESCHEDULED = _words(r"reschedul|new\s+(?:time|date|slot)|moved?\s+(?:it\s+)?to\b|instead\b|"
+                     r"postpone", re.I)
 
 # What a recruiter calls an interview when the word itself is not used ("a technical
 # conversation with Marco, our Lead Engineer"): counts only from a signed recruiter.
@@ -135,6 +157,10 @@ MEETING_NOUNS = re.compile(r"\b(?:conversation|chat|call|discussion|meeting)\b|"
                            r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b", re.I)
 
 REJECTION = _words(
+    # "we have decided to extend an offer to another candidate"
+    r"(?:extend|extended|extending|make|made|making)\s+(?:an?\s+|the\s+)?offer\s+to\s+"
+    r"(?:another|a\s+different|other)\s+candidate|offered\s+the\s+(?:position|role|job)\s+to\s+"
+    r"(?:another|a\s+different|other)\s+candidate|"
     r"(?:decided|chosen|elected)\s+(?:to\s+)?(?:move|moving|go|proceed|pursue)\w*\s+"
     r"(?:forward\s+)?with\s+(?:other|another|a\s+different)|not\s+(?:be\s+)?(?:moving|"
     r"proceeding|progressing|going)\s+forward|will\s+not\s+be\s+(?:moving|proceeding|"
@@ -145,13 +171,30 @@ REJECTION = _words(
     r"nous\s+sommes\s+au\s+regret|lamentablemente|hemos\s+decidido\s+continuar\s+con\s+otros",
     re.I,
 )
+_TO_SOMEONE_ELSE = r"(?!\s+to\s+(?:another|a\s+different|other|someone))"
 OFFER = _words(
-    r"pleased\s+to\s+(?:extend\s+an\s+|make\s+(?:you\s+)?an\s+)?offer|offer\s+letter|"
-    r"(?:extend|extending)\s+(?:you\s+)?an?\s+offer|your\s+offer\s+from|"
+    r"pleased\s+to\s+(?:extend\s+an\s+|make\s+(?:you\s+)?an\s+)?offer" + _TO_SOMEONE_ELSE
+    + r"|offer\s+letter|(?:extend|extending)\s+(?:you\s+)?an?\s+offer" + _TO_SOMEONE_ELSE
+    + r"|your\s+offer\s+from|"
     r"(?:job|employment|formal)\s+offer|offer\s+of\s+employment|happy\s+to\s+offer\s+you|"
     r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer",
     re.I,
 )
+# A disclaimer that a letter is NOT an offer ("This notice does not constitute an offer of
+# employment"): removed before looking for an offer.
+NOT_AN_OFFER = _words(
+    r"(?:does|do|will|shall|should|is|are)\s+not\s+(?:constitute|represent|guarantee|imply|mean|"
+    r"be\s+(?:considered|construed\s+as))?\s*(?:as\s+)?(?:an?\s+)?(?:(?:job|formal|employment)\s+)?"
+    r"offer(?:\s+(?:of|for)\s+employment)?",
+    re.I,
+)
+
+
+def is_offer(text: str) -> bool:
+    """An offer is made in the text, disclaimers that it is not one aside."""
+    return bool(OFFER.search(NOT_AN_OFFER.sub(" ", text)))
+
+
 OUT_OF_OFFICE_SUBJECT = re.compile(
     r"^(?:automatic\s+reply|auto(?:matic)?[-\s]?reply|out\s+of\s+(?:the\s+)?office|"
     r"abwesenheitsnotiz|absence|réponse\s+automatique|respuesta\s+automática|"

@@ -211,6 +211,8 @@ class MailSync:
         """Cancel the interview with this UID unless a newer copy (higher SEQUENCE) is held
         (also used by calendar sources)."""
         existing = self.interviews.get(facts.uid)
+        if existing is None and facts.uid.startswith("text-"):
+            existing = self._cancelled_by_text(facts)
         if existing is None or existing.facts.cancelled:
             return
         if facts.sequence >= existing.facts.sequence:
@@ -243,6 +245,17 @@ class MailSync:
                  facts.start.isoformat())
         report.interviews_new += 1
         return interview
+
+    def _cancelled_by_text(self, facts: InterviewFacts) -> Interview | None:
+        """The interview a plain-text cancellation names: the same company's, at the time it
+        gives (its own UID is made up, so it cannot name one). Only one match counts."""
+        matches = [
+            interview for interview in self.interviews.values()
+            if not interview.facts.cancelled and interview.facts.start == facts.start and (
+                set(interview.facts.company_domains) & set(facts.company_domains) or (
+                    facts.company and interview.facts.company.lower() == facts.company.lower()))
+        ]
+        return matches[0] if len(matches) == 1 else None
 
     def _rescheduled(self, facts: InterviewFacts) -> Interview | None:
         """A new plain-text confirmation from the same company for a not-yet-held interview

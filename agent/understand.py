@@ -464,6 +464,9 @@ def _from_text(
 ) -> Finding | None:
     """A plain-text scheduling confirmation: interview + confirmation words + a time."""
     subject_and_body = f"{message.subject}\n{message.text[:6000]}"
+    new_text = strip_quoted(message.text[:6000])
+    cancelled = bool(signals.TEXT_CANCELLATION.search(new_text)) and not (
+        signals.RESCHEDULED.search(new_text))
     if not forced:
         if not signals.INTERVIEW_WORDS.search(subject_and_body) and not (
             signals.MEETING_NOUNS.search(subject_and_body) and _signed_by_a_recruiter(message)
@@ -471,9 +474,9 @@ def _from_text(
             return None
         if _distractor(message, []) or _users_own_meeting(message, [], context):
             return None
-        if not signals.CONFIRMATION_WORDS.search(subject_and_body):
+        if not cancelled and not signals.CONFIRMATION_WORDS.search(subject_and_body):
             return None
-        if signals.REJECTION.search(message.text) or signals.OFFER.search(message.text):
+        if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
     sent = _sent(message, context)
     times = phrases.find_meeting_times(message.text[:20000], sent, context.tz)
@@ -485,6 +488,7 @@ def _from_text(
         later = [t for t in times[1:] if t[0] >= start]
         if later and later[-1][1] is not None and later[-1][1] - start <= timedelta(hours=9):
             end = later[-1][1]
+    end = _end_of_schedule(times, new_text) or end
     if end is None:
         length = phrases.find_meeting_length(strip_quoted(message.text[:20000]))
         end = start + length if length is not None else None
@@ -502,11 +506,34 @@ def _from_text(
         role=role,
         people=tuple(people),
         location=_video_link(message.text),
+        cancelled=cancelled,
         company_domains=_company_domains(message, people, [], _not_the_company(context)),
     )
-    return Finding(FindingKind.INTERVIEW, interview=facts, company=company,
-                   company_domain=(facts.company_domains or ("",))[0],
-                   reason="plain-text confirmation")
+    return Finding(FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW, interview=facts,
+                   company=company, company_domain=(facts.company_domains or ("",))[0],
+                   reason="plain-text cancellation" if cancelled else "plain-text confirmation")
+
+
+_LONGEST_SCHEDULE = timedelta(days=7)
+# A message listing several blocks of one process ("your interviews", "your schedule") rather
+# than times to choose from ("which of these works", "options", "or").
+_SCHEDULE_WORDS = re.compile(r"\b(?:interviews|schedule|itinerary|agenda|blocks|sessions)\b", re.I)
+_CHOICE_WORDS = re.compile(r"\b(?:or|options?|alternatives?|choose|pick|select|which\s+(?:of|one|"
+                           r"works|suits)|availability|available\s+slots?|either)\b", re.I)
+
+
+def _end_of_schedule(times: list[tuple[datetime, datetime | None, str]], text: str
+                     ) -> datetime | None:
+    """The end of the last block when a text confirms a schedule of blocks on different days
+    (tests/corpus/README.md: start of the first block, end of the last), or None."""
+    if len(times) < 2 or any(t[1] is None for t in times) or not _SCHEDULE_WORDS.search(text):
+        return None
+    if _CHOICE_WORDS.search(text):
+        return None
+    starts = [t[0] for t in times]
+    if starts != sorted(set(starts)) or starts[-1] - starts[0] > _LONGEST_SCHEDULE:
+        return None
+    return times[-1][1]
 
 
 # A LOCATION that names a medium but gives no way in ("FaceTime", "Video call (see
@@ -545,9 +572,9 @@ def _after_interview(message: MailMessage, context: Context, sender_domain: str)
     sent = _sent(message, context)
     if message.has_tnef and signals.INTERVIEW_WORDS.search(message.subject):
         log.info("message %s: a winmail.dat invite; details are unreadable", message.message_id)
-    if signals.REJECTION.search(body_top) and not signals.OFFER.search(body_top):
+    if signals.REJECTION.search(body_top) and not signals.is_offer(body_top):
         return Finding(FindingKind.REJECTION, company_domain=sender_domain, reason="rejection")
-    if signals.OFFER.search(body_top) or signals.OFFER.search(message.subject):
+    if signals.is_offer(body_top) or signals.is_offer(message.subject):
         return Finding(FindingKind.OFFER, company_domain=sender_domain, reason="offer")
     if context.related is not None and not context.related(message):
         return Finding(FindingKind.REPLY, company_domain=sender_domain, reason="a message")

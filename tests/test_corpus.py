@@ -1,4 +1,4 @@
-"""The measured corpus (tests/corpus) and the second held-out set (tests/corpus-heldout-2): no
+"""The measured corpus (tests/corpus) and the held-out sets (tests/corpus-heldout-2 and -3): no
 message raises, and the figures never regress.
 
 The floors are issue 3's targets: no false interview at all, recall at least 0.97, and start and
@@ -58,4 +58,17 @@ def test_second_held_out_set_does_not_regress() -> None:
         assert total == 14 and ok == total, name
     for name, least in (("role", 14), ("interviewers", 14), ("recruiter", 14), ("link", 11)):
         ok, _total = fields[name]
+        assert ok >= least, name
+
+
+def test_third_held_out_set_does_not_regress() -> None:
+    """24 more cases written without reading the rules: recall was 0.50 before the rules were
+    tuned (see its README). Floors at the figures after."""
+    result = _evaluate("tests/corpus-heldout-3")
+    assert result["messages"] == len(list((ROOT / "tests/corpus-heldout-3").glob("*.eml")))
+    assert result["fp"] == 0 and result["fn"] == 0
+    fields = result["fields"]
+    assert isinstance(fields, dict)
+    for name, (ok, total) in fields.items():
+        least = total - 1 if name == "interviewers" else total  # a first name alone is not read
         assert ok >= least, name

@@ -6,6 +6,7 @@ people and domains are fictional.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from agent import extract
@@ -364,3 +365,77 @@ def test_a_fuller_written_form_of_the_company_wins() -> None:
                    "Ryan Hale | Recruiter\nNorthstar Talent Group\n",
                    sender=Address("Ryan Hale", "ryan@northstartalent.com"))
     assert extract.find_company(message, [], ME) == "Pinecrest Dental"
+
+
+# --- heldout-3: stage names, titles, recipients, multilingual lists, agencies ---------------
+
+def test_a_stage_name_over_an_interviewer_label_is_not_a_signer() -> None:
+    text = ("Monday, October 5, 2026\n10:00 AM - 11:00 AM EDT\nSystems Review\n"
+            "Interviewer: Tomas Brandt (Staff Engineer)\n\nRegards,\nIda Moss\n"
+            "Recruiting Coordinator | Tallowbrook\n")
+    assert interviewers(people(mail(text=text))) == {"Tomas Brandt"}
+
+
+def test_academic_titles_are_dropped_and_itinerary_people_found() -> None:
+    text = ("  9:00 am     Coffee with Prof. Mira Sandoval, committee chair\n"
+            " 10:00-10:45  Meeting with Dean Peter Ulrich, School of Science\n"
+            " 11:00-12:00  Meetings with faculty: Prof. Ken Abe and Dr. Rosa Vidal\n")
+    assert interviewers(people(mail(text=text))) == {
+        "Mira Sandoval", "Peter Ulrich", "Ken Abe", "Rosa Vidal"}
+    assert normalize_name("Dean Smith") == "Dean Smith"  # a first name stays
+
+
+def test_a_short_first_name_is_never_taken_for_a_time_zone() -> None:
+    text = "  9:00 - 9:45 AM     Ben Osei, Vice President, Credit\n"
+    assert interviewers(people(mail(text=text))) == {"Ben Osei"}
+
+
+def test_a_named_interviewer_in_cc_gets_the_cc_address() -> None:
+    message = replace(mail(text="Your round with Omar Haddad (Engineering Manager) is set."),
+                      cc=(Address("Omar Haddad", "omar.haddad@tallowbrook.com"),
+                          Address("Lee Park", "lee.park@tallowbrook.com")))
+    found = people(message)
+    assert interviewers(found) == {"omar.haddad@tallowbrook.com"}  # Lee is not named: not added
+
+
+def test_a_french_you_will_talk_with_list() -> None:
+    text = "Vous échangerez avec :\n  Lise Aubry - Head of Data\n  Paul Riou - Data Engineer\n"
+    assert interviewers(people(mail(text=text))) == {"Lise Aubry", "Paul Riou"}
+
+
+def test_a_word_glued_before_an_attendees_name_is_the_same_person() -> None:
+    event = invite(description="Asistirá Marta Gil (Tech Lead).", organizer=Attendee(
+        "Ida Moss", "ida@tallowbrook.com"), attendees=(
+        Attendee("Marta Gil", "marta.gil@tallowbrook.com"),))
+    found = people(mail(text=""), [event])
+    assert interviewers(found) == {"marta.gil@tallowbrook.com"}
+
+
+def test_an_org_in_parentheses_after_a_display_name_and_a_panel_chaired_by() -> None:
+    assert normalize_name("Okafor, Grace (OPM/HR)") == "Grace Okafor"
+    text = ("The interview will be conducted by a panel chaired by Ms. Ruth Ames, Branch "
+            "Chief.\n\nGrace Okafor\nHuman Resources Specialist (Recruitment)\n")
+    found = people(mail(text=text, sender=Address("Okafor, Grace (OPM/HR)", "grace@opm.gov")))
+    assert interviewers(found) == {"Ruth Ames"}
+    assert recruiters(found) == {"grace@opm.gov"}
+
+
+def test_a_domain_that_writes_a_doubled_letter_once_and_an_agency_with_an_ampersand() -> None:
+    message = mail("Entrevista técnica Costa Azul", "Un saludo,\nIda Moss\n"
+                   "Talent Acquisition · Costa Azul\n",
+                   sender=Address("Ida Moss", "ida@costazul.es"))
+    assert extract.find_company(message, [], ME) == "Costa Azul"
+    agency = mail("Interview confirmed - Quorvex Foods - Analyst",
+                  "Client: Quorvex Foods\n\nRyan Hale\nSenior Consultant\n"
+                  "Hale & Birch Recruitment Ltd\n",
+                  sender=Address("Ryan Hale", "ryan@halebirch.co.uk"))
+    assert extract.find_company(agency, [], ME) == "Quorvex Foods"
+    assert recruiters(people(agency)) == {"ryan@halebirch.co.uk"}
+
+
+def test_a_reference_number_and_an_acronym_domain() -> None:
+    message = mail("Interview Notification - QX-26-0042-MP - IT Specialist",
+                   "Thanks,\n\nGrace Okafor\nHuman Resources Specialist\n"
+                   "Office of Federal Mapping\n",
+                   sender=Address("Grace Okafor", "grace@ofm.gov"))
+    assert extract.find_company(message, [], ME) == "Office of Federal Mapping"

@@ -272,3 +272,31 @@ def test_a_reply_to_the_sent_thank_you_from_another_domain_counts(mailbox: Mailb
     (interview,) = mailbox.status(replied + timedelta(minutes=5))["interviews"]
     (check_in,) = [f for f in interview["followups"] if f["kind"] == "check_in"]
     assert "end of next week" in check_in["reason"]
+
+
+def _plain(date: str, subject: str, body: str, message_id: str) -> bytes:
+    return (f"From: Dana Cole <dana@brightpath.io>\nTo: Alex Rivera <alex@example.com>\n"
+            f"Subject: {subject}\nMessage-ID: {message_id}\nDate: {date}\n\n{body}").encode()
+
+
+def test_a_plain_text_cancellation_cancels_the_interview_it_names(mailbox: Mailbox) -> None:
+    """Neither message has a calendar part: the cancellation's made-up UID names nothing, so
+    the interview is found by its company and time; its thank-you is then never drafted."""
+    mailbox.deliver(_plain(
+        "Mon, 05 Oct 2026 10:00:00 -0400", "Interview confirmed: Thursday",
+        "Hi Alex,\n\nYou're confirmed for your interview with Brightpath on Thursday, October 8"
+        " at 2:00 PM ET. You'll meet Sam Ortiz, our Engineering Manager.\n\nDana Cole\n"
+        "Recruiting Coordinator, Brightpath\n", "<confirm-1@brightpath.io>"), "1727000001.c.host")
+    mailbox.once(datetime(2026, 10, 6, 12, 0, tzinfo=UTC))
+    (interview,) = mailbox.status(datetime(2026, 10, 6, 12, 0, tzinfo=UTC))["interviews"]
+    assert interview["status"] != "cancelled"
+    mailbox.deliver(_plain(
+        "Wed, 07 Oct 2026 09:00:00 -0400", "Re: Interview confirmed: Thursday",
+        "Hi Alex,\n\nUnfortunately we need to cancel tomorrow's interview at 2:00 PM ET. I'm "
+        "sorry for the short notice.\n\nDana Cole\nRecruiting Coordinator, Brightpath\n",
+        "<cancel-1@brightpath.io>"), "1727000002.x.host")
+    after = datetime(2026, 10, 8, 20, 0, tzinfo=UTC)  # past the thank-you's draft time
+    mailbox.once(after)
+    (interview,) = mailbox.status(after)["interviews"]
+    assert interview["status"] == "cancelled"
+    assert mailbox.draft_files() == []

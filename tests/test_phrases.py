@@ -629,3 +629,42 @@ def test_itinerary_rows_under_a_day_are_one_meeting_first_start_to_last_end() ->
 
 def test_a_bare_range_with_no_day_named_before_it_is_not_a_meeting() -> None:
     assert find_meeting_times("Our office is staffed 9:00 – 11:00 AM.", SENT, NY) == []
+
+
+# --- held-out 3: relative days, itinerary openings, day-first dates, "your time" -----------
+
+@pytest.mark.parametrize(("text", "start"), [
+    # the day the meeting is on, then the meeting, then its time
+    ("We need to cancel tomorrow's interview with Sam Reyes at noon.", utc(2026, 9, 30, 16, 0)),
+    ("Quick note on today's call at 3pm.", utc(2026, 9, 29, 19, 0)),
+    ("Thursday's phone screen with the team at 11:30 AM PT", utc(2026, 10, 1, 18, 30)),
+    # a weekday beside an ambiguous numeric date picks the reading it agrees with
+    ("Date: Tuesday 06/10/2026\nTime: 9:30am your time", utc(2026, 10, 6, 13, 30)),
+    ("Date: Wednesday 06/10/2026\nTime: 9:30am your time", utc(2026, 6, 10, 13, 30)),
+])
+def test_meeting_day_forms(text: str, start: datetime) -> None:
+    assert [t[0] for t in find_meeting_times(text, SENT, NY)] == [start]
+
+
+def test_a_number_between_day_and_time_breaks_the_link() -> None:
+    assert find_meeting_times("Tomorrow's interview for req 4411 at noon", SENT, NY) == []
+
+
+def test_itinerary_opening_row_with_only_a_start() -> None:
+    text = ("Your visit is on Monday, October 12. All times are Eastern.\n\n"
+            "  8:30 am      Breakfast with the search chair\n"
+            " 10:00-10:45   Meeting with the dean\n"
+            " 11:00-12:00   Faculty meetings\n")
+    assert [(s, e) for s, e, _ in find_meeting_times(text, SENT, NY)] == [
+        (utc(2026, 10, 12, 12, 30), utc(2026, 10, 12, 16, 0))]
+
+
+def test_a_lone_row_with_only_a_start_is_no_meeting() -> None:
+    text = "Your visit is on Monday, October 12.\n\n  8:30 am      Breakfast with the chair\n"
+    assert find_meeting_times(text, SENT, NY) == []
+
+
+def test_italian_length_and_date() -> None:
+    assert find_meeting_length("Ora: 09:00, durata prevista 60 minuti") == timedelta(hours=1)
+    found = find_meeting_times("Data: martedì 3 novembre 2026\nOra: 09:00 (GMT+1)", SENT, NY)
+    assert [t[0] for t in found] == [utc(2026, 11, 3, 8, 0)]

@@ -286,3 +286,21 @@ def test_a_one_word_qualifier_in_parentheses_stays_with_the_title() -> None:
     assert extract.find_role(mail("Booking confirmed: Recruiter Screen – Product Designer "
                                   "(Growth)"), []) == "Product Designer (Growth)"
     assert extract.find_role(mail("Interview: Staff Engineer (Onsite)"), []) == "Staff Engineer"
+
+
+# --- heldout-3: academic, Spanish and Italian titles ------------------------------------------
+
+def test_a_head_noun_before_of_and_a_field() -> None:
+    assert role(text="an interview for the position of Associate Professor of Marine "
+                     "Biology (tenure-track).") == "Associate Professor of Marine Biology"
+
+
+def test_a_spanish_gendered_title_without_the_employer_after_en() -> None:
+    message = mail(text="la entrevista del proceso de Ingeniero/a de Riesgos en Costa Azul.",
+                   sender=Address("Ida Moss", "ida@costazul.es"))
+    assert extract.find_role(message, []) == "Ingeniero/a de Riesgos"
+
+
+def test_an_italian_position_of() -> None:
+    assert role(text="Le confermo il colloquio per la posizione di Sviluppatore Frontend "
+                     "presso Quorvex S.p.A.") == "Sviluppatore Frontend"

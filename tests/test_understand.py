@@ -9,6 +9,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from agent import mime
 from agent.businessdays import BusinessCalendar
 from agent.model import Finding, FindingKind, MailMessage
@@ -359,3 +361,129 @@ def test_a_chat_with_a_friend_is_not_an_interview() -> None:
         "Thursday", "Let's do Thursday, October 8 at 3pm - chatting with Sam about the trip!\n"
         "\nJo\n", sender="Jo <jo@gmail.com>"), CONTEXT)
     assert finding.kind != FindingKind.INTERVIEW
+
+
+# --- held-out 3: kinds, cancellations and confirmations in prose ----------------------------
+
+def test_an_offer_to_another_candidate_is_a_rejection() -> None:
+    finding = understand(mail(
+        "Tallowbrook - Data Analyst",
+        "Thank you for meeting the team. After much discussion we have decided to extend an "
+        "offer to another candidate whose background is a closer fit.\n"), CONTEXT)
+    assert finding.kind == FindingKind.REJECTION
+
+
+def test_a_disclaimer_that_a_notice_is_not_an_offer_keeps_it_an_interview() -> None:
+    finding = understand(mail(
+        "Interview Notification - Data Analyst",
+        "You have been selected for an interview.\n\n   Date/Time:   Thu 10/8 @ 2:00 PM EDT\n\n"
+        "Please confirm your availability. This notice does not constitute an offer of "
+        "employment.\n"), CONTEXT)
+    assert finding.kind == FindingKind.INTERVIEW
+    assert finding.interview is not None
+    assert finding.interview.start == datetime(2026, 10, 8, 18, 0, tzinfo=UTC)
+
+
+def test_italian_confirmation_with_offset_and_length() -> None:
+    finding = understand(mail(
+        "Conferma colloquio - Analista",
+        "Gentile Alex,\nLe confermo il colloquio.\n\nData: giovedì 8 ottobre 2026\n"
+        "Ora: 10:00 (GMT+1), durata prevista 45 minuti\n"), CONTEXT)
+    assert finding.interview is not None
+    assert finding.interview.start == datetime(2026, 10, 8, 9, 0, tzinfo=UTC)
+    assert finding.interview.end == datetime(2026, 10, 8, 9, 45, tzinfo=UTC)
+
+
+def test_a_schedule_handed_over_is_a_confirmation() -> None:
+    finding = understand(mail(
+        "Tallowbrook - Final Round",
+        "Below is your final round schedule. All times are Eastern.\n\nThursday, October 8\n\n"
+        "  9:00 - 9:45 AM     Sam Reyes\n 10:00 - 10:45 AM    Ana Ruiz\n"), CONTEXT)
+    assert finding.interview is not None
+    assert finding.interview.start == datetime(2026, 10, 8, 13, 0, tzinfo=UTC)
+    assert finding.interview.end == datetime(2026, 10, 8, 14, 45, tzinfo=UTC)
+
+
+def test_moving_an_interview_to_a_named_day_updates_it() -> None:
+    finding = understand(mail(
+        "Your interview - need to move",
+        "Sam is out on Thursday, so we need to move your interview. Can we move to Friday 11am "
+        "instead? Same format: 45 minutes.\n"), CONTEXT)
+    assert finding.kind == FindingKind.INTERVIEW
+    assert finding.interview is not None
+    assert finding.interview.start == datetime(2026, 10, 9, 15, 0, tzinfo=UTC)
+    assert finding.interview.end == datetime(2026, 10, 9, 15, 45, tzinfo=UTC)
+
+
+def test_all_set_confirms_the_new_time() -> None:
+    finding = understand(mail(
+        "Re: Your interview - need to move",
+        "Perfect! You're all set: Friday, October 9 at 11:00 AM ET with Sam Reyes.\n\n"
+        "> Can we move to Thursday 2pm instead?\n"), CONTEXT)
+    assert finding.interview is not None
+    assert finding.interview.start == datetime(2026, 10, 9, 15, 0, tzinfo=UTC)
+
+
+def test_plain_text_cancellation() -> None:
+    finding = understand(mail(
+        "Re: Interview confirmation",
+        "I'm sorry, but we need to cancel tomorrow's interview with Sam Reyes at noon. The "
+        "requisition is on hold.\n"), CONTEXT)
+    assert finding.kind == FindingKind.CANCEL
+    assert finding.interview is not None and finding.interview.cancelled
+    assert finding.interview.start == datetime(2026, 10, 6, 16, 0, tzinfo=UTC)
+
+
+def test_a_cancelled_slot_with_a_new_time_is_not_a_cancellation() -> None:
+    finding = understand(mail(
+        "Re: Interview confirmation",
+        "We had to cancel Tuesday's interview; we rescheduled it to Thursday, October 8 at "
+        "2pm ET.\n"), CONTEXT)
+    assert finding.kind == FindingKind.INTERVIEW
+
+
+def test_a_schedule_over_two_days_ends_with_its_last_block() -> None:
+    finding = understand(mail(
+        "Interview Confirmation: Designer at Tallowbrook",
+        "We're excited to confirm your interviews. Your schedule is below.\n\n"
+        "Tuesday, October 13, 2026\n11:00 AM - 12:00 PM EDT\nPortfolio Review\n\n"
+        "Thursday, October 15, 2026\n3:30 PM - 4:15 PM EDT\nTeam Conversation\n"), CONTEXT)
+    assert finding.interview is not None
+    assert finding.interview.start == datetime(2026, 10, 13, 15, 0, tzinfo=UTC)
+    assert finding.interview.end == datetime(2026, 10, 15, 20, 15, tzinfo=UTC)
+
+
+def test_times_offered_as_a_choice_are_not_one_schedule() -> None:
+    finding = understand(mail(
+        "Interview scheduling",
+        "Confirming your interviews: Tuesday, October 13, 2026 11:00 AM - 12:00 PM EDT or "
+        "Thursday, October 15, 2026 3:30 PM - 4:15 PM EDT.\n"), CONTEXT)
+    assert finding.interview is not None
+    assert finding.interview.end == datetime(2026, 10, 13, 16, 0, tzinfo=UTC)
+
+
+def test_look_alikes_with_a_day_and_a_time_stay_out() -> None:
+    for subject, text in (
+        ("Interview request from the Daily Ledger",
+         "I'm a journalist writing about energy markets. Could we set up the interview "
+         "tomorrow at noon? It would run about 20 minutes."),
+        ("Your mock interview is confirmed",
+         "Your mock interview session is set for tomorrow at noon with your career coach."),
+    ):
+        assert not is_interview(understand(mail(subject, text), CONTEXT))
+    colleague = mail("quick chat", "Can we chat tomorrow at 2pm? Confirming the agenda.",
+                     sender="Sam Reyes <sam@example.com>")
+    assert not is_interview(understand(colleague, CONTEXT))
+
+
+@pytest.mark.parametrize("footer", [
+    "If you need to cancel, please let us know at least 24 hours ahead.",
+    "To cancel your interview, use the link below.",
+    "Should you have to cancel, reply to this email.",
+])
+def test_a_confirmations_cancellation_boilerplate_keeps_it_an_interview(footer: str) -> None:
+    finding = understand(mail(
+        "Interview confirmed",
+        "Hi Alex,\n\nYour interview is confirmed for Thursday, October 8 at 2:00 PM ET with "
+        f"Sam Ortiz.\n\n{footer}\n\nDana Cole\nRecruiting Coordinator\n"), CONTEXT)
+    assert finding.kind == FindingKind.INTERVIEW
