@@ -295,7 +295,7 @@ class _Planner:
             named = tuple(p.name for p in facts.people if p.role == PersonRole.INTERVIEWER
                           and p.name)
         sent = self.related(interview, sent=True)
-        for person in {p.email: p for p in reversed(targets)}.values():  # once per address
+        for person in _one_per_address(targets):
             key = f"{current_prefix}{person.email}"
             base = FollowUp(
                 key=key, kind=FollowUpKind.THANK_YOU, interview_id=interview.id,
@@ -565,6 +565,14 @@ class _Planner:
         )
         return Plan(followups=tuple(self.followups), actions=tuple(self.actions),
                     applications=applications)
+
+
+def _one_per_address(people: list[Person]) -> list[Person]:
+    """The first of each address, in order (an invite may list a person twice)."""
+    first: dict[str, Person] = {}
+    for person in people:
+        first.setdefault(person.email, person)
+    return list(first.values())
 
 
 def _with(base: FollowUp, *, state: FollowUpState, reason: str) -> FollowUp:

@@ -69,7 +69,7 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
                            r"training)|career\s+coach(?:ing)?", re.I),
 }
 
-def _words(pattern: str, flags: int = 0) -> re.Pattern[str]:
+def _at_word_starts(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """A pattern each of whose alternatives begins a word, tried only where a word begins:
     about three times faster on long mail than trying it at every character."""
     return re.compile(rf"\b(?:{pattern})", flags)
@@ -77,7 +77,7 @@ def _words(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 # Mail that speaks to a program instead of a person (prompt injection): never an interview,
 # whatever else it says, because text in a message is data and not instructions.
-INSTRUCTIONS_TO_A_PROGRAM = _words(
+INSTRUCTIONS_TO_A_PROGRAM = _at_word_starts(
     r"ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|rules|"
     r"prompts?)|(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|llm|automated|"
     r"assistant)|(?:attention|dear)\s*:?\s+(?:the\s+)?(?:ai|llm)\b|\b(?:ai|llm)\s+(?:assistant|"
@@ -96,7 +96,7 @@ HOST_NOTIFICATION = re.compile(
 )
 
 # The interviewer's side of an interview (ATS interviewer invites): the user interviews someone.
-INTERVIEWER_SIDE = _words(
+INTERVIEWER_SIDE = _at_word_starts(
     r"\binterview\s+kit\b|\bscorecard\b|submit\s+(?:your\s+)?(?:interview\s+)?"
     r"(?:feedback|scorecard)|helping\s+us\s+hire",
     re.I,
@@ -116,7 +116,7 @@ HIRING_CONTEXT = re.compile(
     re.I,
 )
 
-CONFIRMATION_WORDS = _words(
+CONFIRMATION_WORDS = _at_word_starts(
     r"confirm(?:ed|ing|ation)?|scheduled|invit(?:e|ation|ed)|(?:is|are)\s+set\s+for|"
     r"look(?:ing)?\s+forward\s+to\s+(?:speaking|meeting|talking|chatting|seeing|hosting|"
     r"welcoming)|(?:here(?:'s|\s+is)\s+)?your\s+(?:\w+\s+)?itinerary\b|"
@@ -139,7 +139,7 @@ CONFIRMATION_WORDS = _words(
 # been cancelled"); RESCHEDULED says it is moved instead, which keeps it an interview.
 # Only the sender calling it off counts: "If you need to cancel, let us know" and "To cancel
 # your interview, use this link" are a confirmation's boilerplate, not a cancellation.
-TEXT_CANCELLATION = _words(
+TEXT_CANCELLATION = _at_word_starts(
     r"(?:we|i)(?:'ll|'re|'m|'ve)?\s+(?:\w+ly\s+)?(?:(?:will|are|am|have)\s+)?(?:need|have|had|"
     r"must|got|going\s+to\s+have)\s+(?:to\s+)?cancel\b|"
     r"cancel(?:l?ing|l?ed)\s+(?:your|the|our|(?:tomorrow|today|this\s+\w+)'s|\w+day's)\s+"
@@ -148,15 +148,15 @@ TEXT_CANCELLATION = _words(
     r"(?:cancel(?:l)?ed|called\s+off)",
     re.I,
 )
-RESCHEDULED = _words(r"reschedul|new\s+(?:time|date|slot)|moved?\s+(?:it\s+)?to\b|instead\b|"
-                     r"postpone", re.I)
+RESCHEDULED = _at_word_starts(
+    r"reschedul|new\s+(?:time|date|slot)|moved?\s+(?:it\s+)?to\b|instead\b|postpone", re.I)
 
 # What a recruiter calls an interview when the word itself is not used ("a technical
 # conversation with Marco, our Lead Engineer"): counts only from a signed recruiter.
 MEETING_NOUNS = re.compile(r"\b(?:conversation|chat|call|discussion|meeting)\b|"
                            r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b", re.I)
 
-REJECTION = _words(
+REJECTION = _at_word_starts(
     # "we have decided to extend an offer to another candidate"
     r"(?:extend|extended|extending|make|made|making)\s+(?:an?\s+|the\s+)?offer\s+to\s+"
     r"(?:another|a\s+different|other)\s+candidate|offered\s+the\s+(?:position|role|job)\s+to\s+"
@@ -172,7 +172,7 @@ REJECTION = _words(
     re.I,
 )
 _TO_SOMEONE_ELSE = r"(?!\s+to\s+(?:another|a\s+different|other|someone))"
-OFFER = _words(
+OFFER = _at_word_starts(
     r"pleased\s+to\s+(?:extend\s+an\s+|make\s+(?:you\s+)?an\s+)?offer" + _TO_SOMEONE_ELSE
     + r"|offer\s+letter|(?:extend|extending)\s+(?:you\s+)?an?\s+offer" + _TO_SOMEONE_ELSE
     + r"|your\s+offer\s+from|"
@@ -182,7 +182,7 @@ OFFER = _words(
 )
 # A disclaimer that a letter is NOT an offer ("This notice does not constitute an offer of
 # employment"): removed before looking for an offer.
-NOT_AN_OFFER = _words(
+NOT_AN_OFFER = _at_word_starts(
     r"(?:does|do|will|shall|should|is|are)\s+not\s+(?:constitute|represent|guarantee|imply|mean|"
     r"be\s+(?:considered|construed\s+as))?\s*(?:as\s+)?(?:an?\s+)?(?:(?:job|formal|employment)\s+)?"
     r"offer(?:\s+(?:of|for)\s+employment)?",
@@ -239,7 +239,7 @@ ROOM_NAMES = re.compile(
     r"bldg|building|salle|raum|sala)\b|resource\.calendar\.google\.com",
     re.I,
 )
-RECRUITER_TITLES = _words(
+RECRUITER_TITLES = _at_word_starts(
     r"recruit|talent|sourc(?:er|ing)|coordinator|people\s+(?:team|partner|ops)|\bhr\b|"
     r"human\s+resources|hiring\s+team|careers|personalabteilung|recrutement|reclutamiento",
     re.I,

@@ -53,7 +53,7 @@ def mail(subject: str, *, sender: str, list_id: str = "") -> bytes:
     message["To"] = "Alex Rivera <alex@example.com>"
     message["Subject"] = subject
     message["Date"] = "Thu, 08 Oct 2026 09:00:00 +0000"
-    message["Message-ID"] = f"<{abs(hash(subject))}@example.org>"
+    message["Message-ID"] = f"<{'-'.join(subject.lower().split())}@example.org>"
     if list_id:
         message["List-Id"] = list_id
         message["List-Unsubscribe"] = "<https://example.org/unsubscribe>"
