@@ -9,26 +9,29 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import jinja2
 
-from agent import compose, settled
+from agent import compose
 from agent.businessdays import BusinessCalendar
+from agent.calendars import CalendarSource
 from agent.config import Config
+from agent.config.secrets import renewal_hint, resolve_secret
 from agent.errors import AuthenticationFailed, ConfigError
-from agent.imapstore import ImapStore
-from agent.maildirstore import MaildirStore
-from agent.mailstore import MailStore
+from agent.ingest.calendars import sync_calendars
+from agent.ingest.mailbox import MailSync, SyncReport
+from agent.mail.imap import ImapStore
+from agent.mail.maildir import MaildirStore
+from agent.mail.store import MailStore
 from agent.model import Interview
-from agent.place import Placer
-from agent.planner import Plan, Settings, World, plan
-from agent.secrets import renewal_hint, resolve_secret
-from agent.state import StateStore
-from agent.sync import MailSync, SyncReport
-from agent.understand import Context
+from agent.placing import quiet
+from agent.placing.placer import Placer
+from agent.planning.planner import Plan, Settings, World, plan
+from agent.state.store import StateStore
+from agent.understanding.understand import Context
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +113,7 @@ def one_pass(
     now: datetime,
     *,
     dry_run: bool = False,
-    calendars: object | None = None,
+    calendars: Sequence[CalendarSource] | None = None,
     full: bool = False,
 ) -> PassResult:
     """Sync mail, plan, and (unless `dry_run`) place every draft due at or before `now`.
@@ -124,15 +127,13 @@ def one_pass(
                       max_part_bytes=config.sync.max_part_bytes)
     report = SyncReport()
     if calendars is not None:  # first, so mail about a calendar's interviews is related to them
-        from agent.calendars import sync_calendars
-
         sync_calendars(calendars, syncer, config, now, report)
     syncer.run(now, report)
     if dry_run:
         the_plan, interviews = current_plan(config, state, now)
         return PassResult(sync=report, plan=the_plan, interviews=interviews)
-    inputs = settled.Inputs.of(config, store.drafts_mark())  # before Drafts is listed
-    if not full and settled.holds(state, inputs, now):
+    inputs = quiet.Inputs.of(config, store.drafts_mark())  # before Drafts is listed
+    if not full and quiet.holds(state, inputs, now):
         return PassResult(sync=report, plan=Plan((), ()), interviews=[], quiet=True)
     settings = settings_of(config)
     placer = Placer(store, state, templates_of(config), sender_of(config))
@@ -147,6 +148,6 @@ def one_pass(
     if state.changes() != written:
         generation, world = state.generation(), world_of(config, state)
         the_plan = plan(world, settings, now)
-    settled.record(state, inputs, generation, world, settings, the_plan, now)
+    quiet.record(state, inputs, generation, world, settings, the_plan, now)
     return PassResult(sync=report, plan=the_plan, interviews=list(world.interviews),
                       placed=placed)

@@ -23,6 +23,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 from agent import __version__, app
 from agent.clock import Clock, FixedClock
 from agent.config import Config, config_path, load_config
+from agent.config.secrets import store_password
 from agent.errors import (
     AgentError,
     ConfigError,
@@ -31,11 +32,10 @@ from agent.errors import (
     MailboxError,
     UsageError,
 )
-from agent.lifecycle import interview_status
 from agent.model import FollowUpRecord, FollowUpState, Interview, Note
-from agent.planner import FollowUp, Plan
-from agent.secrets import store_password
-from agent.state import StateStore
+from agent.planning.lifecycle import interview_status
+from agent.planning.planner import FollowUp, Plan
+from agent.state.store import StateStore
 
 log = logging.getLogger("agent")
 
@@ -128,7 +128,7 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
         return run_demo(keep=Path(args.keep) if args.keep else None)
     config = load_config(config_path(args.config))
     if args.command == "run":
-        from agent.daemon import run_daemon
+        from agent.service.daemon import run_daemon
 
         return run_daemon(config, args.config)
     if args.command == "check":
@@ -173,7 +173,7 @@ def _once(config: Config, state: StateStore, clock: Clock, dry_run: bool) -> Exi
     finally:
         store.close()
     if dry_run:
-        from agent.planner import PlaceDraft
+        from agent.planning.planner import PlaceDraft
 
         for action in result.plan.actions:
             if isinstance(action, PlaceDraft):
@@ -295,7 +295,7 @@ def _print_interview(plan: Plan, interview: Interview, tz: ZoneInfo, now: dateti
 
 
 def _preview(config: Config, state: StateStore, clock: Clock, key: str | None) -> ExitCode:
-    from agent.compose import build_draft, new_message_id
+    from agent.compose.draft import build_draft, new_message_id
 
     plan, interviews = app.current_plan(config, state, clock.now())
     by_id = {i.id: i for i in interviews}

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agent import mime  # noqa: E402
 from agent.businessdays import BusinessCalendar  # noqa: E402
+from agent.mail import mime  # noqa: E402
 from agent.model import FindingKind  # noqa: E402
-from agent.understand import Context, understand  # noqa: E402
+from agent.understanding.understand import Context, understand  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 CONTEXT = Context(

@@ -30,7 +30,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 from helpers import PASSWORD_ENV, imap_config, invite_eml  # noqa: E402
 from servers import PASSWORD, Dovecot  # noqa: E402
 
-from agent.sync import interview_id  # noqa: E402
+from agent.ingest.mailbox import interview_id  # noqa: E402
 
 SAMPLES = 5
 

@@ -53,8 +53,8 @@ from agent.model import (  # noqa: E402
     PersonRole,
     Request,
 )
-from agent.planner import Settings, World, plan  # noqa: E402
-from agent.state import StateStore  # noqa: E402
+from agent.planning.planner import Settings, World, plan  # noqa: E402
+from agent.state.store import StateStore  # noqa: E402
 
 NOW = datetime(2025, 3, 14, 17, 0, tzinfo=UTC)
 ME = Address("Alex Rivera", "alex@example.com")

@@ -53,7 +53,7 @@ from imapclient import IMAPClient  # noqa: E402
 from scan_corpus import Generator, write_maildir  # noqa: E402
 from servers import HOST, PASSWORD, USER, Dovecot  # noqa: E402
 
-from agent import mime  # noqa: E402
+from agent.mail import mime  # noqa: E402
 
 NOW = "2025-03-14T17:00:00+00:00"
 FOLDERS = ("INBOX", "Sent")  # what the agent reads (agent/sync.py: inbox and sent roles)
@@ -64,7 +64,12 @@ KEEP_DIR = Path(tempfile.gettempdir()) / "interview-agent-scan"
 CHILD = """
 import cProfile, json, resource, sys, time
 import holidays.countries  # config validation loads every country module: an import cost
-from agent import app, calendars, cli, compose, imapstore, place, planner, sync  # import first
+from agent import app, calendars, cli  # import first
+from agent.compose import draft as compose  # import first
+from agent.mail import imap as imapstore  # import first
+from agent.placing import placer as place  # import first
+from agent.planning import planner  # import first
+from agent.ingest import mailbox as sync  # import first
 argv, out, profile = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
 started = time.perf_counter()
 if profile:

@@ -21,11 +21,11 @@ from helpers import INTERVIEWERS, PASSWORD_ENV, calendar_text, invite_eml, maild
 from servers import PASSWORD, USER, Radicale
 
 from agent.calendars import LocalCalendar
+from agent.calendars.remote import CalDavCalendar, IcsUrlCalendar, open_remote
 from agent.cli import main
 from agent.config import CalendarConfig, parse_config
 from agent.errors import AuthenticationFailed, ConnectionFailed
-from agent.remote_calendars import CalDavCalendar, IcsUrlCalendar, open_remote
-from agent.sync import interview_id
+from agent.ingest.mailbox import interview_id
 
 NOW = datetime(2026, 10, 6, 21, 0, tzinfo=UTC)
 START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)

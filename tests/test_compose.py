@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent import mime
-from agent.compose import Sender, build_draft, check_templates, environment, word_count
+from agent.compose.draft import Sender, build_draft, check_templates, environment, word_count
+from agent.mail import mime
 from agent.model import (
     Address,
     FollowUpKind,
@@ -22,7 +22,7 @@ from agent.model import (
     Person,
     PersonRole,
 )
-from agent.planner import FollowUp
+from agent.planning.planner import FollowUp
 
 START = datetime(2026, 9, 29, 18, 0, tzinfo=UTC)
 SENDER = Sender("Alex Rivera", "alex@example.com", "Alex Rivera", ZoneInfo("America/New_York"))

@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent import secrets
 from agent.config import (
     ARRAY_SECTIONS,
     SCHEMA,
@@ -25,10 +24,11 @@ from agent.config import (
     config_path,
     load_config,
     parse_config,
+    secrets,
 )
+from agent.config.secrets import Secret, resolve_secret, store_password
 from agent.errors import ConfigError, ExitCode, SecretError
 from agent.model import FollowUpKind
-from agent.secrets import Secret, resolve_secret, store_password
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 

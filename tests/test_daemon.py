@@ -23,8 +23,8 @@ from helpers import PASSWORD_ENV, imap_config, invite_eml
 from servers import PASSWORD, Dovecot
 
 from agent.errors import AuthenticationFailed, ConnectionFailed, ExitCode
-from agent.imapstore import login_failure
-from agent.sync import interview_id
+from agent.ingest.mailbox import interview_id
+from agent.mail.imap import login_failure
 
 WAIT_SECONDS = 30.0
 DAEMON_SECTION = """\

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from agent import extract
 from agent.model import Address, Attendee, CalEvent, MailMessage, Person, PersonRole
-from agent.people import leading_name, normalize_name
+from agent.understanding import extract
+from agent.understanding.people import leading_name, normalize_name
 
 ME = frozenset({"alex@example.com"})
 START = datetime(2026, 10, 6, 14, 0, tzinfo=UTC)

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent import mime
 from agent.businessdays import BusinessCalendar
-from agent.forwarded import inner_message
+from agent.mail import mime
 from agent.model import Address, FindingKind, MailMessage
-from agent.understand import Context, understand
+from agent.understanding.forwarded import inner_message
+from agent.understanding.understand import Context, understand
 
 TZ = ZoneInfo("America/New_York")
 CONTEXT = Context(

@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servers import PASSWORD, Dovecot
 
-from agent import mime
 from agent.businessdays import BusinessCalendar
-from agent.imapstore import parts_of_bodystructure
+from agent.mail import mime
+from agent.mail.imap import parts_of_bodystructure
 from agent.model import MailMessage
-from agent.understand import Context, understand
+from agent.understanding.understand import Context, understand
 
 NOW = datetime(2026, 10, 6, 20, 0, tzinfo=UTC)
 CONTEXT = Context(

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.ical import ICalError, parse_calendar
+from agent.calendars.ical import ICalError, parse_calendar
 from agent.model import Attendee, CalEvent
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")

@@ -31,8 +31,8 @@ from servers import LAYOUTS, PASSWORD, Dovecot, TcpProxy, free_port, make_ca
 from agent.app import one_pass
 from agent.cli import main
 from agent.config import load_config
-from agent.imapstore import ImapStore
-from agent.state import StateStore
+from agent.mail.imap import ImapStore
+from agent.state.store import StateStore
 
 KEY_HEADER = "X-Interview-Agent-Key"
 START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)  # 14:00 in New York

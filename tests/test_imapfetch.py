@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from servers import HOST, PASSWORD, USER, Dovecot
 
-from agent import forwarded, imapfetch, mime
 from agent.businessdays import BusinessCalendar
 from agent.config import Rule
-from agent.imapstore import _HEADER_ITEM, CHUNK, ImapStore, _single_text_part
+from agent.mail import imapfetch, mime
+from agent.mail.imap import CHUNK, HEADER_ITEM, ImapStore, single_text_part
 from agent.model import FindingKind, MailMessage
-from agent.understand import Context, bulk_whatever_the_text, understand
+from agent.understanding import forwarded
+from agent.understanding.understand import Context, bulk_whatever_the_text, understand
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -73,8 +74,8 @@ def test_fast_readers_match_imapclient(dovecot: Dovecot) -> None:
         client.select_folder("INBOX", readonly=True)
         uids = sorted(client.search(["ALL"]))
         assert len(uids) == len(_messages())
-        expected = client.fetch(uids, [_HEADER_ITEM, "BODYSTRUCTURE"])
-        blocks = imapfetch.header_fields(client, [*uids, max(uids) + 50], _HEADER_ITEM)
+        expected = client.fetch(uids, [HEADER_ITEM, "BODYSTRUCTURE"])
+        blocks = imapfetch.header_fields(client, [*uids, max(uids) + 50], HEADER_ITEM)
         structures = imapfetch.structures(client, uids)
         for uid in uids:
             header = next(v for k, v in expected[uid].items() if k.startswith(b"BODY[HEADER"))
@@ -83,7 +84,7 @@ def test_fast_readers_match_imapclient(dovecot: Dovecot) -> None:
         assert set(blocks) == set(uids)
         for uid in uids:  # alone, so that each takes the fast path when it can
             assert imapfetch.structures(client, [uid]) == {uid: expected[uid][b"BODYSTRUCTURE"]}
-            assert imapfetch.header_fields(client, [uid], _HEADER_ITEM) == {uid: blocks[uid]}
+            assert imapfetch.header_fields(client, [uid], HEADER_ITEM) == {uid: blocks[uid]}
         for numbers in (["1"], ["1", "2"], ["2", "1.1"], ["1.2.1", "3", "TEXT"]):
             items = [f"BODY.PEEK[{n}]" for n in numbers]
             slow = client.fetch(uids, items)
@@ -178,7 +179,7 @@ def test_the_bulk_prefilter_never_hides_a_finding() -> None:
 
 def test_single_text_part_only_when_the_headers_prove_it() -> None:
     def single(block: bytes) -> bool:
-        return _single_text_part(mime.parse_header_fields(block + b"\r\n"))
+        return single_text_part(mime.parse_header_fields(block + b"\r\n"))
 
     assert single(b"Subject: x\r\n")
     assert single(b"Content-Type: text/plain; charset=utf-8\r\n")

@@ -11,16 +11,6 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from test_planner import SETTINGS, interview, message, worlds
 
-from agent.lifecycle import (
-    Application,
-    Relations,
-    Stage,
-    applications,
-    group,
-    interview_status,
-    related,
-    same_company,
-)
 from agent.model import (
     Address,
     Deadline,
@@ -30,7 +20,17 @@ from agent.model import (
     InterviewStatus,
     MessageRecord,
 )
-from agent.planner import World, plan
+from agent.planning.lifecycle import (
+    Application,
+    Relations,
+    Stage,
+    applications,
+    group,
+    interview_status,
+    related,
+    same_company,
+)
+from agent.planning.planner import World, plan
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 9, 29, 18, 0, tzinfo=UTC)  # Tue 2 pm New York, ends 3 pm

@@ -22,7 +22,7 @@ import pytest
 from helpers import INTERVIEWERS, invite_eml, maildir_config
 
 from agent.cli import main
-from agent.compose import TEMPLATE_NAMES
+from agent.compose.draft import TEMPLATE_NAMES
 
 KEY_HEADER = "X-Interview-Agent-Key"
 START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from agent.businessdays import BusinessCalendar
 from agent.model import Deadline, Request
-from agent.phrases import (
+from agent.understanding.phrases import (
     find_meeting_length,
     find_meeting_times,
     find_requests,

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from agent.businessdays import BusinessCalendar
 from agent.config import ActionItemConfig, CheckInConfig, FollowupsConfig, ThankYouConfig
-from agent.lifecycle import Relations, related, same_company
 from agent.model import (
     Address,
     Deadline,
@@ -27,15 +26,16 @@ from agent.model import (
     PersonRole,
     Request,
 )
-from agent.place import record_of
-from agent.planner import (
+from agent.placing.placer import record_of
+from agent.planning.lifecycle import Relations, related, same_company
+from agent.planning.planner import (
     PlaceDraft,
+    Planner,
+    Records,
     RecordState,
     RetireDraft,
     Settings,
     World,
-    _Planner,
-    _Records,
     plan,
     unchanged_until,
 )
@@ -425,12 +425,12 @@ class _Scanning(Relations):
                 if m.from_.email == email or any(a.email == email for a in m.to)]
 
 
-class _ScanningRecords(_Records):
+class _ScanningRecords(Records):
     def starting(self, prefix: str) -> list[tuple[str, FollowUpRecord]]:
         return [(k, r) for k, r in self._records.items() if k.startswith(prefix)]
 
 
-class _Straightforward(_Planner):
+class _Straightforward(Planner):
     """The planner as first written: every question answered by a scan of everything."""
 
     def __init__(self, world: World, settings: Settings, now: datetime) -> None:

@@ -18,7 +18,7 @@ from agent.app import PassResult, one_pass, open_store
 from agent.cli import main
 from agent.config import load_config
 from agent.model import FollowUpState
-from agent.state import StateStore
+from agent.state.store import StateStore
 
 START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)
 END = START + timedelta(hours=1)

@@ -30,7 +30,7 @@ from helpers import ME, PASSWORD_ENV, imap_config
 from servers import PASSWORD, Dovecot
 
 from agent.cli import main
-from agent.sync import interview_id
+from agent.ingest.mailbox import interview_id
 
 NY = ZoneInfo("America/New_York")
 KEY_HEADER = "X-Interview-Agent-Key"

@@ -8,7 +8,6 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent import codec
 from agent.model import (
     Address,
     FindingKind,
@@ -21,7 +20,8 @@ from agent.model import (
     Person,
     PersonRole,
 )
-from agent.state import _MIGRATIONS, StateStore
+from agent.state import codec
+from agent.state.store import MIGRATIONS, StateStore
 
 ME = frozenset({"alex@example.com"})
 ALEX = Address("Alex", "alex@example.com")
@@ -77,7 +77,7 @@ def test_messages_around_an_interview_are_its_people_domains_and_threads(tmp_pat
 def test_a_version_1_state_file_gains_the_message_index(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    for statement in _MIGRATIONS[1].split(";"):
+    for statement in MIGRATIONS[1].split(";"):
         if statement.strip():
             conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")

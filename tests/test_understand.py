@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent import mime
 from agent.businessdays import BusinessCalendar
+from agent.mail import mime
 from agent.model import Finding, FindingKind, MailMessage
-from agent.understand import Context, understand
+from agent.understanding.understand import Context, understand
 
 CONTEXT = Context(
     me=frozenset({"alex@example.com", "alex.rivera@gmail.com"}),
@@ -310,7 +310,7 @@ def test_a_signed_recruiter_setting_up_a_conversation_is_an_interview() -> None:
 
 
 def test_one_reading_of_the_quoted_part_of_a_reply() -> None:
-    from agent.prose import strip_quoted
+    from agent.understanding.phrases.prose import strip_quoted
 
     new = "Thanks Alex, we'll be in touch by Friday.\n"
     for quote in ("On Tue, Oct 6, 2026 at 3:01 PM Alex Rivera <alex@example.com>\nwrote:\n> hi\n",

@@ -22,7 +22,7 @@ from agent import app
 from agent.clock import FixedClock
 from agent.config import load_config
 from agent.errors import ExitCode
-from agent.state import StateStore
+from agent.state.store import StateStore
 
 DEMO_NOW = "2026-10-01T13:00:00-04:00"
 

@@ -1,0 +1,299 @@
+"""Reading the mailbox: new messages in INBOX and Sent become interviews and message records.
+
+Incremental by (folder, UIDVALIDITY, last UID); the first pass, and any pass after a
+UIDVALIDITY change, looks back `lookback_days` with SEARCH SINCE. Bodies are fetched only for
+messages that may matter (calendar parts, interview words, a known company or thread), and the
+MIME structure only where it can (not for newsletters that nothing could make an interview).
+Applying a message is idempotent (keyed by Message-ID), so a rescan never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from agent.mail.mime import PartInfo, is_calendar, is_tnef
+from agent.mail.store import MailStore
+from agent.model import (
+    Finding,
+    FindingKind,
+    Interview,
+    InterviewFacts,
+    MailMessage,
+    MessageRecord,
+)
+from agent.state.store import StateStore
+from agent.understanding import extract, signals
+from agent.understanding.understand import Context, bulk_whatever_the_text, understand
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    messages_read: int = 0
+    interviews_new: int = 0
+    interviews_updated: int = 0
+    rescanned: tuple[str, ...] = ()
+
+
+def interview_id(uid: str) -> str:
+    return hashlib.sha1(uid.encode()).hexdigest()[:8]
+
+
+def wins(new: InterviewFacts, old: InterviewFacts) -> bool:
+    """RFC 5546 2.1.5: the higher SEQUENCE wins; on a tie the later DTSTAMP."""
+    if new.sequence != old.sequence:
+        return new.sequence > old.sequence
+    if new.stamp and old.stamp:
+        return new.stamp >= old.stamp
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _ats_domain(domain: str) -> bool:
+    return signals.domain_matches(domain, signals.ATS_DOMAINS)
+
+
+class MailSync:
+    def __init__(
+        self,
+        store: MailStore,
+        state: StateStore,
+        context: Context,
+        *,
+        lookback_days: int,
+        max_part_bytes: int,
+    ) -> None:
+        self.store = store
+        self.state = state
+        self.lookback_days = lookback_days
+        self.max_part_bytes = max_part_bytes
+        self._interviews: dict[str, Interview] | None = None  # read when first needed
+        self._domains: set[str] = set()
+        self._threads: set[str] = set()
+        self.context = replace(context, related=self._related)
+
+    @property
+    def interviews(self) -> dict[str, Interview]:
+        """The interviews known, by UID (read from the state once, on first use: a pass with
+        no new mail needs none of them)."""
+        if self._interviews is None:
+            self._interviews = self._load()
+        return self._interviews
+
+    def _load(self) -> dict[str, Interview]:
+        interviews = {i.facts.uid: i for i in self.state.interviews()}
+        self._domains = {d for i in interviews.values() for d in i.facts.company_domains}
+        # a reply to a thank-you the user sent from the agent's draft is related too
+        self._threads = {i.source_message_id for i in interviews.values()}
+        self._threads |= self.state.draft_message_ids()
+        return interviews
+
+    def run(self, now: datetime, report: SyncReport | None = None) -> SyncReport:
+        report = SyncReport() if report is None else report
+        folders = [(self.store.roles.inbox, False)]
+        if self.store.roles.sent:
+            folders.append((self.store.roles.sent, True))
+        for folder, is_sent in folders:
+            self._folder(folder, is_sent, now, report)
+        return report
+
+    def _folder(self, folder: str, is_sent: bool, now: datetime, report: SyncReport) -> None:
+        position = self.store.position(folder)
+        saved = self.state.folder_position(folder)
+        since = (now - timedelta(days=self.lookback_days)).date()
+        after = 0
+        if saved is not None and saved[0] == position.uidvalidity:
+            after = saved[1]
+        elif saved is not None:
+            log.warning("%s: UIDVALIDITY changed (%s -> %s); rescanning the last %s days",
+                        folder, saved[0], position.uidvalidity, self.lookback_days)
+            report.rescanned += (folder,)
+        if after and 0 < position.uidnext <= after + 1:
+            return  # nothing arrived since the last pass: no need to open the folder
+        uids = self.store.new_uids(folder, after, since if after == 0 else None)
+        if not uids:
+            if saved is None:
+                self.state.set_folder_position(folder, position.uidvalidity, 0)
+            return
+        records: list[MessageRecord] = []
+        fetch = self.store.fetch
+        messages = fetch(folder, uids, max_part_bytes=self.max_part_bytes, is_sent=is_sent,
+                         want_body=self._wants_body)
+        lookback_start = now - timedelta(days=self.lookback_days)
+        for message in messages:
+            report.messages_read += 1
+            if message.message_id and self.state.has_message(message.message_id):
+                continue
+            if message.problems:
+                log.warning("%s UID %s %s: %s", folder, message.uid, message.message_id,
+                            "; ".join(message.problems))
+            if message.date is not None and message.date < lookback_start and after == 0:
+                continue
+            try:
+                finding = understand(message, self.context)
+            except Exception:  # one bad message must not block the mailbox
+                log.exception("message %s in %s: could not be read; skipped", message.uid, folder)
+                continue
+            self._apply(message, finding, now, report)
+            record = self._record(message, finding)
+            if record is not None:
+                records.append(record)
+        if records:
+            self.state.save_messages(records)
+        self.state.set_folder_position(folder, position.uidvalidity, max(uids))
+
+    def _wants_body(self, message: MailMessage, parts: Sequence[PartInfo] | None) -> bool:
+        if parts is None:  # the MIME structure always matters: Sent attachments answer
+            return True  # action items; a calendar part can make list mail an invitation
+        if message.is_sent:
+            return False
+        # A calendar part always; the text of anything but mailing-list mail too: a plain-text
+        # confirmation may come from a sender never seen before, under a subject as bland as
+        # "Our chat on Thursday".
+        return any(is_calendar(p) or is_tnef(p) for p in parts) or not bulk_whatever_the_text(
+            message, self.context
+        )
+
+    def _related(self, message: MailMessage) -> bool:
+        """From a company, a scheduling service or a thread of an interview the agent knows."""
+        if self._interviews is None:
+            self._interviews = self._load()
+        domains = [a.domain for a in (message.from_, *message.reply_to, message.sender) if a]
+        if any(d in self._domains or _ats_domain(d) for d in domains if d):
+            return True
+        return bool(({message.in_reply_to, *message.references} - {""}) & self._threads)
+
+    def _record(self, message: MailMessage, finding: Finding) -> MessageRecord | None:
+        if not message.message_id or message.date is None:
+            return None
+        if finding.kind == FindingKind.NONE and not message.is_sent and (
+            message.list_id or message.list_unsubscribe
+        ):
+            return None
+        return MessageRecord(
+            message_id=message.message_id,
+            date=message.date,
+            from_=message.from_,
+            to=message.recipients,
+            subject=message.subject,
+            in_reply_to=message.in_reply_to,
+            references=message.references,
+            is_sent=message.is_sent,
+            kind=finding.kind,
+            has_attachment=bool(message.attachment_names),
+            auto_reply=finding.kind == FindingKind.OUT_OF_OFFICE,
+            timeline=finding.timeline,
+            requests=finding.requests,
+            back_on=finding.back_on,
+            agent_key=message.agent_key,
+            company_domain=finding.company_domain
+            or extract.company_domain_of([message.from_], self.context.me),
+        )
+
+    def _apply(self, message: MailMessage, finding: Finding, now: datetime,
+               report: SyncReport) -> None:
+        facts = finding.interview
+        if facts is None:
+            return
+        if finding.kind == FindingKind.CANCEL:
+            self.cancel(facts, report)
+            return
+        self.accept(facts, source="text" if facts.uid.startswith("text-") else "mail",
+                    message_id=message.message_id, now=now, report=report)
+
+    def cancel(self, facts: InterviewFacts, report: SyncReport) -> None:
+        """Cancel the interview with this UID unless a newer copy (higher SEQUENCE) is held
+        (also used by calendar sources)."""
+        existing = self.interviews.get(facts.uid)
+        if existing is None and facts.uid.startswith("text-"):
+            existing = self._cancelled_by_text(facts)
+        if existing is None or existing.facts.cancelled:
+            return
+        if facts.sequence >= existing.facts.sequence:
+            self._save(replace(existing, facts=replace(existing.facts, cancelled=True,
+                                                        sequence=facts.sequence)))
+            log.info("interview %s (%s) cancelled", existing.id, existing.facts.company)
+            report.interviews_updated += 1
+
+    def accept(self, facts: InterviewFacts, *, source: str, message_id: str, now: datetime,
+               report: SyncReport) -> Interview:
+        """Add or update one interview (also used by calendar sources)."""
+        existing = self.interviews.get(facts.uid)
+        if existing is None and source == "text":
+            existing = self._rescheduled(facts)
+        if existing is not None:
+            if existing.facts.uid != facts.uid or wins(facts, existing.facts):
+                merged = _merge(existing.facts, facts)
+                if merged != existing.facts:
+                    updated = replace(existing, facts=merged)
+                    self._save(updated)
+                    log.info("interview %s (%s) updated: %s", existing.id, merged.company or "?",
+                             merged.start.isoformat())
+                    report.interviews_updated += 1
+                    return updated
+            return existing
+        interview = Interview(id=interview_id(facts.uid), facts=facts, first_seen=now,
+                              source=source, source_message_id=message_id)
+        self._save(interview)
+        log.info("interview found: %s with %s at %s", interview.id, facts.company or "?",
+                 facts.start.isoformat())
+        report.interviews_new += 1
+        return interview
+
+    def _cancelled_by_text(self, facts: InterviewFacts) -> Interview | None:
+        """The interview a plain-text cancellation names: the same company's, at the time it
+        gives (its own UID is made up, so it cannot name one). Only one match counts."""
+        matches = [
+            interview for interview in self.interviews.values()
+            if not interview.facts.cancelled and interview.facts.start == facts.start and (
+                set(interview.facts.company_domains) & set(facts.company_domains) or (
+                    facts.company and interview.facts.company.lower() == facts.company.lower()))
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    def _rescheduled(self, facts: InterviewFacts) -> Interview | None:
+        """A new plain-text confirmation from the same company for a not-yet-held interview
+        replaces the old schedule (agencies and ATS resend rather than update)."""
+        for interview in self.interviews.values():
+            if interview.source != "text" or interview.facts.cancelled:
+                continue
+            same = set(interview.facts.company_domains) & set(facts.company_domains) or (
+                facts.company and interview.facts.company.lower() == facts.company.lower()
+            )
+            if same and (facts.stamp is None or interview.facts.start > facts.stamp):
+                return interview
+        return None
+
+    def _save(self, interview: Interview) -> None:
+        self.interviews.pop(interview.facts.uid, None)
+        for uid, known in list(self.interviews.items()):
+            if known.id == interview.id:
+                del self.interviews[uid]
+        self.interviews[interview.facts.uid] = interview
+        self._domains.update(interview.facts.company_domains)
+        self._threads.add(interview.source_message_id)
+        self.state.save_interview(interview)
+
+
+def _merge(old: InterviewFacts, new: InterviewFacts) -> InterviewFacts:
+    """The winning copy's times and status, keeping facts only the older copy knew."""
+    people = list(new.people)
+    for person in old.people:
+        if not any((p.email and p.email == person.email) or p.name == person.name
+                   for p in people):
+            people.append(person)
+    return replace(
+        new,
+        uid=old.uid,
+        company=new.company or old.company,
+        role=new.role or old.role,
+        people=tuple(people),
+        location=new.location or old.location,
+        company_domains=tuple(dict.fromkeys((*new.company_domains, *old.company_domains))),
+    )

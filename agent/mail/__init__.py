@@ -1,0 +1,7 @@
+"""Mail sources: the `MailStore` interface and folder roles (`store`), an IMAP mailbox (`imap`,
+with its bulk FETCH reader `imapfetch`), a local Maildir (`maildir`), and MIME reading into
+`MailMessage` values (`mime`)."""
+
+from agent.mail.store import KEY_HEADER, DraftInfo, FolderRoles, MailStore
+
+__all__ = ["KEY_HEADER", "DraftInfo", "FolderRoles", "MailStore"]

@@ -1,0 +1,14 @@
+"""Understanding: what one message or calendar event means (`understand`): interview or not
+(`signals`), who and what (`extract`, `company`, `people`, `names`, `mentions`), forwards
+(`forwarded`), and dates, deadlines and meetings written in prose (`phrases`). Pure: values in,
+findings out; no I/O and no clock."""
+
+from agent.understanding.understand import (
+    Context,
+    RuleVerdict,
+    apply_rules,
+    from_calendar,
+    understand,
+)
+
+__all__ = ["Context", "RuleVerdict", "apply_rules", "from_calendar", "understand"]

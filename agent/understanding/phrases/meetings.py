@@ -1,0 +1,560 @@
+"""Meeting times and lengths written in prose, as in scheduling confirmations: "Thursday,
+October 1 at 11:00 AM ET", "10:00-10:45 AM PT", "our 30-minute phone screen".
+
+Pure: a weekday or a time without a date is resolved against the message's own date, never a
+clock. Written zones are IANA names, spelled-out names ("Eastern Time - US & Canada", Google
+Calendar's "Central European Time - Berlin"), abbreviations (civil time of the region, so "EST"
+in July is New York time) and UTC/GMT offsets; without one, the user's zone.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from agent.businessdays import local_instant
+from agent.understanding.phrases.dates import (
+    WEEKDAY_FULL,
+    WEEKDAY_SHORT,
+    base_date,
+    date_from,
+    dated_piece,
+    expand,
+    weekday_after,
+    weekday_of,
+    weekday_piece,
+)
+from agent.understanding.phrases.prose import FLAGS, QUOTED_LINE, clean, normalise, phrase_key
+
+_ZONE_NAMES: tuple[tuple[str, str], ...] = (
+    # (normalised prefix of a spelled-out zone, IANA zone); first match wins
+    ("central europe", "Europe/Berlin"), ("mitteleurop", "Europe/Berlin"),
+    ("heure d'europe centrale", "Europe/Paris"), ("heure de paris", "Europe/Paris"),
+    ("eastern european", "Europe/Athens"), ("western european", "Europe/Lisbon"),
+    ("australian eastern", "Australia/Sydney"), ("eastern", "America/New_York"),
+    ("central", "America/Chicago"), ("mountain", "America/Denver"),
+    ("pacific", "America/Los_Angeles"), ("alaska", "America/Anchorage"),
+    ("hawaii", "Pacific/Honolulu"), ("atlantic", "America/Halifax"),
+    ("greenwich", "UTC"), ("coordinated universal", "UTC"), ("british", "Europe/London"),
+    ("horário de brasília", "America/Sao_Paulo"), ("horario de brasilia", "America/Sao_Paulo"),
+    ("india", "Asia/Kolkata"), ("japan", "Asia/Tokyo"), ("singapore", "Asia/Singapore"),
+)
+# Abbreviations name the region's civil time, not a fixed offset: "3pm EST" written in July
+# means 3pm on New York clocks, so EST and EDT both map to America/New_York.
+_ZONE_ABBR: dict[str, str] = {
+    "ET": "America/New_York", "EST": "America/New_York", "EDT": "America/New_York",
+    "CT": "America/Chicago", "CST": "America/Chicago", "CDT": "America/Chicago",
+    "MT": "America/Denver", "MST": "America/Denver", "MDT": "America/Denver",
+    "PT": "America/Los_Angeles", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
+    "AKST": "America/Anchorage", "AKDT": "America/Anchorage", "HST": "Pacific/Honolulu",
+    "GMT": "UTC", "UTC": "UTC", "BST": "Europe/London", "WET": "Europe/Lisbon",
+    "WEST": "Europe/Lisbon", "CET": "Europe/Berlin", "CEST": "Europe/Berlin",
+    "MEZ": "Europe/Berlin", "MESZ": "Europe/Berlin", "EET": "Europe/Athens",
+    "EEST": "Europe/Athens", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo",
+    "SGT": "Asia/Singapore", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
+}  # fmt: skip
+
+
+def _zone_piece(p: str) -> str:
+    return expand(
+        r"""
+        (?:\s{0,2}[(\[]?\s{0,2}
+          (?:(?:GMT|UTC)\s?[-+−]\d{1,2}(?::?\d\d)?\)?\s{1,2}(?=[A-Za-z]))?  # "(GMT-07:00) Pacific"
+          (?:
+              (?P<P_google>(?-i:[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})\sTime\s[-–]\s
+                (?P<P_city>(?-i:[A-Z][a-z]+(?:[\s_][A-Z][a-z]+){0,2})))
+            | (?P<P_name>(?:Central\s(?:European|Europe)|Eastern\sEuropean|Western\sEuropean
+                |Australian\sEastern|Eastern|Central|Mountain|Pacific|Alaska|Hawaii|Atlantic
+                |Greenwich|Coordinated\sUniversal|British|India|Japan|Singapore)
+                (?:\s(?:Standard|Daylight|Summer|Mean))?(?:\sTime)?
+                (?:\s?(?:\(US\s?&\s?Canada\)|[-–]\sUS\s?(?:&|and)\s?Canada))?
+              | Mitteleuropäische\s(?:Sommer)?zeit
+              | heure\s(?:d'été\s)?d'Europe\scentrale | heure\sde\sParis
+              | hor[áa]rio\sde\sBras[íi]lia)
+            | (?P<P_iana>(?-i:(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian
+                |Pacific|Etc)/[A-Za-z_]{2,30}(?:/[A-Za-z_]{2,30})?))
+            | (?P<P_own>your\s(?:local\s)?time)  # the reader's zone: the user's
+            | (?P<P_off>(?:GMT|UTC)\s?(?P<P_sign>[-+−])(?P<P_oh>\d{1,2})(?::?(?P<P_om>\d\d))?)
+            | (?P<P_abbr>(?-i:"""
+        + "|".join(sorted(_ZONE_ABBR, key=len, reverse=True))
+        + r"""))(?![\w/])
+          )
+          \s{0,2}[)\]]?
+        )
+        """,
+        p,
+    )
+
+
+@cache
+def _zones_by_city() -> dict[str, str]:
+    by_city: dict[str, str] = {}
+    for name in available_timezones():
+        by_city.setdefault(name.rsplit("/", 1)[-1].replace("_", " ").lower(), name)
+    return by_city
+
+
+def _zone_info(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _zone_from(m: re.Match[str], p: str) -> tzinfo | None:
+    """The zone a pattern named with prefix `p`, or None when none was written or it is unknown."""
+    g = m.groupdict()
+    if g.get(f"{p}_iana"):
+        return _zone_info(g[f"{p}_iana"])
+    if g.get(f"{p}_city"):
+        city = _zones_by_city().get(" ".join(g[f"{p}_city"].split()).lower())
+        if city:
+            return _zone_info(city)
+        return _zone_for_name(g[f"{p}_google"])
+    if g.get(f"{p}_name"):
+        return _zone_for_name(g[f"{p}_name"])
+    if g.get(f"{p}_abbr"):
+        return _zone_info(_ZONE_ABBR[g[f"{p}_abbr"]])
+    if g.get(f"{p}_off"):
+        hours, minutes = int(g[f"{p}_oh"]), int(g[f"{p}_om"] or 0)
+        if hours > 14 or minutes > 59:
+            return None
+        sign = -1 if g[f"{p}_sign"] in "-−" else 1
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return None
+
+
+def _zone_for_name(name: str) -> ZoneInfo | None:
+    key = " ".join(name.lower().split())
+    for prefix, zone in _ZONE_NAMES:
+        if key.startswith(prefix):
+            return _zone_info(zone)
+    return None
+
+
+def _time_piece(p: str, *, first: bool) -> str:
+    bare_hour = (
+        r"""| (?P<P_hb>\d{1,2})(?=\s{0,2}(?:-|–|—|to|until|till)\s{0,2}\d{1,2}(?:[:.]\d\d)?\s{0,2}
+                [ap]\.?\s?m\b)"""
+        if first else ""
+    )
+    return expand(
+        r"""
+        (?=\w)(?<![\w:.])
+        (?:
+            (?P<P_h12>\d{1,2})(?:[:.](?P<P_m12>[0-5]\d))?\s{0,2}(?P<P_ap>[ap])(?:\.\s?m\b\.?|\s?m\b)
+          | (?P<P_h24>\d{1,2})[:h](?P<P_m24>[0-5]\d)(?![\d:])(?::[0-5]\d)?
+                (?:\s{0,2}(?:Uhr|h|hrs|horas)\b)?
+          | (?P<P_hde>\d{1,2})(?:\.(?P<P_mde>[0-5]\d))?\s{0,2}Uhr\b
+          | (?P<P_hfr>\d{1,2})\s?h(?:\s?(?P<P_mfr>[0-5]\d))?(?!\w)
+          | (?<=kl\.\s)(?P<P_hkl>\d{1,2})\.(?P<P_mkl>[0-5]\d)
+          | (?<=a\slas\s)(?P<P_hes>\d{1,2})(?![\d:.h])
+          | (?P<P_noon>noon|midday|Mittag|midi|mediodía)
+          """
+        + bare_hour
+        + r"""
+        )
+        """,
+        p,
+    )
+
+
+_TIME_RANGE = (
+    _time_piece("s", first=True)
+    + r"(?:\s{0,2}(?:-|–|—|to|until|till|bis|às|à|a|até|and|y)\s{0,2}"
+    + _time_piece("e", first=False)
+    + r")?"
+)
+_DAY_PART = (
+    r"(?:" + dated_piece("d") + r"|(?:(?P<wmod>this|next|coming)\s{1,3})?"
+    + weekday_piece("w") + r"|(?P<rel>today|tomorrow)(?!\w))"
+)
+_TIME_SEP = (
+    r"(?:,?\s{0,3}(?:at|@|um|à|a\s{1,3}las|a\s{1,3}la|from|kl\.|-|–|—|\||·|⋅|:|de|T)?\s{0,3})"
+)
+
+_MEETING_DAY_FIRST = re.compile(
+    r"(?=\w)(?<!\w)" + _DAY_PART + _TIME_SEP + _TIME_RANGE + r"(?:" + _zone_piece("z") + r")?",
+    FLAGS,
+)
+_MEETING_TIME_FIRST = re.compile(
+    _TIME_RANGE + r"(?:" + _zone_piece("z") + r")?"
+    r"\s{0,3}(?:-|–|—|,|on|am|le|el|\|)?\s{0,3}"
+    + _DAY_PART + r"(?:" + _zone_piece("y") + r")?",
+    FLAGS,
+)
+# A day, the meeting it holds and then its time: "tomorrow's interview with Raymond Okoye at
+# noon", "Thursday's call at 3pm". The words between name the meeting and hold no number.
+_MEETING_DAY_THEN_AT = re.compile(
+    r"(?=\w)(?<!\w)" + _DAY_PART + r"(?:'s)?\s{1,3}(?:[\w-]+\s{1,3}){0,2}"
+    r"(?:interview|call|meeting|conversation|chat|screen)s?"
+    r"(?:\s{1,3}with\s{1,3}[^\W\d_][^\n.!?\d]{0,50}?)?\s{1,3}(?:at|@)\s{1,3}"
+    + _TIME_RANGE + r"(?:" + _zone_piece("z") + r")?",
+    FLAGS,
+)
+_MEETING_TIME_ONLY = re.compile(_TIME_RANGE + _zone_piece("z"), FLAGS)
+# A range with no day and no zone, as an itinerary's rows write it ("9:30 – 10:15 AM"): a
+# meeting only under a day named just before it (or under the row before it).
+_MEETING_RANGE_ONLY = re.compile(
+    _time_piece("s", first=True) + r"\s{0,2}(?:-|–|—|to|until|bis|às|à|até)\s{0,2}"
+    + _time_piece("e", first=False),
+    FLAGS,
+)
+# An itinerary row that gives only its start ("  8:30 am     Breakfast with ..."): the first
+# block of an itinerary when range rows follow it closely, never a meeting alone.
+_MEETING_ROW_START = re.compile(
+    r"^[ \t]{0,8}" + _time_piece("s", first=False) + r"(?=[ \t]{2,}[^\W\d_]|\t)",
+    FLAGS | re.MULTILINE,
+)
+# A zone declared once for the times of a message: "(all times Eastern)", "Time Zone : (GMT
+# -4:00) Eastern Time"; it applies to every time that writes no zone of its own.
+_DECLARED_ZONE = re.compile(
+    r"(?:\ball\s{1,3}times\s{1,3}(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?"
+    r"|^[ \t]{0,8}time[ \t]?zone[ \t]{0,20}:[ \t]{0,20})" + _zone_piece("z"),
+    FLAGS | re.MULTILINE,
+)
+# "From : 20-Oct-2026 03:00 PM" then "To : 20-Oct-2026 04:00 PM": one meeting's two ends.
+_START_LABEL = re.compile(
+    r"^[ \t]{0,8}(?:from|start(?:s|\s{1,3}time|\s{1,3}date)?|begins?|von|beginn|de|desde|"
+    r"início|inicio|début|debut)[ \t]{0,20}:[ \t]{0,20}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_END_LABEL = re.compile(
+    r"^[ \t]{0,8}(?:to|end(?:s|\s{1,3}time|\s{1,3}date)?|until|ends?|bis|ende|à|a|até|hasta|"
+    r"fin|término|termino)[ \t]{0,20}:[ \t]{0,20}$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Characters between itinerary rows: rows that close up share the first row's day and make
+# one meeting (an onsite's blocks, start of the first to end of the last, breaks included).
+_CHAINED_ROW = 160
+_LONGEST_ROW = timedelta(hours=8)
+_CONTEXT_DAY = re.compile(r"(?=\w)(?<!\w)" + _DAY_PART, FLAGS)
+
+_NOT_A_MEETING_BEFORE = re.compile(
+    r"""(?:\b(?:by|before|until|till|no\s+later\s+than|due|deadline:?|bis|avant|antes\s+del?
+        |d'ici|expires?|closes?|through|thru|between|entre|zwischen)\s{0,3}(?:the\s)?
+      | (?:""" + WEEKDAY_FULL + "|" + WEEKDAY_SHORT + r""")\.?\s{0,2}(?:-|–|—|to|through|thru|bis)
+        \s{0,2}(?:""" + WEEKDAY_FULL + "|" + WEEKDAY_SHORT + r""")?\.?,?:?\s{0,3}
+      | [-–—]\s{0,2}
+    )$""",
+    FLAGS,
+)
+_HEADER_LINE = re.compile(
+    r"""^[ \t]*(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha)\s?:
+      | ^[ \t]*(?:On|Am|Le|El)\s[^\n]{0,300}(?:wrote|schrieb|a\s+écrit|escribió)""",
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+
+
+def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
+    """(hour, minute, "a"/"p"/None) for the time piece with prefix `p`, or None if absent."""
+    g = m.groupdict()
+    for hour_group, minute_group in (("h12", "m12"), ("h24", "m24"), ("hde", "mde"),
+                                     ("hfr", "mfr"), ("hkl", "mkl"), ("hes", None),
+                                     ("hb", None)):
+        hour = g.get(f"{p}_{hour_group}")
+        if hour:
+            minute = g.get(f"{p}_{minute_group}") if minute_group else None
+            meridiem = g.get(f"{p}_ap") if hour_group == "h12" else None
+            return int(hour), int(minute or 0), meridiem.lower() if meridiem else None
+    if g.get(f"{p}_noon"):
+        return 12, 0, None
+    return None
+
+
+def _to_24h(hour: int, minute: int, meridiem: str | None) -> time | None:
+    if meridiem is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _times(m: re.Match[str]) -> tuple[time, time | None] | None:
+    start = _clock(m, "s")
+    if start is None:
+        return None
+    end = _clock(m, "e")
+    if end is None:
+        if start[2] is None and m["s_hb"]:
+            return None
+        t = _to_24h(*start)
+        return (t, None) if t else None
+    end_t = _to_24h(*end)
+    if end_t is None:
+        return None
+    hour, minute, meridiem = start
+    if meridiem is None and end[2] is not None and hour <= 12:
+        # "10:00-10:45 AM", "2-3pm": the start shares the end's meridiem unless that puts it
+        # after the end ("11:00-1:00 PM" starts in the morning)
+        shared = _to_24h(hour, minute, end[2])
+        if shared is not None and shared <= end_t:
+            meridiem = end[2]
+        elif hour <= 12:
+            meridiem = "a" if end[2] == "p" else "p"
+    start_t = _to_24h(hour, minute, meridiem)
+    return (start_t, end_t) if start_t else None
+
+
+def _instant(d: date, t: time, zone: tzinfo) -> datetime:
+    if isinstance(zone, ZoneInfo):
+        return local_instant(d, t, zone)
+    return datetime.combine(d, t, tzinfo=zone).astimezone(UTC)
+
+
+def _first_day_after(
+    sent: datetime, zone: tzinfo, t: time, weekday: int | None, next_week: bool
+) -> date:
+    """The first day (of `weekday` if given) on which `t` in `zone` is after `sent`."""
+    local = base_date(sent, zone)
+    if weekday is not None and next_week:
+        return weekday_after(local, weekday, mode="next_week")
+    day = local if weekday is None else weekday_after(local, weekday, mode="on_or_after")
+    step = 1 if weekday is None else 7
+    if _instant(day, t, zone) <= sent:
+        day += timedelta(days=step)
+    return day
+
+
+def _day_of(
+    m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time
+) -> date | None:
+    """The meeting's day from a match of _DAY_PART; the date beats a disagreeing weekday."""
+    if m["d_mon1"] or m["d_mon2"] or m["d_year3"] or m["d_mon4"] or m["d_mon5"] or m["d_mon6"]:
+        return date_from(m, "d", base)
+    if m["rel"]:
+        return base + timedelta(days=1 if phrase_key(m["rel"]) == "tomorrow" else 0)
+    if m["w_wd"]:
+        weekday = weekday_of(m["w_wd"])
+        if weekday is None:
+            return None
+        return _first_day_after(sent, zone, t, weekday, phrase_key(m["wmod"] or "") == "next")
+    return None
+
+
+def find_meeting_times(
+    text: str, sent: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, datetime | None, str]]:
+    """Scheduled meeting times written in prose: (start, end or None, phrase), aware UTC, in
+    text order, each (start, end) once.
+
+    A time needs a day ("Thursday, October 1 at 11:00 AM ET", "09:30am - Monday, 31 August
+    2026 (Eastern Time - US & Canada)", "Thursday 3pm EST") or, alone, an explicit zone
+    ("10:00-10:45 AM PT", "14:00 CET"); then its day is the nearest day named in the 300
+    characters before it, else the first day on which that time is still ahead of the message.
+    A weekday alone is its first occurrence whose time is after the message. No zone: `tz`.
+    A date without a time is not a meeting. Deadlines ("by Friday 5pm"), office hours
+    ("Mon-Fri 9am-5pm ET") and reply headers ("Sent: ...", "On ... wrote:") are skipped.
+    Quoted lines (">") are ignored; unquoted older text is kept, after the newer.
+    """
+    words = QUOTED_LINE.sub("", normalise(text))
+    base = base_date(sent, tz)
+    aware_sent = sent if sent.tzinfo is not None else sent.replace(tzinfo=UTC)
+    declared = _declared_zone(words)
+    matches: list[tuple[int, int, re.Match[str], str]] = []
+    for kind, pattern in (("day_first", _MEETING_DAY_FIRST), ("day_then_at", _MEETING_DAY_THEN_AT),
+                          ("time_first", _MEETING_TIME_FIRST),
+                          ("time_only", _MEETING_TIME_ONLY), ("range_only", _MEETING_RANGE_ONLY),
+                          ("row_start", _MEETING_ROW_START)):
+        for m in pattern.finditer(words):
+            matches.append((m.start(), -m.end(), m, kind))
+    matches.sort(key=lambda x: (x[0], x[1]))
+    days_named = _DaysNamed(words)
+    taken_until = -1
+    located: list[tuple[re.Match[str], tuple[datetime, datetime | None, str]]] = []
+    row: tuple[int, re.Match[str]] | None = None  # the last itinerary row: where, and its day
+    opening: tuple[int, tuple[datetime, datetime | None, str]] | None = None  # a row_start
+    for start, _, m, kind in matches:
+        if start < taken_until:
+            continue
+        if _not_a_meeting(words, m):
+            taken_until = m.end()  # nor is any time inside it ("by Friday 5pm ET")
+            continue
+        taken_until = m.end()  # a bad date or time here is not rescued by the time inside it
+        context = None
+        if kind in ("time_only", "range_only", "row_start"):
+            context = days_named.last_before(m.start())
+            if context is None and kind == "range_only" and row and start - row[0] <= _CHAINED_ROW:
+                context = row[1]
+        found = _meeting(m, kind, context, base, aware_sent, declared or tz)
+        if found is None:
+            continue
+        if kind == "row_start":
+            opening = (m.end(), found)
+            continue
+        if kind == "range_only" and opening and start - opening[0] <= _CHAINED_ROW:
+            first_row = opening[1]
+            if first_row[0] <= found[0] and found[1] is not None:
+                found = (first_row[0], found[1], f"{first_row[2]} … {found[2]}")
+        opening = None
+        if kind == "range_only" and context is not None:
+            if row and start - row[0] <= _CHAINED_ROW and located and located[-1][1][1]:
+                first = located[-1][1]  # the next row of one itinerary: one meeting, longer
+                if first[1] is not None and first[1] <= found[0] and found[1] is not None:
+                    located[-1] = (located[-1][0], (first[0], found[1], f"{first[2]} … {found[2]}"))
+                    row = (m.end(), context)
+                    continue
+            row = (m.end(), context)
+        located.append((m, found))
+    return _unique(_joined(words, located))
+
+
+def _declared_zone(words: str) -> tzinfo | None:
+    """The zone a message declares once for all its times, or None."""
+    m = _DECLARED_ZONE.search(words)
+    return _zone_from(m, "z") if m else None
+
+
+def _joined(
+    words: str, located: list[tuple[re.Match[str], tuple[datetime, datetime | None, str]]]
+) -> list[tuple[datetime, datetime | None, str]]:
+    """The results, with a "From: <time>" line and the "To: <time>" line after it made one
+    meeting (ATS detail blocks write a meeting's ends on two labelled lines)."""
+    results: list[tuple[datetime, datetime | None, str]] = []
+    i = 0
+    while i < len(located):
+        m, found = located[i]
+        if i + 1 < len(located) and found[1] is None:
+            m2, later = located[i + 1]
+            if (later[1] is None and timedelta(0) < later[0] - found[0] <= _LONGEST_ROW
+                    and _labelled(words, m, _START_LABEL) and _labelled(words, m2, _END_LABEL)):
+                results.append((found[0], later[0], f"{found[2]} – {later[2]}"))
+                i += 2
+                continue
+        results.append(found)
+        i += 1
+    return results
+
+
+def _labelled(words: str, m: re.Match[str], label: re.Pattern[str]) -> bool:
+    """Whether the text before `m` on its line is exactly `label` ("From :", "To :")."""
+    line_start = words.rfind("\n", 0, m.start()) + 1
+    return bool(label.fullmatch(words, line_start, m.start()))
+
+
+def _unique(
+    found: list[tuple[datetime, datetime | None, str]]
+) -> list[tuple[datetime, datetime | None, str]]:
+    results: list[tuple[datetime, datetime | None, str]] = []
+    seen: set[tuple[datetime, datetime | None]] = set()
+    for start, end, phrase in found:
+        if (start, end) not in seen:
+            seen.add((start, end))
+            results.append((start, end, phrase))
+    return results
+
+
+_LENGTH = re.compile(
+    r"""(?<![\w.])(?:
+        (?P<min>\d{2,3})\s?[-\s]?\s?(?:minutes?|mins?|minuten|minutos|minuti)\b
+      | (?P<hours>\d(?:\.\d)?|an|one|two|1\.5|one\s+and\s+a\s+half)\s?[-\s]?\s?(?:hours?|hrs?)\b
+      | (?P<hourlong>hour)[-\s]long\b
+    )(?!\s+(?:early|before|prior|ahead|beforehand|late|after|in\s+advance|to\s+(?:complete|
+        prepare|review)|of\s+(?:prep|preparation|reading)))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "in the last 30 minutes" is a deadline; "it will last 45 minutes" is a length
+_WITHIN = re.compile(r"\b(?:within|in|next|after|every|the\s+(?:last|past)|up\s+to)\s+(?:the\s+)?$",
+                     re.I)
+_SHORTEST_MEETING, _LONGEST_MEETING = timedelta(minutes=15), timedelta(hours=8)
+
+
+def find_meeting_length(text: str) -> timedelta | None:
+    """The length a scheduling message gives its meeting ("our 30-minute phone screen",
+    "Plan for 45 minutes", "an hour-long call"), or None.
+
+    The first length between 15 minutes and 8 hours wins; lengths that say how early to
+    arrive or how long to prepare ("join 10 minutes early", "2 hours before") are skipped.
+    """
+    words = QUOTED_LINE.sub("", normalise(text))
+    for m in _LENGTH.finditer(words):
+        if _WITHIN.search(words, max(0, m.start() - 20), m.start()):
+            continue  # "within 2 hours", "in the next 30 minutes": a deadline, not a length
+        if m["min"]:
+            length = timedelta(minutes=int(m["min"]))
+        elif m["hourlong"]:
+            length = timedelta(hours=1)
+        else:
+            word = " ".join(m["hours"].lower().split())
+            hours = {"an": 1.0, "one": 1.0, "two": 2.0, "one and a half": 1.5}.get(word)
+            length = timedelta(hours=hours if hours is not None else float(word))
+        if _SHORTEST_MEETING <= length <= _LONGEST_MEETING:
+            return length
+    return None
+
+
+def _span(start: time, end: time) -> timedelta:
+    return datetime.combine(date.min, end) - datetime.combine(date.min, start)
+
+
+def _not_a_meeting(words: str, m: re.Match[str]) -> bool:
+    """A deadline, office hours or a reply header rather than a meeting."""
+    line_start = words.rfind("\n", max(0, m.start() - 400), m.start()) + 1
+    if (line_start or m.start() <= 400) and _HEADER_LINE.match(words, line_start):
+        return True
+    line_start = max(line_start, m.start() - 400)
+    return bool(_NOT_A_MEETING_BEFORE.search(words, max(line_start, m.start() - 40), m.start()))
+
+
+class _DaysNamed:
+    """Every day named in a text ("Tuesday, October 6"), found once, for times without one."""
+
+    def __init__(self, words: str) -> None:
+        self.words = words
+        self.found: list[re.Match[str]] | None = None
+        self.ends: list[int] = []
+
+    def last_before(self, pos: int, reach: int = 300) -> re.Match[str] | None:
+        if self.found is None:
+            self.found = list(_CONTEXT_DAY.finditer(self.words))
+            self.ends = [m.end() for m in self.found]
+        i = bisect.bisect_right(self.ends, pos) - 1
+        if i >= 0 and self.found[i].start() >= pos - reach:
+            return self.found[i]
+        return None
+
+
+def _meeting(
+    m: re.Match[str],
+    kind: str,
+    context: re.Match[str] | None,
+    base: date,
+    sent: datetime,
+    tz: tzinfo,
+) -> tuple[datetime, datetime | None, str] | None:
+    """One match as a meeting; `context` is the day named before a time that names none."""
+    times = _times(m)
+    if times is None:
+        return None
+    start_t, end_t = times
+    written = (_zone_from(m, "z") if kind != "range_only" else None) or (
+        _zone_from(m, "y") if kind == "time_first" else None)
+    zone: tzinfo = written or tz
+    if kind == "range_only" and (context is None or end_t is None or not start_t < end_t
+                                 or _span(start_t, end_t) > _LONGEST_ROW):
+        return None
+    if kind == "row_start" and context is None:
+        return None
+    try:
+        if kind in ("time_only", "range_only", "row_start"):
+            day = _day_of(context, base, sent, zone, start_t) if context else None
+            if day is None:
+                day = _first_day_after(sent, zone, start_t, None, False)
+        else:
+            day = _day_of(m, base, sent, zone, start_t)
+        if day is None:
+            return None
+        start = _instant(day, start_t, zone)
+        end = None
+        if end_t is not None:
+            end = _instant(day, end_t, zone)
+            if end <= start:
+                end = _instant(day + timedelta(days=1), end_t, zone)
+    except (OverflowError, ValueError):  # off the calendar: a forged Date header near year 9999
+        return None
+    return start, end, clean(m[0])

@@ -1,0 +1,588 @@
+"""What one message means: an interview (new, updated, cancelled), a company's reply, a
+rejection, an offer or an out-of-office notice (iTIP RFC 5546, iMIP RFC 6047, RFC 3834).
+
+Pure: `understand(message, context)` returns a `Finding`. Precision comes first: an invite is
+an interview only with an interview signal and no distractor; plain text needs an interview
+word, a confirmation word and a meeting time. Text in a message is data, never instructions:
+nothing in a body can force a decision or add a recipient the sender's domain doesn't vouch for.
+An inline forward is read as the message it carries (`agent.forwarded`), its forwarder never one
+of the interview's people.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from agent.businessdays import BusinessCalendar
+from agent.calendars import ical
+from agent.config import Rule
+from agent.model import (
+    Address,
+    CalEvent,
+    Finding,
+    FindingKind,
+    InterviewFacts,
+    MailMessage,
+    Person,
+)
+from agent.understanding import extract, forwarded, phrases, signals
+from agent.understanding.phrases.prose import strip_quoted
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Context:
+    me: frozenset[str]  # the user's addresses, lower-cased
+    tz: ZoneInfo
+    business: BusinessCalendar
+    rules: tuple[Rule, ...] = ()
+    now: datetime | None = None  # bounds recurring-event expansion
+    names: frozenset[str] = frozenset()  # the user's own names ([me] name): never a company
+    # Whether a message comes from a company or thread of a known interview. Timelines and
+    # requests are looked for only in those (the phrase analysis is the costliest step of
+    # reading a large mailbox). None: in every message.
+    related: Callable[[MailMessage], bool] | None = None
+    # Whoever forwarded the message being read (the user from another address, a colleague):
+    # never a person of the interview. Set by `understand` itself for a forward's inner message.
+    bystanders: tuple[Address, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    action: str = ""  # "interview", "ignore" or ""
+    company: str = ""
+    role: str = ""
+
+
+def apply_rules(message: MailMessage, rules: tuple[Rule, ...], calendar: str = "") -> RuleVerdict:
+    """The first forcing rule decides; annotations from every matching rule are merged."""
+    verdict = RuleVerdict()
+    for rule in rules:
+        if not rule_matches(rule, message, calendar):
+            continue
+        if rule.action in ("interview", "ignore") and not verdict.action:
+            verdict = replace(verdict, action=rule.action)
+        if rule.company and not verdict.company:
+            verdict = replace(verdict, company=rule.company)
+        if rule.role and not verdict.role:
+            verdict = replace(verdict, role=rule.role)
+    return verdict
+
+
+def rule_matches(rule: Rule, message: MailMessage, calendar: str = "") -> bool:
+    if rule.calendar is not None and rule.calendar != calendar:
+        return False
+    if rule.from_:
+        senders = [message.from_.email, *(a.email for a in message.reply_to)]
+        if not any(_sender_matches(pattern, s) for pattern in rule.from_ for s in senders if s):
+            return False
+    if rule.subject is not None and not rule.subject.search(message.subject):
+        return False
+    return rule.body is None or bool(rule.body.search(message.text))
+
+
+def _sender_matches(pattern: str, address: str) -> bool:
+    pattern = pattern.lower()
+    if "@" not in pattern and "*" not in pattern and "?" not in pattern:
+        domain = address.rpartition("@")[2]
+        return domain == pattern or domain.endswith("." + pattern)
+    return fnmatch.fnmatchcase(address, pattern)
+
+
+def synthetic_uid(company: str, start: datetime, message_id: str) -> str:
+    seed = f"{company.lower()}|{message_id}|{start.isoformat()}"
+    return "text-" + hashlib.sha1(seed.encode()).hexdigest()[:16]
+
+
+def understand(message: MailMessage, context: Context, calendar: str = "") -> Finding:
+    verdict = apply_rules(message, context.rules, calendar)
+    if verdict.action == "ignore":
+        return Finding(FindingKind.NONE, reason="ignored by a rule")
+    sender_domain = extract.company_domain_of(
+        [message.from_, *message.reply_to, *([message.sender] if message.sender else [])],
+        context.me,
+    )
+    if message.is_sent:
+        return Finding(FindingKind.NONE, company_domain=sender_domain)
+    if _is_auto_reply(message):
+        back = phrases.find_return_date(message.text, _sent(message, context), context.tz)
+        return Finding(
+            FindingKind.OUT_OF_OFFICE, company_domain=sender_domain, back_on=back,
+            reason="out-of-office auto-reply",
+        )
+    forced = verdict.action == "interview"
+    events = _events(message, context)
+    if _bulk(message) and not forced and not _invites_the_user(events, context):
+        return Finding(FindingKind.NONE, reason="mailing list or newsletter")
+    inner = forwarded.inner_message(message, context.tz)
+    if inner is not None:
+        return _forwarded(message, inner, events, context, verdict, sender_domain)
+    return _interview(message, events, context, verdict, forced) or _after_interview(
+        message, context, sender_domain)
+
+
+def _interview(
+    message: MailMessage, events: list[CalEvent], context: Context, verdict: RuleVerdict,
+    forced: bool,
+) -> Finding | None:
+    """What an invitation or a plain-text confirmation schedules or cancels, or None."""
+    if events:
+        finding = from_calendar(message, events, context, verdict, forced)
+        if finding is not None:
+            return finding
+    if not events and not message.has_tnef:
+        return _from_text(message, context, verdict, forced)
+    return None
+
+
+def _forwarded(
+    outer: MailMessage, inner: MailMessage, events: list[CalEvent], context: Context,
+    verdict: RuleVerdict, sender_domain: str,
+) -> Finding:
+    """A forward is read as the message it carries, by the same rules as if that message had
+    come directly (rules match either message; either may force or ignore). Whoever forwarded
+    it is never a person of the interview. When the carried message schedules nothing, only
+    the forwarder's own words count, as for any other message with quoted text."""
+    inner_verdict = apply_rules(inner, context.rules)
+    if inner_verdict.action == "ignore":
+        return Finding(FindingKind.NONE, reason="ignored by a rule (forwarded message)")
+    verdict = RuleVerdict(action=verdict.action or inner_verdict.action,
+                          company=inner_verdict.company or verdict.company,
+                          role=inner_verdict.role or verdict.role)
+    forwarders = (outer.from_, *([outer.sender] if outer.sender else []), *outer.reply_to)
+    inner_context = replace(context, bystanders=(*context.bystanders, *forwarders))
+    finding = _interview(inner, events, inner_context, verdict, verdict.action == "interview")
+    if finding is not None and finding.kind in (FindingKind.INTERVIEW, FindingKind.CANCEL):
+        return replace(finding, reason=f"{finding.reason} (forwarded)")
+    return _after_interview(outer, context, sender_domain)
+
+
+def bulk_whatever_the_text(message: MailMessage, context: Context) -> bool:
+    """True when `understand` finds nothing in this message (a mailing list or newsletter)
+    whatever its text and attachments hold, unless it has a calendar part inviting the user:
+    a cheap pre-filter on the header fields, for deciding what not to download."""
+    if message.is_sent or _is_auto_reply(message):
+        return False
+    if any(rule.action == "interview" for rule in context.rules):
+        return False  # a rule may force it, on its text
+    return _bulk(message)
+
+
+def _bulk(message: MailMessage) -> bool:
+    return bool(message.list_id or message.list_unsubscribe) or message.precedence in (
+        "bulk", "list", "junk"
+    )
+
+
+def _invites_the_user(events: list[CalEvent], context: Context) -> bool:
+    """An iTIP invitation (or cancellation) naming the user as an attendee: personal, even when
+    a scheduling service or a group relays it with list headers."""
+    return any(
+        e.method in ("REQUEST", "CANCEL") and any(a.email in context.me for a in e.attendees)
+        for e in events
+    )
+
+
+def _sent(message: MailMessage, context: Context) -> datetime:
+    return message.date or context.now or datetime(1970, 1, 1, tzinfo=context.tz)
+
+
+def _is_auto_reply(message: MailMessage) -> bool:
+    auto = message.auto_submitted
+    if auto and auto != "no":
+        return "reply" in auto or bool(signals.OUT_OF_OFFICE_SUBJECT.search(message.subject))
+    return bool(signals.OUT_OF_OFFICE_SUBJECT.search(message.subject))
+
+
+def _events(message: MailMessage, context: Context) -> list[CalEvent]:
+    events: list[CalEvent] = []
+    for text in message.calendars:
+        try:
+            events.extend(ical.parse_calendar(text, user_tz=context.tz))
+        except ical.ICalError as exc:
+            log.info("message %s: unreadable calendar part (%s)", message.message_id, exc)
+    return events
+
+
+def _interview_signal(message: MailMessage, events: list[CalEvent], context: Context) -> bool:
+    texts = [message.subject, *(e.summary for e in events)]
+    if any(signals.INTERVIEW_WORDS.search(t) for t in texts if t):
+        return True
+    description = " ".join(e.description[:3000] for e in events)
+    if signals.INTERVIEW_WORDS.search(description) and _ats_involved(message, events):
+        return True
+    return _invited_about_a_job(message, events, context)
+
+
+def _invited_about_a_job(message: MailMessage, events: list[CalEvent], context: Context) -> bool:
+    """An iTIP invitation to the user, from someone outside the user's organisation, that
+    ties the meeting to a job ("about the Staff Platform Engineer role", "Scheduled via
+    Ashby"): an interview even when its title says only "Intro chat" or "Portfolio review".
+    """
+    invitations = [e for e in events if e.method == "REQUEST" and e.organizer is not None]
+    if not invitations or not any(
+        a.email in context.me for e in invitations for a in e.attendees
+    ):
+        return False
+    text = "\n".join([message.subject, *(f"{e.summary}\n{e.description[:3000]}"
+                                          for e in invitations)])
+    return bool(signals.HIRING_CONTEXT.search(_URL.sub(" ", text)))
+
+
+def _ats_involved(message: MailMessage, events: list[CalEvent]) -> bool:
+    addresses = [message.from_.domain, *(a.domain for a in message.reply_to)]
+    if message.sender:
+        addresses.append(message.sender.domain)
+    for event in events:
+        if event.organizer:
+            addresses.append(event.organizer.email.rpartition("@")[2])
+    if any(signals.domain_matches(d, signals.ATS_DOMAINS) for d in addresses if d):
+        return True
+    blob = " ".join(e.description[:3000] for e in events) + message.text[:3000]
+    return bool(re.search(r"greenhouse|lever\.co|ashbyhq|myworkday|goodtime|calendly|"
+                          r"smartrecruiters|icims|jobvite|modernloop", blob, re.I))
+
+
+_URL = re.compile(r"<?\b(?:https?://|mailto:)[^\s<>]+>?", re.I)
+# Body-level vetoes that ATS letters also carry as boilerplate ("Thank you for your interest in
+# the X position. We are pleased to confirm your interview"): they yield to an interview word
+# in the subject or the event's title.
+_BOILERPLATE_VETOES = frozenset({"application received"})
+
+
+def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
+    head = [message.subject, *(e.summary for e in events)]
+    body = _URL.sub(" ", message.text[:6000] + "\n" + "\n".join(
+        e.description[:3000] for e in events))
+    if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body}"):
+        return "instructions to a program"
+    if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}"):
+        return "a scheduler's notice to the host"
+    kind = signals.distractor_kind(*head)
+    if kind:
+        return kind
+    if signals.domain_matches(message.from_.domain, signals.NEVER_INTERVIEW_DOMAINS):
+        return "job board or assessment sender"
+    headed = any(signals.INTERVIEW_WORDS.search(t) for t in head if t)
+    for name in ("async video", "assessment", "webinar", "podcast", "security code",
+                 "coaching", "application received"):
+        if name in _BOILERPLATE_VETOES and headed:
+            continue
+        if signals.DISTRACTOR_PATTERNS[name].search(body) and not _strong_live_signal(body):
+            return name
+    return ""
+
+
+def _own_domains(context: Context) -> frozenset[str]:
+    """The user's own non-webmail domains: mail from there comes from colleagues."""
+    return frozenset(
+        domain for domain in (a.rpartition("@")[2] for a in context.me)
+        if domain and not signals.domain_matches(domain, signals.GENERIC_DOMAINS)
+    )
+
+
+def _users_own_meeting(message: MailMessage, events: list[CalEvent], context: Context) -> str:
+    """Why the meeting is the user's own work rather than their interview, or "".
+
+    It comes from a colleague on the user's own domain (a candidate is not invited by their
+    own employer's people), or it is written for the interviewer's side of an interview
+    ("Candidate: Jamie Lin", a scorecard to fill in): the user is the one interviewing.
+    """
+    own = _own_domains(context)
+    organizers = [e.organizer.email for e in events if e.organizer]
+    senders = [message.from_.email, *([message.sender.email] if message.sender else [])]
+    if any(a.rpartition("@")[2] in own for a in (*organizers, *senders) if a):
+        return "a meeting from the user's own organisation"
+    text = _URL.sub(" ", "\n".join([message.text[:6000], *(e.description[:3000] for e in events)]))
+    if signals.INTERVIEWER_SIDE.search(text):
+        return "the user is the interviewer"
+    names = _names_of_the_user(message, events, context)
+    for label in signals.CANDIDATE_LABEL.finditer(text):
+        words = set(re.findall(r"\w+", label["name"].lower()))
+        if names and not words & names:
+            return "the user is the interviewer"
+    return ""
+
+
+def _names_of_the_user(
+    message: MailMessage, events: list[CalEvent], context: Context
+) -> frozenset[str]:
+    """Words of the user's name as this message writes it (To display name, attendee CN)."""
+    names = [a.name for a in (*message.to, *message.cc) if a.email in context.me]
+    names += [a.name for e in events for a in e.attendees if a.email in context.me]
+    return frozenset(w for n in names if "@" not in n for w in re.findall(r"\w{2,}", n.lower()))
+
+
+def _strong_live_signal(text: str) -> bool:
+    """Words that only a live, scheduled conversation has (guards body-level distractors)."""
+    return bool(re.search(
+        r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak)\s+with|interviewers?\s*:|"
+        r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:zoom|teams|meet|webex)\s+link|"
+        r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|on-?site|"
+        r"interview\s+panel|confirm\w*\s+(?:your|the|our)\s+(?:[\w-]+\s+){0,3}interview\b",
+        text, re.I))
+
+
+def from_calendar(
+    message: MailMessage,
+    events: list[CalEvent],
+    context: Context,
+    verdict: RuleVerdict,
+    forced: bool,
+) -> Finding | None:
+    methods = {e.method for e in events}
+    if "REPLY" in methods or "COUNTER" in methods:
+        return Finding(FindingKind.NONE, reason="an RSVP reply to an invitation")
+    primary = sorted(events, key=lambda e: (e.recurrence_id is not None, e.start))[0]
+    cancelled = primary.method == "CANCEL" or primary.status == "CANCELLED"
+    if not forced:
+        own = _users_own_meeting(message, events, context)
+        if own:
+            return Finding(FindingKind.NONE, reason=f"not an interview: {own}")
+        if cancelled:
+            facts = _facts(message, [primary], context, verdict, cancelled=True)
+            return Finding(FindingKind.CANCEL, interview=facts, company=facts.company,
+                           reason="invitation cancelled")
+        distractor = _distractor(message, events)
+        if distractor:
+            return Finding(FindingKind.NONE, reason=f"not an interview: {distractor}")
+        if (message.date is not None
+                and (primary.end or primary.start) < message.date - _STALE_EVENT):
+            return Finding(FindingKind.NONE, reason="an event long over when the mail was sent")
+        if not _interview_signal(message, events, context):
+            return None
+        if primary.method == "PUBLISH" and not _ats_involved(message, events) and not (
+            signals.INTERVIEW_WORDS.search(message.subject)
+            and signals.INTERVIEW_WORDS.search(primary.summary)
+        ):
+            return Finding(FindingKind.NONE, reason="a published event, not an invitation")
+    facts = _facts(message, [primary], context, verdict, cancelled=cancelled)
+    end = _end_of_blocks(primary, events, context.tz)
+    if end is not None and end != facts.end:
+        facts = replace(facts, end=end)
+    kind = FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW
+    return Finding(kind, interview=facts, company=facts.company,
+                   company_domain=(facts.company_domains or ("",))[0],
+                   reason="calendar invitation")
+
+
+_LONGEST_DAY_OF_BLOCKS = timedelta(hours=12)
+# An invitation to something that ended this long before the mail was sent schedules nothing
+# (a forwarded old invite, a recurring series that began in 1970).
+_STALE_EVENT = timedelta(days=7)
+
+
+def _end_of_blocks(primary: CalEvent, events: list[CalEvent], tz: ZoneInfo) -> datetime | None:
+    """The end of the last block when one message carries several blocks of one interview day
+    (Greenhouse attaches one .ics per block; gaps between them are breaks, not new interviews).
+    """
+    day = primary.start.astimezone(tz).date()
+    ends = [primary.end or primary.start]
+    for event in events:
+        if (event.recurrence_id is None and event.method == primary.method
+                and event.status != "CANCELLED" and event.start >= primary.start
+                and event.start.astimezone(tz).date() == day):
+            ends.append(event.end or event.start)
+    last = max(ends)
+    if last - primary.start > _LONGEST_DAY_OF_BLOCKS:
+        return primary.end
+    return last if last > primary.start else primary.end
+
+
+def _facts(
+    message: MailMessage,
+    events: list[CalEvent],
+    context: Context,
+    verdict: RuleVerdict,
+    *,
+    cancelled: bool,
+) -> InterviewFacts:
+    event = events[0]
+    company = verdict.company or extract.find_company(message, events, context.me, context.names)
+    role = verdict.role or extract.find_role(message, events)
+    people = _people(message, events, context, company)
+    domains = _company_domains(message, people, events, _not_the_company(context))
+    return InterviewFacts(
+        uid=event.uid or synthetic_uid(company, event.start, message.message_id),
+        sequence=event.sequence,
+        stamp=event.dtstamp or message.date,
+        start=event.start,
+        end=event.end,
+        company=company,
+        role=role,
+        people=tuple(people),
+        location=_location(message, event),
+        cancelled=cancelled,
+        company_domains=domains,
+    )
+
+
+def _not_the_company(context: Context) -> frozenset[str]:
+    """The user's addresses and those of whoever forwarded the message."""
+    return context.me | {a.email for a in context.bystanders if a.email}
+
+
+def _people(
+    message: MailMessage, events: list[CalEvent], context: Context, company: str
+) -> list[Person]:
+    """The company's people of one interview; the user and any forwarder are never among them."""
+    names = context.names | {a.name.lower() for a in context.bystanders if a.name}
+    return extract.find_people(message, events, _not_the_company(context), names, company)
+
+
+def _company_domains(
+    message: MailMessage, people: list[Person], events: list[CalEvent], me: frozenset[str]
+) -> tuple[str, ...]:
+    candidates = [Address(p.name, p.email) for p in people] + [message.from_, *message.reply_to]
+    for event in events:
+        if event.organizer:
+            candidates.append(Address(event.organizer.name, event.organizer.email))
+    domains: list[str] = []
+    for address in candidates:
+        domain = extract.company_domain_of([address], me)
+        if domain and domain not in domains:
+            domains.append(domain)
+    return tuple(domains)
+
+
+def _signed_by_a_recruiter(message: MailMessage) -> bool:
+    """The last lines of the new text carry a recruiting title ("Talent Acquisition |
+    Brightloop", "Recruiter, Orbitly")."""
+    lines = [line for line in strip_quoted(message.text[:20000]).splitlines() if line.strip()]
+    return any(signals.RECRUITER_TITLES.search(line) for line in lines[-4:])
+
+
+def _from_text(
+    message: MailMessage, context: Context, verdict: RuleVerdict, forced: bool
+) -> Finding | None:
+    """A plain-text scheduling confirmation: interview + confirmation words + a time."""
+    subject_and_body = f"{message.subject}\n{message.text[:6000]}"
+    new_text = strip_quoted(message.text[:6000])
+    cancelled = bool(signals.TEXT_CANCELLATION.search(new_text)) and not (
+        signals.RESCHEDULED.search(new_text))
+    if not forced:
+        if not signals.INTERVIEW_WORDS.search(subject_and_body) and not (
+            signals.MEETING_NOUNS.search(subject_and_body) and _signed_by_a_recruiter(message)
+        ):
+            return None
+        if _distractor(message, []) or _users_own_meeting(message, [], context):
+            return None
+        if not cancelled and not signals.CONFIRMATION_WORDS.search(subject_and_body):
+            return None
+        if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
+            return None
+    sent = _sent(message, context)
+    times = phrases.find_meeting_times(message.text[:20000], sent, context.tz)
+    times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
+    if not times:
+        return None
+    start, end, _phrase = times[0]
+    if end is None:
+        later = [t for t in times[1:] if t[0] >= start]
+        if later and later[-1][1] is not None and later[-1][1] - start <= timedelta(hours=9):
+            end = later[-1][1]
+    end = _end_of_schedule(times, new_text) or end
+    if end is None:
+        length = phrases.find_meeting_length(strip_quoted(message.text[:20000]))
+        end = start + length if length is not None else None
+    from_address = message.from_
+    company = verdict.company or extract.find_company(message, [], context.me, context.names)
+    role = verdict.role or extract.find_role(message, [])
+    people = _people(message, [], context, company)
+    facts = InterviewFacts(
+        uid=synthetic_uid(company or from_address.domain, start, message.message_id),
+        sequence=0,
+        stamp=message.date,
+        start=start,
+        end=end,
+        company=company,
+        role=role,
+        people=tuple(people),
+        location=_video_link(message.text),
+        cancelled=cancelled,
+        company_domains=_company_domains(message, people, [], _not_the_company(context)),
+    )
+    return Finding(FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW, interview=facts,
+                   company=company, company_domain=(facts.company_domains or ("",))[0],
+                   reason="plain-text cancellation" if cancelled else "plain-text confirmation")
+
+
+_LONGEST_SCHEDULE = timedelta(days=7)
+# A message listing several blocks of one process ("your interviews", "your schedule") rather
+# than times to choose from ("which of these works", "options", "or").
+_SCHEDULE_WORDS = re.compile(r"\b(?:interviews|schedule|itinerary|agenda|blocks|sessions)\b", re.I)
+_CHOICE_WORDS = re.compile(r"\b(?:or|options?|alternatives?|choose|pick|select|which\s+(?:of|one|"
+                           r"works|suits)|availability|available\s+slots?|either)\b", re.I)
+
+
+def _end_of_schedule(times: list[tuple[datetime, datetime | None, str]], text: str
+                     ) -> datetime | None:
+    """The end of the last block when a text confirms a schedule of blocks on different days
+    (tests/corpus/README.md: start of the first block, end of the last), or None."""
+    if len(times) < 2 or any(t[1] is None for t in times) or not _SCHEDULE_WORDS.search(text):
+        return None
+    if _CHOICE_WORDS.search(text):
+        return None
+    starts = [t[0] for t in times]
+    if starts != sorted(set(starts)) or starts[-1] - starts[0] > _LONGEST_SCHEDULE:
+        return None
+    return times[-1][1]
+
+
+# A LOCATION that names a medium but gives no way in ("FaceTime", "Video call (see
+# confirmation email)", "Microsoft Teams Meeting"): the join link is elsewhere in the mail.
+_VAGUE_PLACE = re.compile(
+    r"^\s*$|^\D*\b(?:video|call|zoom|teams|meet|webex|facetime|whereby|chime|bluejeans|"
+    r"online|virtual|remote|web\s*conference|link|see\b)",
+    re.I,
+)
+
+
+def _video_link(text: str) -> str:
+    """The first join URL in a text; links the HTML reduction kept as "<https://...>" count."""
+    return ical.conference_link(text)
+
+
+def _location(message: MailMessage, event: CalEvent) -> str:
+    """Where the interview is: the invite's join URL (from its conference properties, URL,
+    LOCATION or DESCRIPTION), else a join URL in the mail's text when the invite's LOCATION is
+    empty or only names the medium, else the LOCATION as written (an address, a room, a
+    phone number)."""
+    if event.conference_url:
+        return event.conference_url
+    if _VAGUE_PLACE.search(event.location):
+        return _video_link(message.text) or event.location
+    return event.location
+
+
+def _after_interview(message: MailMessage, context: Context, sender_domain: str) -> Finding:
+    """A message that is not an interview: rejection, offer, or an ordinary reply. Mail that
+    gives orders to a program is none of these: nothing is taken from it."""
+    text = message.text[:20000]
+    body_top = strip_quoted(text)
+    if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body_top}"):
+        return Finding(FindingKind.NONE, reason="instructions to a program")
+    sent = _sent(message, context)
+    if message.has_tnef and signals.INTERVIEW_WORDS.search(message.subject):
+        log.info("message %s: a winmail.dat invite; details are unreadable", message.message_id)
+    if signals.REJECTION.search(body_top) and not signals.is_offer(body_top):
+        return Finding(FindingKind.REJECTION, company_domain=sender_domain, reason="rejection")
+    if signals.is_offer(body_top) or signals.is_offer(message.subject):
+        return Finding(FindingKind.OFFER, company_domain=sender_domain, reason="offer")
+    if context.related is not None and not context.related(message):
+        return Finding(FindingKind.REPLY, company_domain=sender_domain, reason="a message")
+    timeline = phrases.find_timeline(body_top, sent, context.tz, context.business)
+    requests = phrases.find_requests(body_top, sent, context.tz, context.business)
+    return Finding(
+        FindingKind.REPLY, company_domain=sender_domain, timeline=timeline, requests=requests,
+        reason="a message",
+    )
+
