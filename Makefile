@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit servers bench clean
+.PHONY: demo test lint unit servers bench clean format
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,13 @@ servers:
 
 lint: $(STAMP)
 	$(BIN)/ruff check agent tests benchmarks
+	$(BIN)/ruff format --check agent tests benchmarks
 	$(BIN)/mypy --strict
+	$(BIN)/lint-imports
+
+# The fast tier: every test that starts no server (the edit-test loop).
+unit: $(STAMP)
+	$(BIN)/pytest -q -m "not servers"
 
 test: $(STAMP) servers lint
 	$(BIN)/pytest -q
@@ -39,3 +45,7 @@ bench: $(STAMP) servers
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+format: $(STAMP)
+	$(BIN)/ruff format agent tests benchmarks
+	$(BIN)/ruff check --fix agent tests benchmarks

@@ -12,26 +12,23 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from agent import compose
 from agent.businessdays import BusinessCalendar
-from agent.calendars import CalendarSource
-from agent.config import Config
-from agent.config.secrets import renewal_hint, resolve_secret
+from agent.config.types import Config
 from agent.errors import AuthenticationFailed, ConfigError
-from agent.ingest.calendars import sync_calendars
-from agent.ingest.mailbox import MailSync, SyncReport
-from agent.mail.imap import ImapStore
-from agent.mail.maildir import MaildirStore
-from agent.mail.store import MailStore
 from agent.model import Interview
-from agent.placing import quiet
-from agent.placing.placer import Placer
 from agent.planning.planner import Plan, Settings, World, plan
 from agent.state.store import StateStore
-from agent.understanding.understand import Context
+
+if TYPE_CHECKING:  # the stages a pass needs load with the pass: `status` starts in a blink
+    import jinja2
+
+    from agent.calendars import CalendarSource
+    from agent.compose import Sender
+    from agent.ingest.mailbox import SyncReport
+    from agent.mail.store import MailStore
+    from agent.understanding.understand import Context
 
 log = logging.getLogger(__name__)
 
@@ -46,22 +43,34 @@ class PassResult:
 
 
 def open_store(config: Config, environ: Mapping[str, str] | None = None) -> MailStore:
+    from agent.config.secrets import renewal_hint, resolve_secret
+    from agent.mail.imap import ImapStore
+    from agent.mail.maildir import MaildirStore
+
     environ = os.environ if environ is None else environ
     if config.maildir is not None:
         m = config.maildir
-        return MaildirStore(m.path, drafts=m.drafts_folder, sent=m.sent_folder,
-                            trash=m.trash_folder)
+        return MaildirStore(
+            m.path, drafts=m.drafts_folder, sent=m.sent_folder, trash=m.trash_folder
+        )
     imap = config.imap
     if imap is None:
         raise ConfigError([f"{config.source.name}: [imap] or [maildir] is required"])
     secret = resolve_secret(imap.auth, environ=environ)
     try:
         return ImapStore(
-            host=imap.host, port=imap.port, security=imap.security, username=imap.username,
-            secret_kind=secret.kind, secret=secret.value,
+            host=imap.host,
+            port=imap.port,
+            security=imap.security,
+            username=imap.username,
+            secret_kind=secret.kind,
+            secret=secret.value,
             ca_file=str(imap.tls_ca_file) if imap.tls_ca_file else None,
-            timeout=imap.timeout_seconds, drafts=imap.drafts_folder, sent=imap.sent_folder,
-            trash=imap.trash_folder, inbox=imap.inbox_folder,
+            timeout=imap.timeout_seconds,
+            drafts=imap.drafts_folder,
+            sent=imap.sent_folder,
+            trash=imap.trash_folder,
+            inbox=imap.inbox_folder,
         )
     except AuthenticationFailed as exc:
         raise AuthenticationFailed(f"{exc}; {renewal_hint(imap.auth)}") from exc
@@ -73,24 +82,37 @@ def business_calendar(config: Config) -> BusinessCalendar:
 
 def settings_of(config: Config) -> Settings:
     return Settings(
-        me=config.me.addresses, tz=config.me.timezone, business=business_calendar(config),
-        followups=config.followups, rules=config.rules,
+        me=config.me.addresses,
+        tz=config.me.timezone,
+        business=business_calendar(config),
+        followups=config.followups,
+        rules=config.rules,
     )
 
 
 def context_of(config: Config, now: datetime) -> Context:
-    return Context(me=config.me.addresses, tz=config.me.timezone,
-                   business=business_calendar(config), rules=config.rules, now=now,
-                   names=frozenset({config.me.name.lower()} - {""}))
+    from agent.understanding.understand import Context
+
+    return Context(
+        me=config.me.addresses,
+        tz=config.me.timezone,
+        business=business_calendar(config),
+        rules=config.rules,
+        now=now,
+        names=frozenset({config.me.name.lower()} - {""}),
+    )
 
 
-def sender_of(config: Config) -> compose.Sender:
-    return compose.Sender(config.me.name, config.me.email, config.me.signature,
-                          config.me.timezone)
+def sender_of(config: Config) -> Sender:
+    from agent.compose import Sender
+
+    return Sender(config.me.name, config.me.email, config.me.signature, config.me.timezone)
 
 
 def templates_of(config: Config) -> jinja2.Environment:
-    return compose.environment(config.templates.folder)
+    from agent.compose import environment
+
+    return environment(config.templates.folder)
 
 
 def world_of(config: Config, state: StateStore) -> World:
@@ -122,9 +144,16 @@ def one_pass(
     sync (`settled`), unless `full`. Otherwise the state is read once and planned on once when
     nothing changes it in between: observing Drafts or carrying out the plan rereads and
     replans only if it wrote to the state."""
-    syncer = MailSync(store, state, context_of(config, now),
-                      lookback_days=config.sync.lookback_days,
-                      max_part_bytes=config.sync.max_part_bytes)
+    from agent.ingest import MailSync, SyncReport, sync_calendars
+    from agent.placing import Placer, quiet
+
+    syncer = MailSync(
+        store,
+        state,
+        context_of(config, now),
+        lookback_days=config.sync.lookback_days,
+        max_part_bytes=config.sync.max_part_bytes,
+    )
     report = SyncReport()
     if calendars is not None:  # first, so mail about a calendar's interviews is related to them
         sync_calendars(calendars, syncer, config, now, report)
@@ -149,5 +178,4 @@ def one_pass(
         generation, world = state.generation(), world_of(config, state)
         the_plan = plan(world, settings, now)
     quiet.record(state, inputs, generation, world, settings, the_plan, now)
-    return PassResult(sync=report, plan=the_plan, interviews=list(world.interviews),
-                      placed=placed)
+    return PassResult(sync=report, plan=the_plan, interviews=list(world.interviews), placed=placed)

@@ -53,7 +53,7 @@ class BusinessCalendar:
                     ) from None
                 raise ValueError(
                     f"unknown holiday country code {self.country!r}: expected an ISO 3166-1 "
-                    "alpha-2 code that the `holidays` package supports, such as \"US\" or \"DE\""
+                    'alpha-2 code that the `holidays` package supports, such as "US" or "DE"'
                 ) from None
             days = frozenset(table.keys())
         self._years[year] = days

@@ -25,11 +25,15 @@ def run_check(config: Config) -> ExitCode:
         problems.append(f"mailbox: {exc}")
     else:
         roles = store.roles
-        print(f"mailbox: ok (drafts: {roles.drafts}, sent: {roles.sent or 'not found'}, "
-              f"trash: {roles.trash or 'not found'})")
+        print(
+            f"mailbox: ok (drafts: {roles.drafts}, sent: {roles.sent or 'not found'}, "
+            f"trash: {roles.trash or 'not found'})"
+        )
         if roles.sent is None:
-            problems.append("mailbox: no Sent folder found; set sent_folder so the agent can "
-                            "see what you already sent")
+            problems.append(
+                "mailbox: no Sent folder found; set sent_folder so the agent can "
+                "see what you already sent"
+            )
         store.close()
     if config.calendars:
         from agent.calendars import open_calendars

@@ -9,8 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+# The header that carries a draft's follow-up key (the placer writes it; stores search for it).
+KEY_HEADER = "X-Interview-Agent-Key"
+
+# Addresses nobody reads: a draft is never addressed to one, and they are never a person.
+NO_REPLY = re.compile(
+    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|notifications?|notify|"
+    r"mailer[-_.]daemon|postmaster|bounces?|automated|auto[-_.]?confirm|calendar[-_.]"
+    r"notification|system|alerts?)(?:[-_.+][^@]*)?@|^[^@]*\+(?:autoreply|email)[^@]*@|"
+    r"@(?:[^@]*\.)?(?:greenhouse-mail\.io|bounce\.|email\.apple\.com)",
+    re.I,
+)
+
+
+def is_no_reply(address: str) -> bool:
+    return bool(address) and bool(NO_REPLY.search(address))
 
 
 @dataclass(frozen=True)

@@ -62,18 +62,28 @@ def _person_key(person: dict[str, str] | None) -> str:
 
 def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
     tp = fp = fn = tn = 0
-    fields: dict[str, list[int]] = {"start": [0, 0], "end": [0, 0], "company": [0, 0],
-                                    "role": [0, 0], "interviewers": [0, 0],
-                                    "recruiter": [0, 0], "link": [0, 0], "timeline": [0, 0],
-                                    "requests": [0, 0], "kind": [0, 0]}
+    fields: dict[str, list[int]] = {
+        "start": [0, 0],
+        "end": [0, 0],
+        "company": [0, 0],
+        "role": [0, 0],
+        "interviewers": [0, 0],
+        "recruiter": [0, 0],
+        "link": [0, 0],
+        "timeline": [0, 0],
+        "requests": [0, 0],
+        "kind": [0, 0],
+    }
     misses: list[str] = []
     for path in sorted(corpus.glob("*.eml")):
         expected = json.loads(path.with_suffix(".json").read_text())
-        message = mime.message_from_bytes(path.read_bytes(), folder="INBOX", uid=1,
-                                          max_part_bytes=262144, is_sent=False)
+        message = mime.message_from_bytes(
+            path.read_bytes(), folder="INBOX", uid=1, max_part_bytes=262144, is_sent=False
+        )
         finding = understand(message, CONTEXT)
         found = finding.kind in (FindingKind.INTERVIEW, FindingKind.CANCEL) or (
-            message.has_tnef and finding.kind != FindingKind.NONE and expected.get("tnef"))
+            message.has_tnef and finding.kind != FindingKind.NONE and expected.get("tnef")
+        )
         want = bool(expected["interview"])
         if want and found:
             tp += 1
@@ -92,7 +102,8 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
                     continue
                 value = getattr(facts, name)
                 ok = value is not None and value.astimezone(UTC) == datetime.fromisoformat(
-                    expected[name]).astimezone(UTC)
+                    expected[name]
+                ).astimezone(UTC)
                 fields[name][0] += ok
                 fields[name][1] += 1
                 if not ok:
@@ -108,18 +119,22 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
                 fields["role"][0] += ok
                 fields["role"][1] += 1
                 if not ok:
-                    misses.append(f"role {path.name}: got {facts.role!r}, "
-                                  f"want {expected['role']!r}")
+                    misses.append(
+                        f"role {path.name}: got {facts.role!r}, want {expected['role']!r}"
+                    )
             if finding.kind != FindingKind.CANCEL:
                 want_recruiter = _person_key(expected.get("recruiter"))
-                got_recruiter = {p.email or p.name.lower() for p in facts.people
-                                 if p.role == "recruiter"}
+                got_recruiter = {
+                    p.email or p.name.lower() for p in facts.people if p.role == "recruiter"
+                }
                 ok = got_recruiter == ({want_recruiter} if want_recruiter else set())
                 fields["recruiter"][0] += ok
                 fields["recruiter"][1] += 1
                 if not ok:
-                    misses.append(f"recruiter {path.name}: got {sorted(got_recruiter)}, "
-                                  f"want {want_recruiter!r}")
+                    misses.append(
+                        f"recruiter {path.name}: got {sorted(got_recruiter)}, "
+                        f"want {want_recruiter!r}"
+                    )
             link = expected.get("location_or_link")
             if link and link.startswith("http"):
                 ok = link.rstrip("/") in facts.location
@@ -128,16 +143,21 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
                 if not ok:
                     misses.append(f"link {path.name}: got {facts.location!r}, want {link!r}")
             want_people = {p["email"] or p["name"].lower() for p in expected["interviewers"]}
-            got_people = {p.email or p.name.lower() for p in facts.people
-                          if p.role == "interviewer"}
+            got_people = {
+                p.email or p.name.lower() for p in facts.people if p.role == "interviewer"
+            }
             fields["interviewers"][0] += want_people == got_people
             fields["interviewers"][1] += 1
             if want_people != got_people:
-                misses.append(f"interviewers {path.name}: got {sorted(got_people)}, "
-                              f"want {sorted(want_people)}")
+                misses.append(
+                    f"interviewers {path.name}: got {sorted(got_people)}, "
+                    f"want {sorted(want_people)}"
+                )
         if not want and expected.get("timeline"):
-            ok = finding.timeline is not None and str(finding.timeline.day) == (
-                expected["timeline"]["date"])
+            ok = (
+                finding.timeline is not None
+                and str(finding.timeline.day) == (expected["timeline"]["date"])
+            )
             fields["timeline"][0] += ok
             fields["timeline"][1] += 1
             if not ok:
@@ -157,8 +177,17 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
                 misses.append(f"kind {path.name}: got {finding.kind}, want {expected['kind']}")
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
-    return {"messages": tp + fp + fn + tn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": precision, "recall": recall, "fields": fields, "misses": misses}
+    return {
+        "messages": tp + fp + fn + tn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": precision,
+        "recall": recall,
+        "fields": fields,
+        "misses": misses,
+    }
 
 
 def main() -> None:
@@ -169,8 +198,10 @@ def main() -> None:
     result = evaluate(corpus)
     shown = corpus.relative_to(ROOT) if corpus.is_relative_to(ROOT) else corpus
     print(f"corpus: {result['messages']} messages in {shown}")
-    print(f"precision {result['precision']:.2f}   recall {result['recall']:.2f}   "
-          f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})")
+    print(
+        f"precision {result['precision']:.2f}   recall {result['recall']:.2f}   "
+        f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']}, tn {result['tn']})"
+    )
     fields = result["fields"]
     assert isinstance(fields, dict)
     for name, (ok, total) in fields.items():

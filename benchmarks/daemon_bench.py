@@ -79,7 +79,11 @@ def main() -> None:
     log = (work / "daemon.log").open("wb")
     daemon = subprocess.Popen(
         [sys.executable, "-m", "agent", "-v", "--config", str(config), "run"],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=ROOT,
     )
     try:
         wait_for(lambda: b"IDLE: waiting" in (work / "daemon.log").read_bytes(), 30, "IDLE")
@@ -88,8 +92,13 @@ def main() -> None:
         for n in range(SAMPLES):
             now = datetime.now(UTC).replace(microsecond=0)
             uid = f"bench-{n}-{time.time_ns()}@google.com"
-            raw = invite_eml(start=now + timedelta(hours=2), end=now + timedelta(hours=3),
-                             sent=now, uid=uid, message_id=f"<bench-{n}-{time.time_ns()}@x>")
+            raw = invite_eml(
+                start=now + timedelta(hours=2),
+                end=now + timedelta(hours=3),
+                sent=now,
+                uid=uid,
+                message_id=f"<bench-{n}-{time.time_ns()}@x>",
+            )
             wanted = interview_id(uid)
             with dovecot.client() as client:  # connect first: time the APPEND alone
                 started = time.monotonic()
@@ -97,9 +106,16 @@ def main() -> None:
                 wait_for(lambda w=wanted: has_interview(state, w), 30, "the interview")
                 latencies.append(time.monotonic() - started)
             time.sleep(1)
-        shown = json.loads(subprocess.run(
-            [sys.executable, "-m", "agent", "--config", str(config), "status", "--json"],
-            capture_output=True, text=True, env=env, check=True, cwd=ROOT).stdout)
+        shown = json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "agent", "--config", str(config), "status", "--json"],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+                cwd=ROOT,
+            ).stdout
+        )
         assert interview_id(uid) in {i["id"] for i in shown["interviews"]}
 
         time.sleep(2)
@@ -120,11 +136,16 @@ def main() -> None:
         dovecot.close()
 
     rows = [
-        ("new invite -> interview in status, median of 5",
-         f"{statistics.median(latencies):.3f} s",
-         f"min {min(latencies):.3f} / max {max(latencies):.3f} s"),
-        (f"CPU used while idle over {args.idle_seconds:.0f} s", f"{idle_cpu:.2f} s",
-         f"{100 * idle_cpu / args.idle_seconds:.2f} % of one core"),
+        (
+            "new invite -> interview in status, median of 5",
+            f"{statistics.median(latencies):.3f} s",
+            f"min {min(latencies):.3f} / max {max(latencies):.3f} s",
+        ),
+        (
+            f"CPU used while idle over {args.idle_seconds:.0f} s",
+            f"{idle_cpu:.2f} s",
+            f"{100 * idle_cpu / args.idle_seconds:.2f} % of one core",
+        ),
         ("peak resident memory (VmHWM)", f"{peak:.1f} MiB", ""),
         ("SIGTERM -> exit", f"{stop_seconds:.2f} s", f"exit code {code}"),
     ]

@@ -59,27 +59,48 @@ from agent.state.store import StateStore  # noqa: E402
 NOW = datetime(2025, 3, 14, 17, 0, tzinfo=UTC)
 ME = Address("Alex Rivera", "alex@example.com")
 SETTINGS = Settings(
-    me=frozenset({ME.email}), tz=ZoneInfo("America/New_York"),
+    me=frozenset({ME.email}),
+    tz=ZoneInfo("America/New_York"),
     business=BusinessCalendar("US", None),
     followups=FollowupsConfig(
         default_interview_minutes=60,
-        thank_you=ThankYouConfig(enabled=True, delay_minutes=30, due_hours=24,
-                                 missed_after_hours=48),
-        action_item=ActionItemConfig(enabled=True, business_days_before=1,
-                                     at=clock_time(8, 0)),
-        check_in=CheckInConfig(enabled=True, after_timeline_business_days=2,
-                               default_business_days=7, max_count=2, at=clock_time(8, 0)),
+        thank_you=ThankYouConfig(
+            enabled=True, delay_minutes=30, due_hours=24, missed_after_hours=48
+        ),
+        action_item=ActionItemConfig(enabled=True, business_days_before=1, at=clock_time(8, 0)),
+        check_in=CheckInConfig(
+            enabled=True,
+            after_timeline_business_days=2,
+            default_business_days=7,
+            max_count=2,
+            at=clock_time(8, 0),
+        ),
     ),
 )
 ATS = ("greenhouse.io", "lever.co", "ashbyhq.com")
 
 
-def _message(mid: str, when: datetime, sender: Address, to: tuple[Address, ...], *,
-             sent: bool = False, kind: FindingKind = FindingKind.REPLY, thread: str = "",
-             **extra: object) -> MessageRecord:
+def _message(
+    mid: str,
+    when: datetime,
+    sender: Address,
+    to: tuple[Address, ...],
+    *,
+    sent: bool = False,
+    kind: FindingKind = FindingKind.REPLY,
+    thread: str = "",
+    **extra: object,
+) -> MessageRecord:
     return MessageRecord(
-        message_id=mid, date=when, from_=sender, to=to, subject="Interview", in_reply_to=thread,
-        references=(thread,) if thread else (), is_sent=sent, kind=kind,
+        message_id=mid,
+        date=when,
+        from_=sender,
+        to=to,
+        subject="Interview",
+        in_reply_to=thread,
+        references=(thread,) if thread else (),
+        is_sent=sent,
+        kind=kind,
         **extra,  # type: ignore[arg-type]
     )
 
@@ -101,60 +122,116 @@ def world(size: int, seed: int = 1) -> World:
             start = first + timedelta(days=7 * round_)
             interviewer = Address(f"Int {company} {round_}", f"int{round_}@{domain}")
             invite = f"<invite-{iid}@{domain}>"
-            interviews.append(Interview(
-                id=iid, first_seen=start - timedelta(days=5), source="mail",
-                source_message_id=invite,
-                facts=InterviewFacts(
-                    uid=f"uid-{iid}", sequence=0, stamp=None, start=start,
-                    end=start + timedelta(hours=1), company=f"Company{company}",
-                    role="Engineer",
-                    people=(Person(recruiter.name, recruiter.email, PersonRole.RECRUITER),
-                            Person(interviewer.name, interviewer.email,
-                                   PersonRole.INTERVIEWER)),
-                    cancelled=rng.random() < 0.08, company_domains=(domain,),
-                ),
-            ))
+            interviews.append(
+                Interview(
+                    id=iid,
+                    first_seen=start - timedelta(days=5),
+                    source="mail",
+                    source_message_id=invite,
+                    facts=InterviewFacts(
+                        uid=f"uid-{iid}",
+                        sequence=0,
+                        stamp=None,
+                        start=start,
+                        end=start + timedelta(hours=1),
+                        company=f"Company{company}",
+                        role="Engineer",
+                        people=(
+                            Person(recruiter.name, recruiter.email, PersonRole.RECRUITER),
+                            Person(interviewer.name, interviewer.email, PersonRole.INTERVIEWER),
+                        ),
+                        cancelled=rng.random() < 0.08,
+                        company_domains=(domain,),
+                    ),
+                )
+            )
             at = start - timedelta(days=5)
             ats = Address("", f"no-reply@{rng.choice(ATS)}")
             messages += [
                 _message(invite, at, recruiter, (ME,), kind=FindingKind.INTERVIEW),
                 _message(f"<ats-{iid}@ats>", at, ats, (ME,), company_domain=domain),
-                _message(f"<ok-{iid}@example.com>", at + timedelta(hours=2), ME, (recruiter,),
-                         sent=True, thread=invite),
-                _message(f"<ty-{iid}@example.com>", start + timedelta(hours=3), ME,
-                         (interviewer,), sent=True),
-                _message(f"<next-{iid}@{domain}>", start + timedelta(days=1), recruiter, (ME,),
-                         thread=invite, timeline=Deadline(
-                             (start + timedelta(days=8)).date(), "by next week"),
-                         requests=(Request("send references", Deadline(
-                             (start + timedelta(days=4)).date(), "by Friday")),)),
-                _message(f"<ooo-{iid}@{domain}>", start + timedelta(days=2), recruiter, (ME,),
-                         kind=FindingKind.OUT_OF_OFFICE, auto_reply=True,
-                         back_on=(start + timedelta(days=12)).date()),
+                _message(
+                    f"<ok-{iid}@example.com>",
+                    at + timedelta(hours=2),
+                    ME,
+                    (recruiter,),
+                    sent=True,
+                    thread=invite,
+                ),
+                _message(
+                    f"<ty-{iid}@example.com>",
+                    start + timedelta(hours=3),
+                    ME,
+                    (interviewer,),
+                    sent=True,
+                ),
+                _message(
+                    f"<next-{iid}@{domain}>",
+                    start + timedelta(days=1),
+                    recruiter,
+                    (ME,),
+                    thread=invite,
+                    timeline=Deadline((start + timedelta(days=8)).date(), "by next week"),
+                    requests=(
+                        Request(
+                            "send references",
+                            Deadline((start + timedelta(days=4)).date(), "by Friday"),
+                        ),
+                    ),
+                ),
+                _message(
+                    f"<ooo-{iid}@{domain}>",
+                    start + timedelta(days=2),
+                    recruiter,
+                    (ME,),
+                    kind=FindingKind.OUT_OF_OFFICE,
+                    auto_reply=True,
+                    back_on=(start + timedelta(days=12)).date(),
+                ),
             ]
             if start + timedelta(hours=2) < NOW:
                 key = f"thank_you/{iid}/{start:%Y%m%dT%H%M}/{interviewer.email}"
                 records[key] = FollowUpRecord(
-                    key=key, interview_id=iid, kind=FollowUpKind.THANK_YOU,
-                    state=FollowUpState.SENT, recipients=(interviewer,),
-                    draft_at=start + timedelta(minutes=90), placed_at=start + timedelta(hours=2),
-                    sent_at=start + timedelta(hours=3))
+                    key=key,
+                    interview_id=iid,
+                    kind=FollowUpKind.THANK_YOU,
+                    state=FollowUpState.SENT,
+                    recipients=(interviewer,),
+                    draft_at=start + timedelta(minutes=90),
+                    placed_at=start + timedelta(hours=2),
+                    sent_at=start + timedelta(hours=3),
+                )
             if start + timedelta(days=14) < NOW:
                 key = f"check_in/{iid}/1"
                 records[key] = FollowUpRecord(
-                    key=key, interview_id=iid, kind=FollowUpKind.CHECK_IN,
-                    state=rng.choice((FollowUpState.SENT, FollowUpState.DISMISSED,
-                                      FollowUpState.CANCELLED)), recipients=(recruiter,),
-                    draft_at=start + timedelta(days=12), placed_at=start + timedelta(days=12))
+                    key=key,
+                    interview_id=iid,
+                    kind=FollowUpKind.CHECK_IN,
+                    state=rng.choice(
+                        (FollowUpState.SENT, FollowUpState.DISMISSED, FollowUpState.CANCELLED)
+                    ),
+                    recipients=(recruiter,),
+                    draft_at=start + timedelta(days=12),
+                    placed_at=start + timedelta(days=12),
+                )
         if rng.random() < 0.5:
             decided = first + timedelta(days=rng.uniform(9, 40))
             if decided < NOW:
-                messages.append(_message(
-                    f"<decision-{company}@{domain}>", decided, recruiter, (ME,),
-                    kind=rng.choice((FindingKind.REJECTION, FindingKind.OFFER))))
+                messages.append(
+                    _message(
+                        f"<decision-{company}@{domain}>",
+                        decided,
+                        recruiter,
+                        (ME,),
+                        kind=rng.choice((FindingKind.REJECTION, FindingKind.OFFER)),
+                    )
+                )
     messages.sort(key=lambda m: m.date)
-    return World(interviews=tuple(sorted(interviews, key=lambda i: i.start)),
-                 messages=tuple(messages), records=records)
+    return World(
+        interviews=tuple(sorted(interviews, key=lambda i: i.start)),
+        messages=tuple(messages),
+        records=records,
+    )
 
 
 def seconds(w: World) -> float:
@@ -175,8 +252,10 @@ def from_state(path: Path) -> None:
         state.close()
     w = World(interviews=tuple(interviews), messages=tuple(messages), records=records)
     spent = statistics.median(seconds(w) for _ in range(3))
-    print(f"{path}: {len(interviews):,} interviews, {len(messages):,} messages around them, "
-          f"{len(records):,} records: read in {read:.4f} s, planned in {spent:.4f} s")
+    print(
+        f"{path}: {len(interviews):,} interviews, {len(messages):,} messages around them, "
+        f"{len(records):,} records: read in {read:.4f} s, planned in {spent:.4f} s"
+    )
 
 
 def main() -> None:
@@ -195,8 +274,10 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         w = world(size)
         spent = statistics.median(seconds(w) for _ in range(3))
-        print(f"{size:>10,} {len(w.messages):>9,} {len(w.records):>8,} {spent:>9.4f} "
-              f"{1000 * spent / size:>13.3f}")
+        print(
+            f"{size:>10,} {len(w.messages):>9,} {len(w.records):>8,} {spent:>9.4f} "
+            f"{1000 * spent / size:>13.3f}"
+        )
     if args.state:
         from_state(args.state)
 

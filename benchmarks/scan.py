@@ -86,15 +86,25 @@ with open(out, "w") as f:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               platform.processor() or "?")
-    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-               if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "?",
+    )
+    mem = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     dovecot = subprocess.run(["dovecot", "--version"], capture_output=True, text=True).stdout
-    return (f"{cpu}, {os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GiB RAM, Python "
-            f"{platform.python_version()}, Dovecot {dovecot.split()[0] if dovecot else '?'}, "
-            f"load average {os.getloadavg()[0]:.1f} at start")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem / 1024 / 1024:.0f} GiB RAM, Python "
+        f"{platform.python_version()}, Dovecot {dovecot.split()[0] if dovecot else '?'}, "
+        f"load average {os.getloadavg()[0]:.1f} at start"
+    )
 
 
 def owner() -> tuple[int, int] | None:
@@ -124,13 +134,16 @@ def seed(dovecot: Dovecot, size: int, now: datetime, keep: bool) -> str:
         (kept / ".complete").touch()
         target.symlink_to(kept)
     counts = {f: sum(1 for m in mails if m.folder == f) for f in FOLDERS}
-    return (f"generated {counts['INBOX']:,} INBOX + {counts['Sent']:,} Sent, "
-            f"{written / 1e6:,.0f} MB, in {time.monotonic() - started:.1f} s")
+    return (
+        f"generated {counts['INBOX']:,} INBOX + {counts['Sent']:,} Sent, "
+        f"{written / 1e6:,.0f} MB, in {time.monotonic() - started:.1f} s"
+    )
 
 
 def client(dovecot: Dovecot) -> IMAPClient:
-    imap = IMAPClient(HOST, port=dovecot.tls_port, ssl=True, ssl_context=dovecot.ssl_context(),
-                      timeout=600)
+    imap = IMAPClient(
+        HOST, port=dovecot.tls_port, ssl=True, ssl_context=dovecot.ssl_context(), timeout=600
+    )
     imap.login(USER, PASSWORD)
     return imap
 
@@ -155,7 +168,7 @@ def baseline(dovecot: Dovecot) -> tuple[float, int]:
                 continue
             uids = sorted(imap.search(["ALL"]))
             for start in range(0, len(uids), CHUNK):
-                seen += len(imap.fetch(uids[start:start + CHUNK], [HEADER_ITEM]))
+                seen += len(imap.fetch(uids[start : start + CHUNK], [HEADER_ITEM]))
     return time.perf_counter() - started, seen
 
 
@@ -178,7 +191,12 @@ def agent(config: Path, now: str, work: Path, profile: Path | None = None) -> di
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, json.dumps(argv), str(out), str(profile or "")],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - started
     result: dict[str, Any] = json.loads(out.read_text())
     if done.returncode != 0 or result["code"] != 0:
@@ -206,8 +224,9 @@ def measure(size: int, now: datetime, args: argparse.Namespace) -> dict[str, Any
 
         def config(name: str, lookback: int | None) -> Path:
             sync = f"\n[sync]\nlookback_days = {lookback}\n" if lookback else ""
-            path: Path = imap_config(work / name, port=dovecot.tls_port,
-                                     ca_file=dovecot.ca_file, extra=sync)
+            path: Path = imap_config(
+                work / name, port=dovecot.tls_port, ca_file=dovecot.ca_file, extra=sync
+            )
             return path
 
         full = 2 * 366 + 10
@@ -227,14 +246,19 @@ def measure(size: int, now: datetime, args: argparse.Namespace) -> dict[str, Any
             profiled = config("profile", full)
             for name in ("cold", "warm"):
                 agent(profiled, args.now, work, args.profile / f"{name}-{size}.prof")
-        row.update(cold=cold["seconds"], cold_said=cold["said"],
-                   warm_first=warm[0]["seconds"], warm_first_said=warm[0]["said"],
-                   warm=statistics.median(w["seconds"] for w in warm[1:]),
-                   warm_said=warm[-1]["said"],
-                   warm_wall=statistics.median(w["wall"] for w in warm[1:]),
-                   replan=statistics.median(r["seconds"] for r in replans),
-                   default=default["seconds"], default_said=default["said"],
-                   peak=max(r["peak_mib"] for r in (cold, *warm, *replans, default)))
+        row.update(
+            cold=cold["seconds"],
+            cold_said=cold["said"],
+            warm_first=warm[0]["seconds"],
+            warm_first_said=warm[0]["said"],
+            warm=statistics.median(w["seconds"] for w in warm[1:]),
+            warm_said=warm[-1]["said"],
+            warm_wall=statistics.median(w["wall"] for w in warm[1:]),
+            replan=statistics.median(r["seconds"] for r in replans),
+            default=default["seconds"],
+            default_said=default["said"],
+            peak=max(r["peak_mib"] for r in (cold, *warm, *replans, default)),
+        )
     finally:
         dovecot.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -245,8 +269,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5000,50000", help="comma-separated message counts")
     parser.add_argument("--quick", action="store_true", help="2,000 and 5,000 messages")
-    parser.add_argument("--keep", action="store_true",
-                        help=f"keep the generated mailboxes under {KEEP_DIR} and reuse them")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"keep the generated mailboxes under {KEEP_DIR} and reuse them",
+    )
     parser.add_argument("--now", default=NOW, help="the agent's clock and the corpus's end")
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the largest size")
     args = parser.parse_args()
@@ -257,22 +284,44 @@ def main() -> None:
     for size in args.sizes:
         row = measure(size, now, args)
         rows.append(row)
-        print(f"{size:,} messages: {row['store']}; EXAMINE indexing {row['index']:.2f} s; "
-              f"first touch: baseline {row['baseline_first']:.2f} s ({row['fetched']:,} "
-              f"messages), agent {row['agent_first']:.2f} s")
+        print(
+            f"{size:,} messages: {row['store']}; EXAMINE indexing {row['index']:.2f} s; "
+            f"first touch: baseline {row['baseline_first']:.2f} s ({row['fetched']:,} "
+            f"messages), agent {row['agent_first']:.2f} s"
+        )
         print(f"  cold: {row['cold_said']}; 45-day default: {row['default_said']}")
-        print(f"  first warm pass {row['warm_first']:.3f} s ({row['warm_first_said']}); then "
-              f"{row['warm_said']}; warm wall time with interpreter start-up "
-              f"{row['warm_wall']:.2f} s")
+        print(
+            f"  first warm pass {row['warm_first']:.3f} s ({row['warm_first_said']}); then "
+            f"{row['warm_said']}; warm wall time with interpreter start-up "
+            f"{row['warm_wall']:.2f} s"
+        )
     print("\nserver index and cache warm for both sides; times exclude interpreter start-up")
-    header = ("size", "baseline s", "cold s", "cold ratio", "45-day s", "45-day ratio",
-              "warm s", "STATUS s", "replan s", "peak MiB")
+    header = (
+        "size",
+        "baseline s",
+        "cold s",
+        "cold ratio",
+        "45-day s",
+        "45-day ratio",
+        "warm s",
+        "STATUS s",
+        "replan s",
+        "peak MiB",
+    )
     print("  ".join(f"{h:>12}" for h in header))
     for row in rows:
-        cells = (f"{row['size']:,}", f"{row['baseline']:.2f}", f"{row['cold']:.2f}",
-                 f"{row['cold'] / row['baseline']:.2f}x", f"{row['default']:.2f}",
-                 f"{row['default'] / row['baseline']:.2f}x", f"{row['warm']:.3f}",
-                 f"{row['floor']:.3f}", f"{row['replan']:.3f}", f"{row['peak']:.0f}")
+        cells = (
+            f"{row['size']:,}",
+            f"{row['baseline']:.2f}",
+            f"{row['cold']:.2f}",
+            f"{row['cold'] / row['baseline']:.2f}x",
+            f"{row['default']:.2f}",
+            f"{row['default'] / row['baseline']:.2f}x",
+            f"{row['warm']:.3f}",
+            f"{row['floor']:.3f}",
+            f"{row['replan']:.3f}",
+            f"{row['peak']:.0f}",
+        )
         print("  ".join(f"{c:>12}" for c in cells))
     print("targets: cold ratio <= 1.0x, warm <= 0.2 s and flat, peak <= 150 MiB")
 

@@ -81,17 +81,22 @@ def run(kind: str, count: int, trial: Callable[[int], Outcome], tally: Tally) ->
             tally.errors.append((kind, f"trial {n}: {' '.join(str(error).split())[:500]}"))
             print(f"ERROR ({kind}, trial {n}): {tally.errors[-1][1]}", file=sys.stderr)
         if (n + 1) % 20 == 0 or n + 1 == count:
-            print(f"{kind}: {n + 1}/{count} trials, {len(tally.violations)} violations, "
-                  f"{len(tally.errors)} errors, {tally.elapsed():.0f} s", flush=True)
+            print(
+                f"{kind}: {n + 1}/{count} trials, {len(tally.violations)} violations, "
+                f"{len(tally.errors)} errors, {tally.elapsed():.0f} s",
+                flush=True,
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=200, help="SIGKILL trials (200)")
-    parser.add_argument("--server-trials", type=int, default=20,
-                        help="Dovecot killed mid-pass under `once` (20)")
-    parser.add_argument("--daemon-trials", type=int, default=20,
-                        help="Dovecot killed under the daemon (20)")
+    parser.add_argument(
+        "--server-trials", type=int, default=20, help="Dovecot killed mid-pass under `once` (20)"
+    )
+    parser.add_argument(
+        "--daemon-trials", type=int, default=20, help="Dovecot killed under the daemon (20)"
+    )
     parser.add_argument("--seed", type=int, default=20261013)
     args = parser.parse_args()
 
@@ -101,11 +106,22 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="soak-") as directory:
         lab = Lab(Path(directory))
         expected = lab.reference()
-        print(f"reference pass: {len(expected.keys)} drafts, IMAP work {expected.window:.2f} s;"
-              f" kills drawn from [0, {expected.window:.2f}] s after the first connection")
-        run("sigkill", args.trials, lambda n: sigkill_trial(
-            lab, expected, rng, kills=2 if n % 4 == 3 else 1,
-            then=AFTERMATHS[n % 10 - 7] if n % 10 > 7 else ""), tally)
+        print(
+            f"reference pass: {len(expected.keys)} drafts, IMAP work {expected.window:.2f} s;"
+            f" kills drawn from [0, {expected.window:.2f}] s after the first connection"
+        )
+        run(
+            "sigkill",
+            args.trials,
+            lambda n: sigkill_trial(
+                lab,
+                expected,
+                rng,
+                kills=2 if n % 4 == 3 else 1,
+                then=AFTERMATHS[n % 10 - 7] if n % 10 > 7 else "",
+            ),
+            tally,
+        )
         run("server", args.server_trials, lambda n: server_kill_trial(lab, expected, rng), tally)
         if args.daemon_trials:
             server = Dovecot()
@@ -113,27 +129,42 @@ def main() -> int:
             try:
                 daemon, before = start_daemon(server, Path(directory) / "daemon")
                 try:
-                    run("daemon", args.daemon_trials,
+                    run(
+                        "daemon",
+                        args.daemon_trials,
                         lambda n: daemon_trial(daemon, before, n, rng, in_idle=n % 2 == 0),
-                        tally)
+                        tally,
+                    )
                 finally:
                     code = daemon.stop()
                 if code != 0 or "Traceback" in daemon.text():
-                    tally.violations.append(("daemon", Outcome(
-                        "daemon exit", problems=[f"exit {code}; traceback in its log"
-                                                 if "Traceback" in daemon.text()
-                                                 else f"exit {code}"])))
+                    tally.violations.append(
+                        (
+                            "daemon",
+                            Outcome(
+                                "daemon exit",
+                                problems=[
+                                    f"exit {code}; traceback in its log"
+                                    if "Traceback" in daemon.text()
+                                    else f"exit {code}"
+                                ],
+                            ),
+                        )
+                    )
             finally:
                 server.close()
 
     trials = sum(tally.runs.values())
     print(f"trials run: {trials} ({', '.join(f'{k} {v}' for k, v in tally.runs.items())})")
-    print("kills that landed before the pass ended: " + ", ".join(
-        f"{k} {tally.interrupted[k]}/{tally.runs[k]}" for k in tally.runs if k != "daemon"))
+    print(
+        "kills that landed before the pass ended: "
+        + ", ".join(
+            f"{k} {tally.interrupted[k]}/{tally.runs[k]}" for k in tally.runs if k != "daemon"
+        )
+    )
     landed = ", ".join(f"{k}: {v}" for k, v in sorted(tally.drafts_at_kill.items()))
     print(f"drafts already placed when the pass died -> trials: {landed}")
-    print(f"trials whose kill left an intent pending (APPEND unconfirmed): "
-          f"{tally.pending_at_kill}")
+    print(f"trials whose kill left an intent pending (APPEND unconfirmed): {tally.pending_at_kill}")
     print(f"violations: {len(tally.violations)}")
     for kind, outcome in tally.violations:
         print(f"  {kind}: {outcome.what}: {'; '.join(outcome.problems)}")

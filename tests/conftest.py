@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -53,7 +54,7 @@ def tcp_proxy() -> Iterator[Callable[..., TcpProxy]]:
     """Make a `TcpProxy(target_port, drop_after_upstream_bytes=..., ...)`, closed after the test."""
     proxies: list[TcpProxy] = []
 
-    def make(target_port: int, **options: int | None) -> TcpProxy:
+    def make(target_port: int, **options: Any) -> TcpProxy:
         proxy = TcpProxy(target_port, **options)
         proxies.append(proxy)
         return proxy

@@ -65,10 +65,14 @@ class Company:
 # Three interviews that ended hours ago (a thank-you per interviewer is due) and two that ended
 # weeks ago with no news since (a check-in is due; their thank-yous are past saving).
 COMPANIES = (
-    Company("Northwind", "northwind.io", "Rachel Kim", ("Oliver Grant", "Priya Shah"),
-            timedelta(hours=2)),
-    Company("Fabrikam", "fabrikam.dev", "Sam Ortiz", ("Mei Chen", "Tom Berg"),
-            timedelta(hours=20)),
+    Company(
+        "Northwind",
+        "northwind.io",
+        "Rachel Kim",
+        ("Oliver Grant", "Priya Shah"),
+        timedelta(hours=2),
+    ),
+    Company("Fabrikam", "fabrikam.dev", "Sam Ortiz", ("Mei Chen", "Tom Berg"), timedelta(hours=20)),
     Company("Contoso", "contoso.com", "Dana Lee", ("Ravi Patel",), timedelta(hours=40)),
     Company("Tailspin", "tailspin.aero", "Jo Park", ("Ana Silva",), timedelta(days=14)),
     Company("Litware", "litware.net", "Lee Wong", ("Kai Moss",), timedelta(days=21)),
@@ -86,19 +90,32 @@ def invite(company: Company, *, now: datetime, tag: str) -> tuple[bytes, datetim
     start = end - timedelta(hours=1)
     sent = start - timedelta(days=5)
     recruiter = company.address(company.recruiter)
-    calendar = "\r\n".join([
-        "BEGIN:VCALENDAR", "PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0",
-        "METHOD:REQUEST", "BEGIN:VEVENT",
-        f"DTSTART:{_stamp(start)}", f"DTEND:{_stamp(end)}", f"DTSTAMP:{_stamp(sent)}",
-        f"ORGANIZER;CN={company.recruiter}:mailto:{recruiter}",
-        f"UID:{tag}-{company.domain}@google.com",
-        f"ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;CN={ME[0]}:mailto:{ME[1]}",
-        *(f"ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=ACCEPTED;CN={name}:mailto:"
-          f"{company.address(name)}" for name in company.interviewers),
-        "SEQUENCE:0", "STATUS:CONFIRMED",
-        f"SUMMARY:Interview with {company.name} - Software Engineer",
-        "END:VEVENT", "END:VCALENDAR", "",
-    ])
+    calendar = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+            "VERSION:2.0",
+            "METHOD:REQUEST",
+            "BEGIN:VEVENT",
+            f"DTSTART:{_stamp(start)}",
+            f"DTEND:{_stamp(end)}",
+            f"DTSTAMP:{_stamp(sent)}",
+            f"ORGANIZER;CN={company.recruiter}:mailto:{recruiter}",
+            f"UID:{tag}-{company.domain}@google.com",
+            f"ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;CN={ME[0]}:mailto:{ME[1]}",
+            *(
+                f"ATTENDEE;CUTYPE=INDIVIDUAL;PARTSTAT=ACCEPTED;CN={name}:mailto:"
+                f"{company.address(name)}"
+                for name in company.interviewers
+            ),
+            "SEQUENCE:0",
+            "STATUS:CONFIRMED",
+            f"SUMMARY:Interview with {company.name} - Software Engineer",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    )
     message = EmailMessage()
     message["From"] = f"{company.recruiter} <{recruiter}>"
     message["To"] = f"{ME[0]} <{ME[1]}>"
@@ -112,9 +129,11 @@ def invite(company: Company, *, now: datetime, tag: str) -> tuple[bytes, datetim
 
 def plain(sender: str, to: str, subject: str, sent: datetime, extra: str = "") -> bytes:
     tag = "".join(c for c in subject.lower() if c.isalnum())
-    return (f"From: {sender}\r\nTo: {to}\r\nSubject: {subject}\r\n"
-            f"Message-ID: <{tag}@mail.example.org>\r\nDate: {format_datetime(sent)}\r\n"
-            f"{extra}\r\nHello.\r\n").encode()
+    return (
+        f"From: {sender}\r\nTo: {to}\r\nSubject: {subject}\r\n"
+        f"Message-ID: <{tag}@mail.example.org>\r\nDate: {format_datetime(sent)}\r\n"
+        f"{extra}\r\nHello.\r\n"
+    ).encode()
 
 
 def seed(server: Dovecot, now: datetime = NOW) -> None:
@@ -127,17 +146,35 @@ def seed(server: Dovecot, now: datetime = NOW) -> None:
             flags = ("\\Seen",) if index % 2 else ()
             client.append("INBOX", raw, flags=flags, msg_time=sent)
         week_ago = now - timedelta(days=7)
-        client.append("INBOX", plain("Weekly Jobs <jobs@news.example.org>", ME[1],
-                                     "Ten new jobs for you", week_ago,
-                                     "List-Id: <jobs.news.example.org>\r\n"), msg_time=week_ago)
-        client.append("INBOX", plain("Mum <mum@family.example.org>", ME[1], "Sunday lunch",
-                                     week_ago), flags=("\\Seen", "\\Flagged"), msg_time=week_ago)
-        client.append(folders["sent"], plain(f"{ME[0]} <{ME[1]}>", "friend@example.org",
-                                             "Re: Sunday lunch", week_ago),
-                      flags=("\\Seen",), msg_time=week_ago)
-        client.append(folders["drafts"], plain(f"{ME[0]} <{ME[1]}>", "landlord@example.org",
-                                               "Lease renewal", week_ago),
-                      flags=("\\Draft", "\\Seen"), msg_time=week_ago)
+        client.append(
+            "INBOX",
+            plain(
+                "Weekly Jobs <jobs@news.example.org>",
+                ME[1],
+                "Ten new jobs for you",
+                week_ago,
+                "List-Id: <jobs.news.example.org>\r\n",
+            ),
+            msg_time=week_ago,
+        )
+        client.append(
+            "INBOX",
+            plain("Mum <mum@family.example.org>", ME[1], "Sunday lunch", week_ago),
+            flags=("\\Seen", "\\Flagged"),
+            msg_time=week_ago,
+        )
+        client.append(
+            folders["sent"],
+            plain(f"{ME[0]} <{ME[1]}>", "friend@example.org", "Re: Sunday lunch", week_ago),
+            flags=("\\Seen",),
+            msg_time=week_ago,
+        )
+        client.append(
+            folders["drafts"],
+            plain(f"{ME[0]} <{ME[1]}>", "landlord@example.org", "Lease renewal", week_ago),
+            flags=("\\Draft", "\\Seen"),
+            msg_time=week_ago,
+        )
 
 
 @contextlib.contextmanager
@@ -169,17 +206,30 @@ class Account:
     def start_once(self, now: datetime = NOW) -> subprocess.Popen[bytes]:
         """`interview-agent once` as a subprocess: the one thing a SIGKILL can be sent to."""
         return subprocess.Popen(
-            [sys.executable, "-m", "agent", "--config", str(self.config), "once", "--now",
-             now.isoformat()],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "agent",
+                "--config",
+                str(self.config),
+                "once",
+                "--now",
+                now.isoformat(),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             env={**os.environ, PASSWORD_ENV: PASSWORD},
         )
 
     def cli(self, *args: str) -> tuple[int, str, str]:
         """The command line in this process (no interpreter start-up): code, stdout, stderr."""
         out, err = io.StringIO(), io.StringIO()
-        with password_in_environment(), contextlib.redirect_stdout(out), \
-                contextlib.redirect_stderr(err):
+        with (
+            password_in_environment(),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
             code = main(["--config", str(self.config), *args])
         return code, out.getvalue(), err.getvalue()
 
@@ -249,8 +299,14 @@ def _unnumbered(messages: list[tuple[int, tuple[str, ...], str]]) -> list[tuple[
     return sorted((flags, digest) for _, flags, digest in messages)
 
 
-def violations(server: Dovecot, account: Account, before: Snapshot, expected: Expected,
-               *, renumbered: bool = False) -> list[str]:
+def violations(
+    server: Dovecot,
+    account: Account,
+    before: Snapshot,
+    expected: Expected,
+    *,
+    renumbered: bool = False,
+) -> list[str]:
     """Every broken invariant, one line each (empty when the trial held). `renumbered`: the
     server gave its folders a new UIDVALIDITY, so messages are compared without their UIDs."""
     found: list[str] = []
@@ -264,7 +320,8 @@ def violations(server: Dovecot, account: Account, before: Snapshot, expected: Ex
     after = server.snapshot()
     drafts = server.folder_names["drafts"]
     same: Callable[[list[tuple[int, tuple[str, ...], str]]], object] = (
-        _unnumbered if renumbered else list)
+        _unnumbered if renumbered else list
+    )
     for folder in sorted(set(before) | set(after)):
         if folder != drafts and same(before.get(folder, [])) != same(after.get(folder, [])):
             found.append(f"changed outside Drafts: {folder}")
@@ -299,8 +356,12 @@ class Lab:
             seed(server)
             before = server.snapshot()
             proxy = TcpProxy(server.tls_port, latency=LATENCY)
-            yield server, proxy, Account(server, self.root / f"trial-{self.count}", proxy.port), \
-                before
+            yield (
+                server,
+                proxy,
+                Account(server, self.root / f"trial-{self.count}", proxy.port),
+                before,
+            )
         finally:
             if proxy is not None:
                 proxy.close()
@@ -315,8 +376,9 @@ class Lab:
             window = time.monotonic() - connected
             if process.returncode != 0:
                 raise AssertionError(f"once exited {process.returncode}: {err.decode()}")
-            drafted = frozenset(k for k, state in followup_states(account.status()).items()
-                                if state == "drafted")
+            drafted = frozenset(
+                k for k, state in followup_states(account.status()).items() if state == "drafted"
+            )
             return Expected(frozenset(draft_keys(server)), drafted, window)
 
 
@@ -327,8 +389,10 @@ def wait_connected(proxy: TcpProxy, process: subprocess.Popen[bytes]) -> float:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             _, err = process.communicate()
-            raise AssertionError(f"the agent never connected (exit {process.returncode}): "
-                                 f"{err.decode(errors='replace')[-400:]}")
+            raise AssertionError(
+                f"the agent never connected (exit {process.returncode}): "
+                f"{err.decode(errors='replace')[-400:]}"
+            )
     return time.monotonic()
 
 
@@ -366,8 +430,9 @@ def recovered(account: Account) -> list[str]:
     return []
 
 
-def sigkill_trial(lab: Lab, expected: Expected, rng: random.Random, *, kills: int = 1,
-                  then: str = "") -> Outcome:
+def sigkill_trial(
+    lab: Lab, expected: Expected, rng: random.Random, *, kills: int = 1, then: str = ""
+) -> Outcome:
     """SIGKILL `once` `kills` times, each at a moment drawn from its IMAP work; `then` (one of
     AFTERMATHS) delete the state file or renumber INBOX and Drafts on the server; run it to
     completion and check the invariants."""
@@ -392,8 +457,13 @@ def sigkill_trial(lab: Lab, expected: Expected, rng: random.Random, *, kills: in
         problems = recovered(account)
         what = "SIGKILL after " + ", ".join(f"{d * 1000:.0f} ms" for d in delays)
         what += f", then {then}" if then else ""
-        return Outcome(what, interrupted, *at_kill, problems=problems + violations(
-            server, account, before, expected, renumbered=then == "new UIDVALIDITY"))
+        return Outcome(
+            what,
+            interrupted,
+            *at_kill,
+            problems=problems
+            + violations(server, account, before, expected, renumbered=then == "new UIDVALIDITY"),
+        )
 
 
 def server_kill_trial(lab: Lab, expected: Expected, rng: random.Random) -> Outcome:
@@ -422,8 +492,9 @@ def server_kill_trial(lab: Lab, expected: Expected, rng: random.Random) -> Outco
         at_kill = sum(draft_keys(server).values()), account.pending()
         problems += recovered(account)
         problems += violations(server, account, before, expected)
-        return Outcome(f"Dovecot killed after {delay * 1000:.0f} ms", interrupted, *at_kill,
-                       problems=problems)
+        return Outcome(
+            f"Dovecot killed after {delay * 1000:.0f} ms", interrupted, *at_kill, problems=problems
+        )
 
 
 # --- the daemon ----------------------------------------------------------------------------------
@@ -446,14 +517,17 @@ class Daemon:
     def __init__(self, server: Dovecot, directory: Path) -> None:
         self.server = server
         self.proxy = TcpProxy(server.tls_port, latency=LATENCY)
-        self.config = imap_config(directory, port=self.proxy.port, ca_file=server.ca_file,
-                                  extra=DAEMON_SECTION)
+        self.config = imap_config(
+            directory, port=self.proxy.port, ca_file=server.ca_file, extra=DAEMON_SECTION
+        )
         self.log = directory / "daemon.log"
         self.keys = 0  # distinct keys it should have placed by now
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "agent", "-v", "--config", str(self.config), "run"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 env={**os.environ, PASSWORD_ENV: PASSWORD, "PYTHONUNBUFFERED": "1"},
             )
 
@@ -472,11 +546,13 @@ class Daemon:
 
     def wait_for_keys(self, count: int, what: str) -> None:
         """Until `count` distinct keys of ours are in Drafts (duplicates are checked after)."""
+
         def placed() -> bool:
             try:
                 return len(draft_keys(self.server)) >= count
             except OSError:  # the server is down
                 return False
+
         self.wait(placed, what)
         self.keys = count
 
@@ -504,12 +580,14 @@ def start_daemon(server: Dovecot, directory: Path) -> tuple[Daemon, Snapshot]:
 
 
 def late_company(n: int) -> Company:
-    return Company(f"Quillon {n}", f"quillon{n}.example", "Nia Brown", ("Leo Fox",),
-                   timedelta(hours=1))
+    return Company(
+        f"Quillon {n}", f"quillon{n}.example", "Nia Brown", ("Leo Fox",), timedelta(hours=1)
+    )
 
 
-def daemon_trial(daemon: Daemon, before: Snapshot, n: int, rng: random.Random,
-                 *, in_idle: bool) -> Outcome:
+def daemon_trial(
+    daemon: Daemon, before: Snapshot, n: int, rng: random.Random, *, in_idle: bool
+) -> Outcome:
     """Kill Dovecot under the daemon, either in IDLE (an invite is delivered to the Maildir
     while IMAP is down) or a moment after an invite's APPEND woke it (mid-pass); restart it
     and wait for the one new thank-you. Then: each key once, other mail unchanged, the new
@@ -536,8 +614,7 @@ def daemon_trial(daemon: Daemon, before: Snapshot, n: int, rng: random.Random,
         last = " | ".join(daemon.text().strip().splitlines()[-3:])
         problems.append(f"{str(error).splitlines()[0]} (log: {last})")
     keys = draft_keys(server)
-    problems += [f"duplicate: {count} drafts for {key}" for key, count in keys.items()
-                 if count > 1]
+    problems += [f"duplicate: {count} drafts for {key}" for key, count in keys.items() if count > 1]
     after = server.snapshot()
     drafts = server.folder_names["drafts"]
     for folder in sorted(set(before) | set(after)):
@@ -548,7 +625,7 @@ def daemon_trial(daemon: Daemon, before: Snapshot, n: int, rng: random.Random,
     inbox = after.get("INBOX", [])
     if inbox[: len(before["INBOX"])] != before["INBOX"]:
         problems.append("changed outside Drafts: INBOX")
-    if any(flags for _, flags, _ in inbox[len(before["INBOX"]):]):
+    if any(flags for _, flags, _ in inbox[len(before["INBOX"]) :]):
         problems.append("new mail in INBOX is no longer unread")
     earlier = {uid for uid, _, _ in before[drafts]}
     if [m for m in after[drafts] if m[0] in earlier] != before[drafts]:

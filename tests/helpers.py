@@ -11,8 +11,10 @@ from pathlib import Path
 PASSWORD_ENV = "IA_TEST_PASSWORD"
 ME = ("Alex Rivera", "alex@example.com")
 RECRUITER = ("Rachel Kim", "rachel.kim@northwind.io")
-INTERVIEWERS = (("Oliver Grant", "oliver.grant@northwind.io"),
-                ("Priya Shah", "priya.shah@northwind.io"))
+INTERVIEWERS = (
+    ("Oliver Grant", "oliver.grant@northwind.io"),
+    ("Priya Shah", "priya.shah@northwind.io"),
+)
 ROOM = ("NYC-5-Hudson Room", "c_188room@resource.calendar.google.com")
 COMPANY = "Northwind"
 ROLE = "Senior Backend Engineer"
@@ -32,8 +34,13 @@ def _stamp(value: datetime) -> str:
 
 
 def calendar_text(
-    *, start: datetime, end: datetime, sent: datetime, method: str = "REQUEST",
-    sequence: int = 0, uid: str = UID,
+    *,
+    start: datetime,
+    end: datetime,
+    sent: datetime,
+    method: str = "REQUEST",
+    sequence: int = 0,
+    uid: str = UID,
     interviewers: tuple[tuple[str, str], ...] = INTERVIEWERS,
 ) -> str:
     """One VEVENT as Google Calendar sends it: organizer, the user, two interviewers, a room."""
@@ -42,8 +49,11 @@ def calendar_text(
     attendees = [
         f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;"
         f"CN={ME[0]}:mailto:{ME[1]}",
-        *(f'ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN="{name}":'
-          f"mailto:{address}" for name, address in interviewers),
+        *(
+            f'ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN="{name}":'
+            f"mailto:{address}"
+            for name, address in interviewers
+        ),
         f"ATTENDEE;CUTYPE=ROOM;ROLE=NON-PARTICIPANT;CN={ROOM[0]}:mailto:{ROOM[1]}",
     ]
     lines = [
@@ -72,9 +82,16 @@ def calendar_text(
 
 
 def invite_eml(
-    *, start: datetime, end: datetime, sent: datetime, method: str = "REQUEST",
-    sequence: int = 0, uid: str = UID, message_id: str = "<invite-1@google.com>",
-    attachment: bytes = b"", interviewers: tuple[tuple[str, str], ...] = INTERVIEWERS,
+    *,
+    start: datetime,
+    end: datetime,
+    sent: datetime,
+    method: str = "REQUEST",
+    sequence: int = 0,
+    uid: str = UID,
+    message_id: str = "<invite-1@google.com>",
+    attachment: bytes = b"",
+    interviewers: tuple[tuple[str, str], ...] = INTERVIEWERS,
 ) -> bytes:
     """A Google Calendar invitation (or cancellation) mail with an inline text/calendar part,
     the invite.ics attachment and, when given, a large unrelated attachment."""
@@ -88,56 +105,89 @@ def invite_eml(
     message["Date"] = format_datetime(sent)
     message["Message-ID"] = message_id
     text = (
-        "This event has been canceled.\n" if cancelled else
-        "You have been invited to the following event.\n\n"
+        "This event has been canceled.\n"
+        if cancelled
+        else "You have been invited to the following event.\n\n"
         f"Interview with {COMPANY} - {ROLE}\n{when}\n"
         "Joining info: https://meet.google.com/abc-defg-hij\n\n"
         "Hi Alex, you'll meet Oliver Grant (Engineering Manager) and Priya Shah "
         "(Staff Engineer) for a system design conversation.\n\n"
         f"{RECRUITER[0]}\nTechnical Recruiter, {COMPANY}\n"
     )
-    calendar = calendar_text(start=start, end=end, sent=sent, method=method,
-                             sequence=sequence, uid=uid, interviewers=interviewers)
+    calendar = calendar_text(
+        start=start,
+        end=end,
+        sent=sent,
+        method=method,
+        sequence=sequence,
+        uid=uid,
+        interviewers=interviewers,
+    )
     message.set_content(text)
     message.add_alternative(calendar, subtype="calendar", params={"method": method})
     message.make_mixed()
-    message.add_attachment(calendar.encode(), maintype="application", subtype="ics",
-                           filename="invite.ics")
+    message.add_attachment(
+        calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )
     if attachment:
-        message.add_attachment(attachment, maintype="application", subtype="pdf",
-                               filename="company-handbook.pdf")
+        message.add_attachment(
+            attachment, maintype="application", subtype="pdf", filename="company-handbook.pdf"
+        )
     return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
 def outlook_invite_eml(
-    *, start_local: str, end_local: str, sent: datetime,
+    *,
+    start_local: str,
+    end_local: str,
+    sent: datetime,
     interviewers: tuple[tuple[str, str], ...] = INTERVIEWERS,
 ) -> bytes:
     """An Exchange invitation: Windows time-zone name, HTML and a base64 text/calendar part.
     `start_local`/`end_local` are "YYYYMMDDTHHMMSS" in Eastern time."""
     organizer_name, organizer = RECRUITER
     lines = [
-        "BEGIN:VCALENDAR", "METHOD:REQUEST", "PRODID:Microsoft Exchange Server 2010",
+        "BEGIN:VCALENDAR",
+        "METHOD:REQUEST",
+        "PRODID:Microsoft Exchange Server 2010",
         "VERSION:2.0",
-        "BEGIN:VTIMEZONE", "TZID:Eastern Standard Time",
-        "BEGIN:STANDARD", "DTSTART:16010101T020000", "TZOFFSETFROM:-0400",
-        "TZOFFSETTO:-0500", "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=11", "END:STANDARD",
-        "BEGIN:DAYLIGHT", "DTSTART:16010101T020000", "TZOFFSETFROM:-0500",
-        "TZOFFSETTO:-0400", "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=2SU;BYMONTH=3", "END:DAYLIGHT",
+        "BEGIN:VTIMEZONE",
+        "TZID:Eastern Standard Time",
+        "BEGIN:STANDARD",
+        "DTSTART:16010101T020000",
+        "TZOFFSETFROM:-0400",
+        "TZOFFSETTO:-0500",
+        "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=1SU;BYMONTH=11",
+        "END:STANDARD",
+        "BEGIN:DAYLIGHT",
+        "DTSTART:16010101T020000",
+        "TZOFFSETFROM:-0500",
+        "TZOFFSETTO:-0400",
+        "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=2SU;BYMONTH=3",
+        "END:DAYLIGHT",
         "END:VTIMEZONE",
         "BEGIN:VEVENT",
         f'ORGANIZER;CN="{organizer_name}":mailto:{organizer}',
-        *(f'ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN="{name}":'
-          f"mailto:{address}" for name, address in interviewers),
+        *(
+            f'ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN="{name}":'
+            f"mailto:{address}"
+            for name, address in interviewers
+        ),
         f'ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN="{ME[0]}":'
         f"mailto:{ME[1]}",
         f"SUMMARY;LANGUAGE=en-US:Interview: {COMPANY} - {ROLE}",
         f"DTSTART;TZID=Eastern Standard Time:{start_local}",
         f"DTEND;TZID=Eastern Standard Time:{end_local}",
         "UID:040000008200E00074C5B7101A82E00800000000outlook-e2e",
-        "CLASS:PUBLIC", "PRIORITY:5", f"DTSTAMP:{_stamp(sent)}", "TRANSP:OPAQUE",
-        "STATUS:CONFIRMED", "SEQUENCE:0", "LOCATION;LANGUAGE=en-US:Microsoft Teams Meeting",
-        "END:VEVENT", "END:VCALENDAR",
+        "CLASS:PUBLIC",
+        "PRIORITY:5",
+        f"DTSTAMP:{_stamp(sent)}",
+        "TRANSP:OPAQUE",
+        "STATUS:CONFIRMED",
+        "SEQUENCE:0",
+        "LOCATION;LANGUAGE=en-US:Microsoft Teams Meeting",
+        "END:VEVENT",
+        "END:VCALENDAR",
     ]
     message = EmailMessage()
     message["From"] = f"{RECRUITER[0]} <{RECRUITER[1]}>"
@@ -146,15 +196,27 @@ def outlook_invite_eml(
     message["Date"] = format_datetime(sent)
     message["Message-ID"] = "<outlook-e2e@northwind.io>"
     message.set_content(f"Interview for the {ROLE} role at {COMPANY}.\n")
-    message.add_alternative(f"<html><body><p>Interview for the {ROLE} role at {COMPANY}."
-                            "</p></body></html>", subtype="html")
-    message.add_alternative("\r\n".join(lines).encode(), maintype="text", subtype="calendar",
-                            params={"method": "REQUEST", "charset": "utf-8"}, cte="base64")
+    message.add_alternative(
+        f"<html><body><p>Interview for the {ROLE} role at {COMPANY}.</p></body></html>",
+        subtype="html",
+    )
+    message.add_alternative(
+        "\r\n".join(lines).encode(),
+        maintype="text",
+        subtype="calendar",
+        params={"method": "REQUEST", "charset": "utf-8"},
+        cte="base64",
+    )
     return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
 def imap_config(
-    directory: Path, *, port: int, ca_file: Path, extra: str = "", state: Path | None = None,
+    directory: Path,
+    *,
+    port: int,
+    ca_file: Path,
+    extra: str = "",
+    state: Path | None = None,
 ) -> Path:
     """A config file for the test Dovecot (implicit TLS, password from $IA_TEST_PASSWORD)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -171,7 +233,7 @@ username = "tester"
 password_env = "{PASSWORD_ENV}"
 {extra}
 [state]
-path = "{state or directory / 'state.db'}"
+path = "{state or directory / "state.db"}"
 """
     )
     return path

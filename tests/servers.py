@@ -20,6 +20,7 @@ import pwd
 import re
 import shutil
 import signal
+import smtplib
 import socket
 import ssl
 import subprocess
@@ -30,6 +31,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -738,3 +740,594 @@ class TcpProxy:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)  # wakes the other pump's recv()
             sock.close()
+
+
+# --- Cyrus and Courier --------------------------------------------------------------------------
+#
+# Debian's cyrus-imapd and courier-imap conflict with dovecot-imapd, so tests/install_servers.sh
+# unpacks them (dpkg-deb -x) under TEST_SERVERS and apt installs only their libraries. Both run
+# as root-started servers that drop to the `cyrus` / `courier` system users.
+
+TEST_SERVERS = Path(
+    os.environ.get("INTERVIEW_AGENT_TEST_SERVERS", "/var/cache/interview-agent-test-servers")
+)
+INSTALL_HINT = "run tests/install_servers.sh as root (`make servers` does)"
+
+
+class ImapTestServer(Protocol):
+    """What every IMAP test server offers (Dovecot, Cyrus, Courier): a suite parametrised over
+    servers types its fixture with this."""
+
+    port: int
+    tls_port: int
+    ca_file: Path
+    folder_names: dict[str, str]
+    layout: Layout
+
+    @property
+    def running(self) -> bool: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def kill(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def ssl_context(self) -> ssl.SSLContext: ...
+
+    def client(self, port: int | None = None) -> IMAPClient: ...
+
+    def append(
+        self,
+        folder: str,
+        raw: bytes,
+        flags: Iterable[str] = (),
+        msg_time: dt.datetime | None = None,
+    ) -> int: ...
+
+    def snapshot(self) -> Snapshot: ...
+
+
+def unpacked(tree: str) -> Path:
+    """The root of an unpacked server (`cyrus` or `courier`) under TEST_SERVERS."""
+    path = TEST_SERVERS / tree
+    if not (path / ".installed").exists():
+        raise ServerError(f"{tree} is not unpacked in {TEST_SERVERS}: {INSTALL_HINT}")
+    return path
+
+
+def system_user(name: str) -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        raise ServerError(f"no system user {name!r}: {INSTALL_HINT}") from None
+
+
+def chown_tree(top: Path, uid: int, gid: int) -> None:
+    os.chown(top, uid, gid)
+    for directory, names, files in os.walk(top):
+        for name in names + files:
+            os.chown(os.path.join(directory, name), uid, gid)
+
+
+def signal_session(session: int, signum: int) -> int:
+    """Send `signum` to every process in `session` (a process group is not enough: Courier's
+    couriertcpd makes its own group); return how many there were. gam_server, which Courier's
+    IDLE spawns, starts its own session and exits by itself about 30 s after its last client."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path("/proc", entry, "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        if int(fields[3]) == session:  # state ppid pgrp session
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(entry), signum)
+                count += 1
+    return count
+
+
+class UnpackedServer:
+    """What Cyrus and Courier share: a process group started as root on two free loopback ports
+    (`port`: plain + STARTTLS, `tls_port`: implicit TLS), a CA made at test time, the test
+    user, and IMAP-level seeding (`append`) and checking (`snapshot`)."""
+
+    name = "server"
+
+    def __init__(self, layout: Layout) -> None:
+        if os.geteuid() != 0:
+            raise ServerError(f"{self.name} runs only as root (it drops to its own user)")
+        self.layout = layout
+        self.folder_names = dict(layout.folders)
+        self.root = short_tempdir(f"{self.name}-")
+        self.root.chmod(0o755)  # the unprivileged server processes must traverse it
+        self.port = free_port()
+        self.tls_port = free_port()
+        self.ca_file = make_ca(self.root / "tls")
+        self.log = self.root / "console.log"
+        self.started_in = 0.0  # seconds the last start() took, until both ports accept
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def _command(self) -> list[str]:
+        raise NotImplementedError
+
+    def _environment(self) -> dict[str, str]:
+        return {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
+
+    def _wait_ready(self) -> None:
+        """Beyond the ports: anything else that must be up before the first login."""
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> None:
+        started = time.monotonic()
+        with self.log.open("ab") as console:
+            self._proc = subprocess.Popen(
+                self._command(),
+                stdin=subprocess.DEVNULL,
+                stdout=console,
+                stderr=subprocess.STDOUT,
+                cwd=self.root,
+                env=self._environment(),
+                start_new_session=True,  # its own process group, so kill() takes every child
+            )
+        try:
+            for port in (self.port, self.tls_port):
+                wait_for_port(port, [self._proc], self.name)
+            self._wait_ready()
+        except ServerError as error:
+            self.kill()
+            raise ServerError(f"{error}\n{log_tail(self.log)}") from None
+        self.started_in = time.monotonic() - started
+
+    def stop(self) -> None:
+        """Shut down cleanly: SIGTERM to every process of the server's session, then wait."""
+        if self._proc is None:
+            return
+        signal_session(self._proc.pid, signal.SIGTERM)
+        try:
+            self._proc.wait(timeout=START_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise ServerError(f"{self.name} did not stop\n{log_tail(self.log)}") from None
+        self.kill()  # whatever outlived SIGTERM; the ports are free when this returns
+
+    def kill(self) -> None:
+        """Crash the server: SIGKILL every process of its session at once."""
+        if self._proc is None:
+            return
+        deadline = time.monotonic() + START_TIMEOUT
+        while signal_session(self._proc.pid, signal.SIGKILL) and time.monotonic() < deadline:
+            time.sleep(0.005)  # until nothing is left that could still fork
+        self._proc.wait()
+        self._proc = None
+        for port in (self.port, self.tls_port):
+            wait_for_port_closed(port)
+
+    def close(self) -> None:
+        self.kill()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def ssl_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.ca_file))
+
+    def client(self, port: int | None = None) -> IMAPClient:
+        """A logged-in client over implicit TLS, verified against `ca_file`. Pass `port` to
+        go through a proxy in front of `tls_port`."""
+        client = IMAPClient(
+            HOST, port=port or self.tls_port, ssl=True, ssl_context=self.ssl_context(), timeout=10
+        )
+        client.login(USER, PASSWORD)
+        return client
+
+    def append(
+        self,
+        folder: str,
+        raw: bytes,
+        flags: Iterable[str] = (),
+        msg_time: dt.datetime | None = None,
+    ) -> int:
+        """APPEND a message; return its UID (from UIDPLUS APPENDUID)."""
+        with self.client() as client:
+            response = client.append(folder, raw, flags=tuple(flags), msg_time=msg_time)
+        match = re.search(rb"APPENDUID \d+ (\d+)", response)
+        if match is None:
+            raise ServerError(f"no APPENDUID in {response!r}")
+        return int(match.group(1))
+
+    def snapshot(self) -> Snapshot:
+        """Every selectable folder -> [(uid, flags, sha256 of the message)], to assert that
+        nothing changed. \\Recent is left out: it depends on which session looked first."""
+        result: Snapshot = {}
+        with self.client() as client:
+            for flags, _, name in client.list_folders():
+                if {b"\\Noselect", b"\\NonExistent"} & set(flags):
+                    continue
+                client.select_folder(name, readonly=True)
+                messages = client.fetch(client.search(), ["FLAGS", "BODY.PEEK[]"])
+                result[name] = sorted(
+                    (
+                        uid,
+                        tuple(sorted(f.decode() for f in data[b"FLAGS"] if f != b"\\Recent")),
+                        hashlib.sha256(data[b"BODY[]"]).hexdigest(),
+                    )
+                    for uid, data in messages.items()
+                )
+        return result
+
+
+# Cyrus IMAP 3 -----------------------------------------------------------------------------------
+
+CYRUS_ADMIN = "admin"  # an IMAP admin (same password as USER), used by reset()
+
+CYRUS_IMAPD_CONF = """\
+# Cyrus IMAP 3 test server: loopback only, everything under one temporary root.
+configdirectory: {root}/config
+defaultpartition: default
+partition-default: {root}/spool
+proc_path: {root}/run/proc
+mboxname_lockpath: {root}/run/lock
+# imapd binds its own end of the idled conversation at <configdirectory>/socket/idle.<pid>
+idlesocket: {root}/config/socket/idle
+notifysocket: {root}/config/socket/notify
+lmtpsocket: {root}/config/socket/lmtp
+sievedir: {root}/sieve
+servername: localhost
+cyrus_user: cyrus
+cyrus_group: mail
+admins: {admin}
+altnamespace: {altnamespace}
+unixhierarchysep: no
+imapidlepoll: 60
+allowplaintext: yes
+sasl_pwcheck_method: auxprop
+sasl_auxprop_plugin: sasldb
+sasl_sasldb_path: {root}/sasldb2
+sasl_mech_list: PLAIN LOGIN
+tls_server_cert: {root}/tls/cert.pem
+tls_server_key: {root}/tls/key.pem
+delete_mode: immediate
+# The user's INBOX and folders appear at the first login, Drafts/Sent/Trash with SPECIAL-USE
+# (the xlist-<use> keys mark autocreated folders).
+autocreate_quota: 0
+autocreate_inbox_folders: Drafts | Sent | Trash
+autocreate_subscribe_folders: Drafts | Sent | Trash
+xlist-drafts: Drafts
+xlist-sent: Sent
+xlist-trash: Trash
+syslog_prefix: cyrus-test
+"""
+
+CYRUS_CONF = """\
+START {{
+  recover cmd="{bin}/ctl_cyrusdb -C {config} -r"
+}}
+SERVICES {{
+  imap cmd="{bin}/imapd -C {config}" listen="127.0.0.1:{port}" prefork=0
+  imaps cmd="{bin}/imapd -C {config} -s" listen="127.0.0.1:{tls_port}" prefork=0
+  lmtpunix cmd="{bin}/lmtpd -C {config}" listen="{root}/config/socket/lmtp" prefork=0
+}}
+EVENTS {{
+  checkpoint cmd="{bin}/ctl_cyrusdb -C {config} -c" period=30
+}}
+DAEMON {{
+{idled}}}
+"""
+
+
+class Cyrus(UnpackedServer):
+    """A real Cyrus IMAP 3.6 (Debian's build) on 127.0.0.1: `port` (plain + STARTTLS),
+    `tls_port` (implicit TLS), user `tester`/`secret`, certificates signed by `ca_file`.
+
+    Folders `INBOX.Drafts`, `INBOX.Sent`, `INBOX.Trash` carry SPECIAL-USE (Cyrus spells the
+    flags in lower case: `\\drafts`); with `altnamespace=True` they are `Drafts`, `Sent`, `Trash`
+    beside INBOX, as Fastmail shows them. `idled=False` leaves IDLE polling every 60 s.
+    Cyrus logs to syslog; the master's own errors land in `log` (console.log)."""
+
+    name = "cyrus"
+
+    def __init__(self, altnamespace: bool = False, idled: bool = True) -> None:
+        prefix = "" if altnamespace else "INBOX."
+        super().__init__(
+            Layout(
+                prefix,
+                ".",
+                {
+                    "inbox": "INBOX",
+                    "drafts": f"{prefix}Drafts",
+                    "sent": f"{prefix}Sent",
+                    "trash": f"{prefix}Trash",
+                },
+            )
+        )
+        self.tree = unpacked("cyrus")
+        self.owner = system_user("cyrus")
+        self.config = self.root / "imapd.conf"
+        self.cyrus_conf = self.root / "cyrus.conf"
+        self.lmtp_socket = self.root / "config" / "socket" / "lmtp"
+        binaries = self.tree / "usr" / "lib" / "cyrus" / "bin"
+        self.config.write_text(
+            CYRUS_IMAPD_CONF.format(
+                root=self.root, admin=CYRUS_ADMIN, altnamespace="yes" if altnamespace else "no"
+            )
+        )
+        self.cyrus_conf.write_text(
+            CYRUS_CONF.format(
+                bin=binaries,
+                config=self.config,
+                root=self.root,
+                port=self.port,
+                tls_port=self.tls_port,
+                idled=f'  idled cmd="{binaries}/idled -C {self.config}"\n' if idled else "",
+            )
+        )
+        for directory in ("config/socket", "spool", "run/proc", "run/lock", "sieve"):
+            (self.root / directory).mkdir(parents=True)
+        for user in (USER, CYRUS_ADMIN):
+            saslpasswd = shutil.which("saslpasswd2", path="/usr/sbin:/usr/bin")
+            if saslpasswd is None:
+                raise ServerError(f"saslpasswd2 is missing (sasl2-bin): {INSTALL_HINT}")
+            subprocess.run(
+                [saslpasswd, "-c", "-p", "-u", "localhost", "-f", str(self.root / "sasldb2"), user],
+                input=PASSWORD.encode(),
+                check=True,
+                capture_output=True,
+                timeout=START_TIMEOUT,
+            )
+        chown_tree(self.root, self.owner.pw_uid, self.owner.pw_gid)
+
+    def _command(self) -> list[str]:
+        return [
+            str(self.tree / "usr" / "lib" / "cyrus" / "bin" / "master"),
+            "-C", str(self.config),
+            "-M", str(self.cyrus_conf),
+            "-p", str(self.root / "run" / "master.pid"),
+            "-D",  # in the foreground, stderr to our log
+        ]  # fmt: skip
+
+    def _environment(self) -> dict[str, str]:
+        libraries = self.tree / "usr" / "lib" / "x86_64-linux-gnu"
+        return {**super()._environment(), "LD_LIBRARY_PATH": str(libraries)}
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self.lmtp_socket.exists():
+            if time.monotonic() > deadline:
+                raise ServerError("cyrus: no LMTP socket")
+            time.sleep(0.01)
+
+    def deliver(self, folder: str, raw: bytes) -> None:
+        """Deliver a message as the MTA does, by LMTP to lmtpd (it arrives \\Recent, without
+        APPEND). Cyrus files `tester+folder` into INBOX unless the folder grants `p`, so only
+        INBOX is offered; needs the server running."""
+        if folder != "INBOX":
+            raise ServerError("Cyrus deliver() goes to INBOX only; use append() for others")
+        with smtplib.LMTP(str(self.lmtp_socket)) as lmtp:
+            refused = lmtp.sendmail("sender@example.net", [USER], raw)
+        if refused:
+            raise ServerError(f"LMTP refused: {refused}")
+
+    def reset(self) -> None:
+        """Back to a new account: the admin deletes the user's mailboxes (a new INBOX and
+        folders, with new UIDVALIDITYs, appear at the next login). Close clients first."""
+        with IMAPClient(
+            HOST, port=self.tls_port, ssl=True, ssl_context=self.ssl_context(), timeout=10
+        ) as admin:
+            admin.login(CYRUS_ADMIN, PASSWORD)
+            if admin.list_folders(f"user.{USER}", "") or admin.list_folders(f"user.{USER}.*"):
+                admin.setacl(f"user.{USER}", CYRUS_ADMIN, "x")
+                admin.delete_folder(f"user.{USER}")
+
+
+# Courier-IMAP 5 ---------------------------------------------------------------------------------
+
+COURIER_AUTHDAEMONRC = """\
+authmodulelist="authuserdb"
+daemons=2
+authdaemonvar=/run/courier/authdaemon
+DEBUG_LOGIN=0
+DEFAULTOPTIONS=""
+LOGGEROPTS=""
+"""
+
+# Debian's /etc/courier/imapd and imapd-ssl defaults (capabilities as shipped), except IDLE and
+# Trash purging: the env file both couriertcpd instances read.
+COURIER_IMAPD = """\
+IMAP_CAPABILITY="IMAP4rev1 UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT THREAD=REFERENCES SORT QUOTA IDLE"
+IMAP_CAPABILITY_TLS="$IMAP_CAPABILITY AUTH=PLAIN"
+IMAP_KEYWORDS=1
+IMAP_ACL=1
+IMAP_PROXY=0
+IMAP_IDLE_TIMEOUT={idle_poll}
+IMAP_ENHANCEDIDLE={enhanced_idle}
+IMAP_USELOCKS=1
+IMAP_MAILBOX_SANITY_CHECK=1
+IMAP_DISABLETHREADSORT=0
+IMAP_CHECK_ALL_FOLDERS=0
+IMAP_OBSOLETE_CLIENT=0
+IMAP_UMASK=022
+IMAP_SHAREDINDEXFILE=/etc/courier/shared/index
+IMAP_TRASHFOLDERNAME=Trash
+IMAP_EMPTYTRASH=
+IMAP_MOVE_EXPUNGE_TO_TRASH=0
+SENDMAIL=/bin/false
+HEADERFROM=X-IMAP-Sender
+MAILDIRPATH=Maildir
+IMAP_STARTTLS=YES
+IMAP_TLS_REQUIRED=0
+COURIERTLS={tree}/usr/bin/couriertls
+TLS_CERTFILE=/etc/courier/imapd.pem
+TLS_VERIFYPEER=NONE
+"""  # noqa: E501
+
+COURIER_START = """\
+#!/bin/sh
+# Courier-IMAP test server. Runs inside `unshare --mount`: the binds below cover the paths
+# compiled into Courier and its authlib (/etc/courier, /run/courier) for these processes only.
+set -e
+mount --bind {root}/etc /etc/courier
+mount --bind {root}/run /run/courier
+set -a
+. /etc/courier/authdaemonrc
+. /etc/courier/imapd
+set +a
+umask 022
+/usr/lib/courier/courier-authlib/authdaemond &
+{tcpd} {port} {tree}/usr/lib/courier/courier/imaplogin {tree}/usr/bin/imapd Maildir &
+IMAP_TLS=1 {tcpd} {tls_port} {tree}/usr/bin/couriertls -server -tcpd -user=courier \\
+  {tree}/usr/lib/courier/courier/imaplogin {tree}/usr/bin/imapd Maildir &
+wait
+"""
+
+COURIER_FOLDERS = ("Drafts", "Sent", "Trash")
+
+
+class Courier(UnpackedServer):
+    """A real Courier-IMAP 5.0 (Debian's build) on 127.0.0.1: `port` (plain + STARTTLS),
+    `tls_port` (implicit TLS via couriertls), user `tester`/`secret` in a userdb, certificates
+    signed by `ca_file`. Maildir++ folders `INBOX.Drafts`, `INBOX.Sent`, `INBOX.Trash`, no
+    SPECIAL-USE, no UNSELECT.
+
+    `enhanced_idle=True` (the default here; Debian ships it off) makes IDLE report changes within
+    about a second through gamin; off, IDLE polls every `idle_poll_seconds` (Debian: 60).
+    Everything Courier prints (logins, errors) lands in `log`."""
+
+    name = "courier"
+
+    def __init__(self, enhanced_idle: bool = True, idle_poll_seconds: int = 60) -> None:
+        super().__init__(
+            Layout(
+                "INBOX.",
+                ".",
+                {"inbox": "INBOX", **{n.lower(): f"INBOX.{n}" for n in COURIER_FOLDERS}},
+                special_use=False,
+            )
+        )
+        self.tree = unpacked("courier")
+        self.owner = system_user("courier")
+        for host_path in ("/etc/courier", "/usr/lib/courier/courier-authlib/authdaemond"):
+            if not os.path.exists(host_path):
+                raise ServerError(f"{host_path} is missing (courier-authlib): {INSTALL_HINT}")
+        etc = self.root / "etc"
+        etc.mkdir()
+        (etc / "authdaemonrc").write_text(COURIER_AUTHDAEMONRC)
+        (etc / "imapd").write_text(
+            COURIER_IMAPD.format(
+                tree=self.tree,
+                idle_poll=idle_poll_seconds,
+                enhanced_idle=1 if enhanced_idle else 0,
+            )
+        )
+        pem = etc / "imapd.pem"
+        pem.write_bytes(
+            (self.root / "tls" / "key.pem").read_bytes()
+            + self.ca_file.with_name("cert.pem").read_bytes()
+        )
+        pem.chmod(0o600)
+        self._write_userdb(etc)
+        run = self.root / "run"
+        (run / "authdaemon").mkdir(parents=True)
+        for path, mode in ((run, 0o775), (run / "authdaemon", 0o750)):
+            os.chown(path, 0, self.owner.pw_gid)
+            path.chmod(mode)
+        tcpd = (
+            f"{self.tree}/usr/sbin/couriertcpd -address={HOST} -nodnslookup -noidentlookup"
+            " -maxprocs=40 -maxperip=40"
+        )
+        self.script = self.root / "start.sh"
+        self.script.write_text(
+            COURIER_START.format(
+                root=self.root, tree=self.tree, tcpd=tcpd, port=self.port, tls_port=self.tls_port
+            )
+        )
+        self.reset()
+
+    def _write_userdb(self, etc: Path) -> None:
+        digest = base64.b64encode(hashlib.sha256(PASSWORD.encode()).digest()).decode()
+        home = self.root / "home" / USER
+        fields = (
+            f"uid={self.owner.pw_uid}|gid={self.owner.pw_gid}|home={home}"
+            f"|mail={self.maildir_path}|systempw={{SHA256}}{digest}"
+        )
+        userdb = etc / "userdb"
+        userdb.write_text(f"{USER}\t{fields}\n")
+        userdb.chmod(0o600)  # makeuserdb refuses a readable one
+        done = subprocess.run(
+            ["makeuserdb", "-f", str(userdb)],
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT,
+        )
+        if done.returncode != 0:
+            raise ServerError(f"makeuserdb: {done.stderr.strip()}")
+
+    @property
+    def maildir_path(self) -> Path:
+        return self.root / "home" / USER / "Maildir"
+
+    def _command(self) -> list[str]:
+        if not os.path.isdir("/run/courier"):
+            # The mount point the namespace covers; courier-authdaemon's tmpfiles.d makes it at
+            # boot, a container never ran that.
+            os.makedirs("/run/courier", mode=0o775)
+            os.chown("/run/courier", 0, self.owner.pw_gid)
+        unshare = shutil.which("unshare")
+        if unshare is None:
+            raise ServerError("unshare (util-linux) is not installed")
+        return [unshare, "--mount", "--propagation", "private", "/bin/sh", str(self.script)]
+
+    def _wait_ready(self) -> None:
+        socket_path = self.root / "run" / "authdaemon" / "socket"
+        deadline = time.monotonic() + START_TIMEOUT
+        while not socket_path.exists():
+            if time.monotonic() > deadline:
+                raise ServerError("courier: authdaemond did not make its socket")
+            time.sleep(0.01)
+
+    def reset(self) -> None:
+        """Back to a new account: an empty Maildir with INBOX.Drafts, INBOX.Sent, INBOX.Trash,
+        all subscribed, none ever opened (so each has no UIDVALIDITY of its own yet). Courier
+        keeps nothing in memory between sessions; close clients first."""
+        home = self.maildir_path.parent
+        shutil.rmtree(home, ignore_errors=True)
+        for folder in ("", *(f".{name}" for name in COURIER_FOLDERS)):
+            for part in ("cur", "new", "tmp"):
+                (self.maildir_path / folder / part).mkdir(parents=True)
+            if folder:
+                (self.maildir_path / folder / "maildirfolder").touch()
+        (self.maildir_path / "courierimapsubscribed").write_text(
+            "".join(f"INBOX.{name}\n" for name in COURIER_FOLDERS)
+        )
+        chown_tree(home, self.owner.pw_uid, self.owner.pw_gid)
+
+    def folder_path(self, folder: str) -> Path:
+        """The Maildir++ directory holding `folder` (names are modified UTF-7 on disk)."""
+        if folder == "INBOX":
+            return self.maildir_path
+        encoded: bytes = imap_utf7_encode(folder.removeprefix("INBOX."))
+        return self.maildir_path / ("." + encoded.decode())
+
+    def deliver(self, folder: str, raw: bytes) -> Path:
+        """Put a message straight into `folder`'s Maildir `new/`, as a local delivery agent
+        does, so mail can arrive while the IMAP server is down. Returns the file."""
+        new = self.folder_path(folder) / "new"
+        path = new / f"{time.time_ns()}.P{os.getpid()}.{socket.gethostname()}"
+        temporary = self.folder_path(folder) / "tmp" / path.name
+        temporary.write_bytes(raw)
+        os.chown(temporary, self.owner.pw_uid, self.owner.pw_gid)
+        temporary.rename(path)
+        return path
+
+    def reset_uidvalidity(self, folder: str) -> None:
+        """Make Courier forget `folder`'s UIDs: the next session gives it a new UIDVALIDITY
+        and numbers its messages afresh; the messages stay. Courier caches nothing, so this
+        works while it runs."""
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder_path(folder) / "courierimapuiddb").unlink()

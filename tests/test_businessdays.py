@@ -124,10 +124,18 @@ def test_negative_counts_are_refused() -> None:
         # fall back 2026-11-01: 01:30 happens twice; the first (EDT) is taken
         (date(2026, 11, 1), time(1, 30), NY, datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),
         (date(2026, 11, 1), time(2, 30), NY, datetime(2026, 11, 1, 7, 30, tzinfo=UTC)),
-        (date(2026, 3, 29), time(2, 30), ZoneInfo("Europe/Berlin"),
-         datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
-        (date(2026, 9, 29), time(9, 0), ZoneInfo("Asia/Kolkata"),
-         datetime(2026, 9, 29, 3, 30, tzinfo=UTC)),
+        (
+            date(2026, 3, 29),
+            time(2, 30),
+            ZoneInfo("Europe/Berlin"),
+            datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+        ),
+        (
+            date(2026, 9, 29),
+            time(9, 0),
+            ZoneInfo("Asia/Kolkata"),
+            datetime(2026, 9, 29, 3, 30, tzinfo=UTC),
+        ),
     ],
 )
 def test_local_instant(day: date, wall: time, zone: ZoneInfo, expected_utc: datetime) -> None:
@@ -194,8 +202,9 @@ def test_previous_and_next_bracket_the_day(day: date) -> None:
     after = US.next_business_day_on_or_after(day)
     assert before < day <= after
     assert US.is_business_day(before) and US.is_business_day(after)
-    assert all(not US.is_business_day(before + timedelta(days=k))
-               for k in range(1, (day - before).days))
+    assert all(
+        not US.is_business_day(before + timedelta(days=k)) for k in range(1, (day - before).days)
+    )
 
 
 @given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2035, 12, 31)))

@@ -32,18 +32,31 @@ START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)
 END = START + timedelta(hours=1)
 
 
-def vevent(uid: str, summary: str, start: datetime = START, *, rrule: str = "",
-           organizer: str = "dana.lee@globex.example") -> str:
+def vevent(
+    uid: str,
+    summary: str,
+    start: datetime = START,
+    *,
+    rrule: str = "",
+    organizer: str = "dana.lee@globex.example",
+) -> str:
     """A calendar object as a CalDAV server stores it (no METHOD)."""
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//interview-agent tests//EN",
-        "BEGIN:VEVENT", f"UID:{uid}", "DTSTAMP:20261001T120000Z",
-        f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{start + timedelta(hours=1):%Y%m%dT%H%M%SZ}",
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//interview-agent tests//EN",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "DTSTAMP:20261001T120000Z",
+        f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
+        f"DTEND:{start + timedelta(hours=1):%Y%m%dT%H%M%SZ}",
         *([f"RRULE:{rrule}"] if rrule else []),
-        f"SUMMARY:{summary}", f"ORGANIZER;CN=Dana Lee:mailto:{organizer}",
+        f"SUMMARY:{summary}",
+        f"ORGANIZER;CN=Dana Lee:mailto:{organizer}",
         "ATTENDEE;CN=Alex Rivera:mailto:alex@example.com",
         f"ATTENDEE;CN=Dana Lee:mailto:{organizer}",
-        "END:VEVENT", "END:VCALENDAR",
+        "END:VEVENT",
+        "END:VCALENDAR",
     ]
     return "\r\n".join(lines) + "\r\n"
 
@@ -55,8 +68,9 @@ def stored(ics: str) -> str:
 class Setup:
     """A Maildir account, a config with the given [[calendars]], and the CLI."""
 
-    def __init__(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         self.mail = tmp_path / "Mail"
         for sub in ("cur", "new", "tmp"):
             (self.mail / sub).mkdir(parents=True)
@@ -81,19 +95,27 @@ class Setup:
 
     def interviews(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = json.loads(
-            self.cli("status", "--json", "--now", NOW.isoformat()))["interviews"]
+            self.cli("status", "--json", "--now", NOW.isoformat())
+        )["interviews"]
         return found
 
 
 @pytest.fixture
-def setup(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-          monkeypatch: pytest.MonkeyPatch) -> Setup:
+def setup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Setup:
     return Setup(tmp_path, capsys, monkeypatch)
 
 
 def caldav_keys(radicale: Radicale, name: str, interviews_only: bool) -> dict[str, object]:
-    return {"name": name, "type": "caldav", "url": radicale.calendar_url(name),
-            "username": USER, "password_env": PASSWORD_ENV, "interviews_only": interviews_only}
+    return {
+        "name": name,
+        "type": "caldav",
+        "url": radicale.calendar_url(name),
+        "username": USER,
+        "password_env": PASSWORD_ENV,
+        "interviews_only": interviews_only,
+    }
 
 
 def test_caldav_event_in_an_interviews_calendar_is_an_interview(
@@ -102,8 +124,9 @@ def test_caldav_event_in_an_interviews_calendar_is_an_interview(
     radicale.create_calendar("interviews")
     radicale.create_calendar("personal")
     radicale.put_event(vevent("chat-1", "Chat with Dana"), "chat-1", "interviews")
-    radicale.put_event(vevent("chat-2", "Chat with Dana", START + timedelta(days=1)), "chat-2",
-                       "personal")
+    radicale.put_event(
+        vevent("chat-2", "Chat with Dana", START + timedelta(days=1)), "chat-2", "personal"
+    )
     setup.calendar(**caldav_keys(radicale, "interviews", True))
     setup.calendar(**caldav_keys(radicale, "personal", False))
     setup.once()
@@ -140,15 +163,15 @@ def test_caldav_polls_return_none_until_the_collection_changes(
 
 
 def load_calendar(keys: dict[str, object]) -> CalendarConfig:
-    data = {"me": {"name": "Alex Rivera", "email": "alex@example.com",
-                   "timezone": "America/New_York"},
-            "maildir": {"path": "/tmp"}, "calendars": [keys]}
+    data = {
+        "me": {"name": "Alex Rivera", "email": "alex@example.com", "timezone": "America/New_York"},
+        "maildir": {"path": "/tmp"},
+        "calendars": [keys],
+    }
     return parse_config(data, Path("config.toml")).calendars[0]
 
 
-def test_same_uid_in_mail_and_calendar_is_one_interview(
-    setup: Setup, radicale: Radicale
-) -> None:
+def test_same_uid_in_mail_and_calendar_is_one_interview(setup: Setup, radicale: Radicale) -> None:
     sent = START - timedelta(days=5)
     (setup.mail / "new" / "1.invite").write_bytes(invite_eml(start=START, end=END, sent=sent))
     radicale.create_calendar("work")
@@ -166,16 +189,27 @@ def test_same_uid_in_mail_and_calendar_is_one_interview(
 
 def test_secondly_rrule_does_not_hang(setup: Setup, radicale: Radicale) -> None:
     radicale.create_calendar("interviews")
-    storm = vevent("storm-1", "Interview storm", datetime(1970, 1, 1, tzinfo=UTC),
-                   rrule="FREQ=SECONDLY")
+    storm = vevent(
+        "storm-1", "Interview storm", datetime(1970, 1, 1, tzinfo=UTC), rrule="FREQ=SECONDLY"
+    )
     radicale.put_event(storm, "storm-1", "interviews")
     radicale.put_event(vevent("chat-1", "Chat with Dana"), "chat-1", "interviews")
     setup.calendar(**caldav_keys(radicale, "interviews", True))
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "agent", "--config", str(setup.config), "once", "--now",
-         NOW.isoformat()],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "agent",
+            "--config",
+            str(setup.config),
+            "once",
+            "--now",
+            NOW.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, PASSWORD_ENV: PASSWORD},
     )
     assert done.returncode == 0, done.stderr
@@ -266,16 +300,15 @@ def test_local_vdir_folder(setup: Setup, tmp_path: Path) -> None:
     vdir = tmp_path / "calendars" / "interviews"
     vdir.mkdir(parents=True)
     (vdir / "a.ics").write_text(vevent("vdir-1", "Interview with Globex"))
-    (vdir / "b.ics").write_text(vevent("vdir-2", "Final round with Globex",
-                                       START + timedelta(days=2)))
+    (vdir / "b.ics").write_text(
+        vevent("vdir-2", "Final round with Globex", START + timedelta(days=2))
+    )
     (vdir / "notes.txt").write_text("not a calendar")
     setup.calendar(name="local", type="ics", url=str(vdir), interviews_only=True)
     setup.once()
-    assert {i["id"] for i in setup.interviews()} == {interview_id("vdir-1"),
-                                                      interview_id("vdir-2")}
+    assert {i["id"] for i in setup.interviews()} == {interview_id("vdir-1"), interview_id("vdir-2")}
 
-    source = LocalCalendar(CalendarConfig("local", "ics", str(vdir), vdir, None, None, True,
-                                          None))
+    source = LocalCalendar(CalendarConfig("local", "ics", str(vdir), vdir, None, None, True, None))
     assert source.texts() is not None
     assert source.texts() is None
     (vdir / "b.ics").unlink()

@@ -51,7 +51,10 @@ class Agent:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "agent", "-v", "--config", str(self.config), "run"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
             )
 
     @property
@@ -71,7 +74,11 @@ class Agent:
     def status(self) -> dict[str, object]:
         done = subprocess.run(
             [sys.executable, "-m", "agent", "--config", str(self.config), "status", "--json"],
-            capture_output=True, text=True, env=self.env, timeout=60, check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=60,
+            check=True,
         )
         result: dict[str, object] = json.loads(done.stdout)
         return result
@@ -108,8 +115,9 @@ class Agent:
 
 @pytest.fixture
 def agent(dovecot: Dovecot, tmp_path: Path) -> Iterator[Agent]:
-    config = imap_config(tmp_path / "config", port=dovecot.tls_port, ca_file=dovecot.ca_file,
-                         extra=DAEMON_SECTION)
+    config = imap_config(
+        tmp_path / "config", port=dovecot.tls_port, ca_file=dovecot.ca_file, extra=DAEMON_SECTION
+    )
     daemon = Agent(config, tmp_path / "daemon.log")
     daemon.start()
     daemon.wait_for_log("IDLE: waiting for new mail in INBOX")
@@ -122,10 +130,16 @@ def deliver(dovecot: Dovecot, n: int) -> str:
     """APPEND an interview invite for two hours from now; return its UID."""
     now = datetime.now(UTC).replace(microsecond=0)
     uid = f"daemon-{n}-{time.time_ns()}@google.com"
-    dovecot.append("INBOX", invite_eml(
-        start=now + timedelta(hours=2), end=now + timedelta(hours=3), sent=now, uid=uid,
-        message_id=f"<invite-{n}-{time.time_ns()}@google.com>",
-    ))
+    dovecot.append(
+        "INBOX",
+        invite_eml(
+            start=now + timedelta(hours=2),
+            end=now + timedelta(hours=3),
+            sent=now,
+            uid=uid,
+            message_id=f"<invite-{n}-{time.time_ns()}@google.com>",
+        ),
+    )
     return uid
 
 
@@ -186,8 +200,9 @@ def test_sighup_reloads_and_keeps_the_old_config_when_broken(
 
 
 def test_wrong_password_exits_with_its_code(dovecot: Dovecot, tmp_path: Path) -> None:
-    config = imap_config(tmp_path / "config", port=dovecot.tls_port, ca_file=dovecot.ca_file,
-                         extra=DAEMON_SECTION)
+    config = imap_config(
+        tmp_path / "config", port=dovecot.tls_port, ca_file=dovecot.ca_file, extra=DAEMON_SECTION
+    )
     daemon = Agent(config, tmp_path / "daemon.log")
     daemon.env[PASSWORD_ENV] = "wrong"
     daemon.start()
@@ -199,13 +214,16 @@ def test_wrong_password_exits_with_its_code(dovecot: Dovecot, tmp_path: Path) ->
     assert "wrong" not in daemon.text()
 
 
-@pytest.mark.parametrize(("response", "final"), [
-    ("b'[AUTHENTICATIONFAILED] Authentication failed.'", True),
-    ("b'Login failed.'", True),
-    ("b'[UNAVAILABLE] Temporary authentication failure. [host:2026-11-26]'", False),
-    ("b'[INUSE] Mailbox is locked by another session'", False),
-    ("b'[SERVERBUG] Internal error occurred.'", False),
-])
+@pytest.mark.parametrize(
+    ("response", "final"),
+    [
+        ("b'[AUTHENTICATIONFAILED] Authentication failed.'", True),
+        ("b'Login failed.'", True),
+        ("b'[UNAVAILABLE] Temporary authentication failure. [host:2026-11-26]'", False),
+        ("b'[INUSE] Mailbox is locked by another session'", False),
+        ("b'[SERVERBUG] Internal error occurred.'", False),
+    ],
+)
 def test_only_a_final_login_refusal_stops_the_service(response: str, final: bool) -> None:
     """RFC 5530: a server that cannot check the password right now is retried with backoff;
     only a refusal of the credentials exits 77, which the unit does not restart on."""
@@ -217,9 +235,14 @@ def test_only_a_final_login_refusal_stops_the_service(response: str, final: bool
 
 def test_sigterm_while_the_server_hangs(dovecot: Dovecot, tmp_path: Path) -> None:
     """A pass stuck on a server that stopped answering is cut short: still exit 0."""
-    config = imap_config(tmp_path / "config", port=dovecot.tls_port, ca_file=dovecot.ca_file,
-                         extra=DAEMON_SECTION.replace("tick_seconds = 60", "tick_seconds = 1")
-                         .replace("timeout_seconds = 10", "timeout_seconds = 60"))
+    config = imap_config(
+        tmp_path / "config",
+        port=dovecot.tls_port,
+        ca_file=dovecot.ca_file,
+        extra=DAEMON_SECTION.replace("tick_seconds = 60", "tick_seconds = 1").replace(
+            "timeout_seconds = 10", "timeout_seconds = 60"
+        ),
+    )
     daemon = Agent(config, tmp_path / "daemon.log")
     daemon.start()
     daemon.wait_for_log("IDLE: waiting for new mail in INBOX")

@@ -49,8 +49,13 @@ def test_sigkill_at_a_random_point_of_a_pass(
     draft is in Drafts exactly once, nothing else changed, the state says drafted."""
     assert len(expected.keys) == 7 and len(expected.drafted) == 7
     rng = random.Random(SEED + trial)
-    outcome = sigkill_trial(Lab(tmp_path), expected, rng, kills=2 if trial % 5 == 2 else 1,
-                            then=AFTERMATHS[trial % 5 - 2] if trial % 5 > 2 else "")
+    outcome = sigkill_trial(
+        Lab(tmp_path),
+        expected,
+        rng,
+        kills=2 if trial % 5 == 2 else 1,
+        then=AFTERMATHS[trial % 5 - 2] if trial % 5 > 2 else "",
+    )
     assert outcome.problems == [], outcome.what
 
 

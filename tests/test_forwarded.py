@@ -41,12 +41,19 @@ Talent Acquisition Partner | Harborline
 
 def read(message: EmailMessage, *, is_sent: bool = False) -> MailMessage:
     raw = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
-    return mime.message_from_bytes(raw, folder="INBOX", uid=7, max_part_bytes=262144,
-                                   is_sent=is_sent)
+    return mime.message_from_bytes(
+        raw, folder="INBOX", uid=7, max_part_bytes=262144, is_sent=is_sent
+    )
 
 
-def forward(subject: str, text: str, *, sender: str = "Alex Rivera <arivera@mail.stateu.edu>",
-            calendar: str = "", is_sent: bool = False) -> MailMessage:
+def forward(
+    subject: str,
+    text: str,
+    *,
+    sender: str = "Alex Rivera <arivera@mail.stateu.edu>",
+    calendar: str = "",
+    is_sent: bool = False,
+) -> MailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "alex@example.com"
@@ -55,8 +62,9 @@ def forward(subject: str, text: str, *, sender: str = "Alex Rivera <arivera@mail
     message["Message-ID"] = "<fwd-1@mail.stateu.edu>"
     message.set_content(text)
     if calendar:
-        message.add_attachment(calendar.encode(), maintype="application", subtype="ics",
-                               filename="invite.ics")
+        message.add_attachment(
+            calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+        )
     return read(message, is_sent=is_sent)
 
 
@@ -79,8 +87,11 @@ To: Alex Rivera <arivera@mail.stateu.edu>
 
 
 def test_gmail_forward_yields_the_forwarded_message_and_keeps_the_outer_identity() -> None:
-    outer = forward("Fwd: Interview confirmation - Data Analyst", GMAIL,
-                    calendar="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    outer = forward(
+        "Fwd: Interview confirmation - Data Analyst",
+        GMAIL,
+        calendar="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+    )
     found = inner(outer)
     assert found.from_ == Address("Priya Natarajan", "priya.natarajan@harborline.io")
     assert found.date == datetime(2026, 10, 5, 20, 47, tzinfo=UTC)  # in the user's zone
@@ -119,26 +130,41 @@ To: Alex Rivera <alex.rivera@icloud.com>
     assert found.date == datetime(2026, 10, 5, 20, 47, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("subject", "block"), [
-    ("FW: Interview confirmation", """________________________________
+@pytest.mark.parametrize(
+    ("subject", "block"),
+    [
+        (
+            "FW: Interview confirmation",
+            """________________________________
 From: Priya Natarajan <priya.natarajan@harborline.io>
 Sent: Monday, October 5, 2026 4:47 PM
 To: Alex Rivera <alex.rivera@contoso-labs.com>
-Subject: Interview confirmation"""),
-    ("TR: Confirmation d'entretien", """De : Priya Natarajan <priya.natarajan@harborline.io>
+Subject: Interview confirmation""",
+        ),
+        (
+            "TR: Confirmation d'entretien",
+            """De : Priya Natarajan <priya.natarajan@harborline.io>
 Envoyé : lundi 5 octobre 2026 16:47
 À : Alex Rivera <alex.rivera@contoso-labs.com>
-Objet : Confirmation d'entretien"""),
-    ("WG: Interviewbestätigung", """-----Ursprüngliche Nachricht-----
+Objet : Confirmation d'entretien""",
+        ),
+        (
+            "WG: Interviewbestätigung",
+            """-----Ursprüngliche Nachricht-----
 Von: Priya Natarajan <priya.natarajan@harborline.io>
 Gesendet: Montag, 5. Oktober 2026 16:47
 An: Alex Rivera <alex.rivera@contoso-labs.com>; Jordan Lee <jordan.lee@contoso-labs.com>
-Betreff: Interviewbestätigung"""),
-    ("RV: Confirmación de entrevista", """De: Priya Natarajan [mailto:priya.natarajan@harborline.io]
+Betreff: Interviewbestätigung""",
+        ),
+        (
+            "RV: Confirmación de entrevista",
+            """De: Priya Natarajan [mailto:priya.natarajan@harborline.io]
 Enviado el: lunes, 5 de octubre de 2026 16:47
 Para: Alex Rivera
-Asunto: Confirmación de entrevista"""),
-])
+Asunto: Confirmación de entrevista""",
+        ),
+    ],
+)
 def test_outlook_forward_blocks_in_four_languages(subject: str, block: str) -> None:
     found = inner(forward(subject, f"See below.\n\n{block}\n\n{CONFIRMATION}"))
     assert found.from_.email == "priya.natarajan@harborline.io"
@@ -170,13 +196,19 @@ def test_an_outlook_block_under_a_reply_subject_is_a_quoted_reply_not_a_forward(
 Sent: Monday, October 5, 2026 4:47 PM
 To: Alex Rivera <alex@example.com>
 Subject: Interview confirmation"""
-    assert inner_message(forward("RE: Interview confirmation", f"Thanks!\n\n{block}\n\n"
-                                 f"{CONFIRMATION}"), TZ) is None
+    assert (
+        inner_message(
+            forward("RE: Interview confirmation", f"Thanks!\n\n{block}\n\n{CONFIRMATION}"), TZ
+        )
+        is None
+    )
 
 
 def test_a_reply_that_quotes_a_forward_is_a_reply() -> None:
-    text = ("Sounds good, see you then.\n\nOn Tue, Oct 6, 2026 at 9:14 AM Alex Rivera "
-            "<alex@example.com> wrote:\n\n" + GMAIL)
+    text = (
+        "Sounds good, see you then.\n\nOn Tue, Oct 6, 2026 at 9:14 AM Alex Rivera "
+        "<alex@example.com> wrote:\n\n" + GMAIL
+    )
     assert inner_message(forward("Re: Fwd: Interview confirmation", text), TZ) is None
     quoted = "\n".join(f"> {line}" for line in GMAIL.splitlines())
     assert inner_message(forward("Re: Fwd: Interview", f"Great.\n\n{quoted}"), TZ) is None
@@ -253,8 +285,11 @@ Best,
 Priya Natarajan
 Talent Acquisition Partner | Harborline
 """
-    outer = forward("Fwd: Interview confirmation - Data Analyst", text,
-                    sender="Jordan Lee <jordan.lee@harborline.io>")
+    outer = forward(
+        "Fwd: Interview confirmation - Data Analyst",
+        text,
+        sender="Jordan Lee <jordan.lee@harborline.io>",
+    )
     finding = understand(outer, CONTEXT)
     assert finding.kind == FindingKind.INTERVIEW and finding.interview is not None
     people = _people(finding.interview.people)
@@ -263,19 +298,34 @@ Talent Acquisition Partner | Harborline
 
 
 def test_a_forwarded_invite_does_not_list_the_forwarders_address_as_an_attendee() -> None:
-    calendar = "\r\n".join([
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
-        "METHOD:REQUEST", "BEGIN:VEVENT", "UID:fwd-invite-1@google.com",
-        "DTSTAMP:20261005T200000Z", "DTSTART:20261021T190000Z", "DTEND:20261021T200000Z",
-        "SUMMARY:Harborline - Technical Interview (Alex Rivera)",
-        "ORGANIZER;CN=Priya Natarajan:mailto:priya.natarajan@harborline.io",
-        "ATTENDEE;CN=Marcus Bell:mailto:marcus.bell@harborline.io",
-        "ATTENDEE;CN=arivera@mail.stateu.edu:mailto:arivera@mail.stateu.edu",
-        "END:VEVENT", "END:VCALENDAR", ""])
-    text = GMAIL.replace("Subject: Interview confirmation - Data Analyst",
-                         "Subject: Invitation: Harborline - Technical Interview (Alex Rivera)")
-    finding = understand(forward("Fwd: Invitation: Harborline - Technical Interview", text,
-                                 calendar=calendar), CONTEXT)
+    calendar = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+            "METHOD:REQUEST",
+            "BEGIN:VEVENT",
+            "UID:fwd-invite-1@google.com",
+            "DTSTAMP:20261005T200000Z",
+            "DTSTART:20261021T190000Z",
+            "DTEND:20261021T200000Z",
+            "SUMMARY:Harborline - Technical Interview (Alex Rivera)",
+            "ORGANIZER;CN=Priya Natarajan:mailto:priya.natarajan@harborline.io",
+            "ATTENDEE;CN=Marcus Bell:mailto:marcus.bell@harborline.io",
+            "ATTENDEE;CN=arivera@mail.stateu.edu:mailto:arivera@mail.stateu.edu",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    )
+    text = GMAIL.replace(
+        "Subject: Interview confirmation - Data Analyst",
+        "Subject: Invitation: Harborline - Technical Interview (Alex Rivera)",
+    )
+    finding = understand(
+        forward("Fwd: Invitation: Harborline - Technical Interview", text, calendar=calendar),
+        CONTEXT,
+    )
     assert finding.kind == FindingKind.INTERVIEW and finding.interview is not None
     assert finding.interview.uid == "fwd-invite-1@google.com"
     people = _people(finding.interview.people)
@@ -302,6 +352,13 @@ Hugo
 
 
 def test_a_forward_the_user_sent_is_not_read_as_an_interview() -> None:
-    finding = understand(forward("Fwd: Interview confirmation", GMAIL,
-                                sender="Alex Rivera <alex@example.com>", is_sent=True), CONTEXT)
+    finding = understand(
+        forward(
+            "Fwd: Interview confirmation",
+            GMAIL,
+            sender="Alex Rivera <alex@example.com>",
+            is_sent=True,
+        ),
+        CONTEXT,
+    )
     assert finding.kind == FindingKind.NONE

@@ -136,7 +136,9 @@ def server(request: pytest.FixtureRequest, dovecot_factory: Callable[..., Doveco
 
 @pytest.fixture
 def account(
-    server: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    server: Dovecot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> Account:
     """The user's account, in each folder layout."""
@@ -147,7 +149,9 @@ def account(
 
 @pytest.fixture
 def standard_account(
-    dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    dovecot: Dovecot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> Account:
     """The user's account, for behaviour that does not depend on folder names."""
@@ -238,14 +242,25 @@ def test_edited_draft_is_not_duplicated(account: Account) -> None:
 
 def test_nothing_outside_drafts_changes(account: Account) -> None:
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
-    account.deliver(invite_eml(start=START + timedelta(days=20), end=END + timedelta(days=20),
-                               sent=SENT, uid="other@google.com", message_id="<o@google.com>"),
-                    flags=("\\Seen", "\\Flagged"))
+    account.deliver(
+        invite_eml(
+            start=START + timedelta(days=20),
+            end=END + timedelta(days=20),
+            sent=SENT,
+            uid="other@google.com",
+            message_id="<o@google.com>",
+        ),
+        flags=("\\Seen", "\\Flagged"),
+    )
     sent_folder = account.server.folder_names["sent"]
-    account.server.append(sent_folder, b"From: alex@example.com\r\nTo: friend@example.org\r\n"
-                          b"Subject: lunch\r\nMessage-ID: <lunch@example.com>\r\n"
-                          b"Date: Thu, 01 Oct 2026 09:00:00 -0400\r\n\r\nSee you at noon.\r\n",
-                          flags=("\\Seen",), msg_time=SENT)
+    account.server.append(
+        sent_folder,
+        b"From: alex@example.com\r\nTo: friend@example.org\r\n"
+        b"Subject: lunch\r\nMessage-ID: <lunch@example.com>\r\n"
+        b"Date: Thu, 01 Oct 2026 09:00:00 -0400\r\n\r\nSee you at noon.\r\n",
+        flags=("\\Seen",),
+        msg_time=SENT,
+    )
     before = account.server.snapshot()
     account.once(AFTER)
     account.once(AFTER + timedelta(hours=1))
@@ -271,8 +286,12 @@ def test_sent_draft_becomes_sent(account: Account) -> None:
     body = sent.get_body(("plain",))
     assert body is not None
     outgoing.set_content(body.get_content())
-    account.server.append(account.server.folder_names["sent"], outgoing.as_bytes(),
-                          flags=("\\Seen",), msg_time=AFTER + timedelta(hours=1))
+    account.server.append(
+        account.server.folder_names["sent"],
+        outgoing.as_bytes(),
+        flags=("\\Seen",),
+        msg_time=AFTER + timedelta(hours=1),
+    )
 
     account.once(AFTER + timedelta(hours=2))
     assert account.drafts_to() == ["oliver.grant@northwind.io"]
@@ -298,9 +317,14 @@ NON_ASCII = (("Zoë Müller", "zoe.mueller@northwind.io"), ("José Núñez", "jo
 def test_exchange_invite_with_non_ascii_interviewers(standard_account: Account) -> None:
     """Base64 calendar part, a Windows time-zone name, names outside ASCII."""
     account = standard_account
-    account.deliver(outlook_invite_eml(start_local="20261006T140000",
-                                       end_local="20261006T150000", sent=SENT,
-                                       interviewers=NON_ASCII))
+    account.deliver(
+        outlook_invite_eml(
+            start_local="20261006T140000",
+            end_local="20261006T150000",
+            sent=SENT,
+            interviewers=NON_ASCII,
+        )
+    )
     account.once(AFTER)
     drafts = {str(m["To"].addresses[0].addr_spec): m for m in account.drafts()}
     assert sorted(drafts) == ["jose.nunez@northwind.io", "zoe.mueller@northwind.io"]
@@ -320,8 +344,11 @@ def test_no_thank_you_to_someone_the_user_already_wrote_to(account: Account) -> 
         account.server.folder_names["sent"],
         b"From: Alex Rivera <alex@example.com>\r\nTo: Oliver Grant <oliver.grant@northwind.io>"
         b"\r\nSubject: Thanks!\r\nMessage-ID: <thanks@example.com>\r\nDate: "
-        + email.utils.format_datetime(wrote).encode() + b"\r\n\r\nThanks, Oliver.\r\n",
-        flags=("\\Seen",), msg_time=wrote)
+        + email.utils.format_datetime(wrote).encode()
+        + b"\r\n\r\nThanks, Oliver.\r\n",
+        flags=("\\Seen",),
+        msg_time=wrote,
+    )
     account.once(AFTER)
     assert account.drafts_to() == ["priya.shah@northwind.io"]
     states = followups(account.status(AFTER))
@@ -335,8 +362,9 @@ def test_attachment_is_never_downloaded(
     account: Account, tcp_proxy: Callable[..., TcpProxy], tmp_path: Path
 ) -> None:
     server = account.server
-    account.deliver(invite_eml(start=START, end=END, sent=SENT,
-                               attachment=os.urandom(5 * 1024 * 1024)))
+    account.deliver(
+        invite_eml(start=START, end=END, sent=SENT, attachment=os.urandom(5 * 1024 * 1024))
+    )
     proxy = tcp_proxy(server.tls_port)
     account.config = imap_config(tmp_path / "proxied", port=proxy.port, ca_file=server.ca_file)
 
@@ -386,9 +414,15 @@ def pass_that_crashes(account: Account, crashing: type[ImapStore]) -> None:
     imap = config.imap
     assert imap is not None and imap.tls_ca_file is not None
     state = StateStore.open(config.state.path)
-    store = crashing(host=imap.host, port=imap.port, security=imap.security,
-                     username=imap.username, secret_kind="password", secret=PASSWORD,
-                     ca_file=str(imap.tls_ca_file))
+    store = crashing(
+        host=imap.host,
+        port=imap.port,
+        security=imap.security,
+        username=imap.username,
+        secret_kind="password",
+        secret=PASSWORD,
+        ca_file=str(imap.tls_ca_file),
+    )
     with pytest.raises(ConnectionResetError):
         one_pass(config, state, store, AFTER)
     store.close()
@@ -396,9 +430,7 @@ def pass_that_crashes(account: Account, crashing: type[ImapStore]) -> None:
 
 
 @pytest.mark.parametrize("crashing", [CrashAfterAppend, CrashBeforeAppend])
-def test_crash_between_append_and_recording(
-    crashing: type[ImapStore], account: Account
-) -> None:
+def test_crash_between_append_and_recording(crashing: type[ImapStore], account: Account) -> None:
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
     pass_that_crashes(account, crashing)
     assert len(account.drafts()) == (1 if crashing is CrashAfterAppend else 0)
@@ -422,8 +454,12 @@ def test_draft_sent_before_its_append_was_confirmed_is_not_placed_again(
     recipient = str(draft["To"].addresses[0].addr_spec)
     sent = account.delete_draft(recipient)
     del sent[KEY_HEADER]
-    account.server.append(account.server.folder_names["sent"], sent.as_bytes(),
-                          flags=("\\Seen",), msg_time=AFTER + timedelta(minutes=1))
+    account.server.append(
+        account.server.folder_names["sent"],
+        sent.as_bytes(),
+        flags=("\\Seen",),
+        msg_time=AFTER + timedelta(minutes=1),
+    )
 
     account.once(AFTER + timedelta(minutes=2))
     account.once(AFTER + timedelta(minutes=3))
@@ -454,9 +490,16 @@ def test_uidvalidity_change_rescans_without_duplicates(account: Account) -> None
     with server.client() as client:
         assert client.select_folder("INBOX", readonly=True)[b"UIDVALIDITY"] != before
     week = timedelta(days=7)
-    account.deliver(invite_eml(start=START + week, end=END + week, sent=AFTER,
-                               uid="final-round@google.com", message_id="<invite-9@google.com>"),
-                    when=AFTER)
+    account.deliver(
+        invite_eml(
+            start=START + week,
+            end=END + week,
+            sent=AFTER,
+            uid="final-round@google.com",
+            message_id="<invite-9@google.com>",
+        ),
+        when=AFTER,
+    )
 
     account.once(AFTER + timedelta(minutes=10))
     account.once(AFTER + timedelta(minutes=20))
@@ -469,8 +512,14 @@ def test_uidvalidity_change_rescans_without_duplicates(account: Account) -> None
 
 
 def cancel_eml() -> bytes:
-    return invite_eml(start=START, end=END, sent=SENT + timedelta(days=2), method="CANCEL",
-                      sequence=1, message_id="<cancel-1@google.com>")
+    return invite_eml(
+        start=START,
+        end=END,
+        sent=SENT + timedelta(days=2),
+        method="CANCEL",
+        sequence=1,
+        message_id="<cancel-1@google.com>",
+    )
 
 
 def test_cancelled_before_the_end_gets_no_thank_you(account: Account) -> None:
@@ -483,9 +532,7 @@ def test_cancelled_before_the_end_gets_no_thank_you(account: Account) -> None:
     assert account.drafts() == []
     (interview,) = account.status(AFTER)["interviews"]
     assert interview["status"] == "cancelled"
-    assert {f["state"] for f in interview["followups"] if f["kind"] == "thank_you"} == {
-        "cancelled"
-    }
+    assert {f["state"] for f in interview["followups"] if f["kind"] == "thank_you"} == {"cancelled"}
 
 
 def test_cancel_after_drafting_moves_the_draft_to_trash(account: Account) -> None:
@@ -511,9 +558,16 @@ def test_reschedule_moves_the_thank_you(standard_account: Account) -> None:
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
     account.once(START - timedelta(days=1))
     later = timedelta(days=1)
-    account.deliver(invite_eml(start=START + later, end=END + later, sent=SENT + later,
-                               sequence=1, message_id="<invite-2@google.com>"),
-                    when=SENT + later)
+    account.deliver(
+        invite_eml(
+            start=START + later,
+            end=END + later,
+            sent=SENT + later,
+            sequence=1,
+            message_id="<invite-2@google.com>",
+        ),
+        when=SENT + later,
+    )
     account.once(AFTER)
     assert account.drafts() == []
     account.once(AFTER + later)
@@ -547,8 +601,9 @@ def test_status_json_shape(account: Account) -> None:
     status = account.status(AFTER)
     assert set(status) == {"interviews"}
     (interview,) = status["interviews"]
-    assert {"id", "company", "role", "start", "end", "status", "people",
-            "followups"} <= set(interview)
+    assert {"id", "company", "role", "start", "end", "status", "people", "followups"} <= set(
+        interview
+    )
     assert interview["company"] == "Northwind"
     assert interview["role"] == "Senior Backend Engineer"
     assert interview["status"] == "done"
@@ -570,8 +625,16 @@ def test_status_json_shape(account: Account) -> None:
         assert {"kind", "to", "draft_at", "due", "state", "reason"} <= set(followup)
         for key in ("draft_at", "due"):
             assert datetime.fromisoformat(followup[key]).utcoffset() is not None
-        assert followup["state"] in {"planned", "drafted", "sent", "dismissed", "cancelled",
-                                     "missed", "retired", "stale"}
+        assert followup["state"] in {
+            "planned",
+            "drafted",
+            "sent",
+            "dismissed",
+            "cancelled",
+            "missed",
+            "retired",
+            "stale",
+        }
         assert followup["reason"]
     thanks = followups(status)
     assert set(thanks) == INTERVIEWER_ADDRESSES
@@ -588,7 +651,11 @@ def run_cli(config: Path, password: str, *args: str) -> subprocess.CompletedProc
     env = {**os.environ, PASSWORD_ENV: password}
     return subprocess.run(
         [sys.executable, "-m", "agent", "--config", str(config), *args],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
 
 
@@ -620,7 +687,10 @@ def test_runtime_failures_are_one_plain_line(dovecot: Dovecot, tmp_path: Path) -
 
 @pytest.mark.parametrize("security", ["starttls", "none"])
 def test_starttls_and_plain_loopback(
-    security: str, dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    security: str,
+    dovecot: Dovecot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
@@ -633,8 +703,12 @@ def test_starttls_and_plain_loopback(
 
 
 def test_config_errors_are_listed_at_once(tmp_path: Path, dovecot: Dovecot) -> None:
-    config = imap_config(tmp_path, port=dovecot.tls_port, ca_file=dovecot.ca_file,
-                         extra='hots = "imap.example.com"\npassword = "hunter2-in-file"\n')
+    config = imap_config(
+        tmp_path,
+        port=dovecot.tls_port,
+        ca_file=dovecot.ca_file,
+        extra='hots = "imap.example.com"\npassword = "hunter2-in-file"\n',
+    )
     done = run_cli(config, PASSWORD, "once")
     assert done.returncode == 78
     assert "Traceback" not in done.stderr
@@ -675,9 +749,14 @@ def pass_traffic() -> Iterator[dict[str, int]]:
 
 @pytest.mark.parametrize(("direction", "cut_at"), CUTS)
 def test_connection_lost_mid_pass_never_duplicates(
-    direction: str, cut_at: float, pass_traffic: dict[str, int],
-    dovecot: Dovecot, tcp_proxy: Callable[..., TcpProxy], tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    direction: str,
+    cut_at: float,
+    pass_traffic: dict[str, int],
+    dovecot: Dovecot,
+    tcp_proxy: Callable[..., TcpProxy],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Cut the connection once a fraction of a pass's traffic has gone one way (in the middle
     of a FETCH, before or after an APPEND, ...): the pass fails with one line, and the next one
@@ -685,8 +764,9 @@ def test_connection_lost_mid_pass_never_duplicates(
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     budget = int(pass_traffic[direction] * cut_at)
     proxy = tcp_proxy(dovecot.tls_port, **{f"drop_after_{direction}stream_bytes": budget})
-    account = Account(dovecot, imap_config(tmp_path, port=proxy.port, ca_file=dovecot.ca_file),
-                      capsys)
+    account = Account(
+        dovecot, imap_config(tmp_path, port=proxy.port, ca_file=dovecot.ca_file), capsys
+    )
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
     code, _, err = account.cli("once", "--now", iso(AFTER))
     if code != 0:
@@ -719,8 +799,7 @@ def test_plain_text_confirmation_with_a_bland_subject_from_a_new_sender(
     account.deliver(raw, when=sent)
     account.once(sent + timedelta(hours=1))
     (interview,) = account.status(sent + timedelta(hours=1))["interviews"]
-    assert datetime.fromisoformat(interview["start"]) == datetime(2026, 10, 15, 15, 30,
-                                                                   tzinfo=UTC)
+    assert datetime.fromisoformat(interview["start"]) == datetime(2026, 10, 15, 15, 30, tzinfo=UTC)
 
 
 def test_an_invitation_relayed_with_list_headers_is_still_read(standard_account: Account) -> None:
@@ -730,10 +809,12 @@ def test_an_invitation_relayed_with_list_headers_is_still_read(standard_account:
     account = standard_account
     listed = b"List-Unsubscribe: <https://mailer.example.net/u/1>\r\n"
     account.deliver(listed + invite_eml(start=START, end=END, sent=SENT))
-    account.deliver(listed + b"From: Tips <tips@mailer.example.net>\r\nTo: alex@example.com\r\n"
-                    b"Subject: 5 interview tips\r\nMessage-ID: <tips-1@mailer.example.net>\r\n"
-                    b"Date: Thu, 01 Oct 2026 10:00:00 -0400\r\n\r\nYour interview is on "
-                    b"Tuesday, October 6 at 2:00 PM ET with our team.\r\n")
+    account.deliver(
+        listed + b"From: Tips <tips@mailer.example.net>\r\nTo: alex@example.com\r\n"
+        b"Subject: 5 interview tips\r\nMessage-ID: <tips-1@mailer.example.net>\r\n"
+        b"Date: Thu, 01 Oct 2026 10:00:00 -0400\r\n\r\nYour interview is on "
+        b"Tuesday, October 6 at 2:00 PM ET with our team.\r\n"
+    )
     account.once(AFTER)
     (interview,) = account.status(AFTER)["interviews"]
     assert datetime.fromisoformat(interview["start"]) == START

@@ -32,19 +32,28 @@ def _part(ctype: str, body: str, extra: str = "") -> str:
 
 def _multipart(subtype: str, parts: list[str], boundary: str = "b1") -> str:
     inner = "".join(f"--{boundary}\r\n{p}" for p in parts)
-    return (f"Content-Type: multipart/{subtype}; boundary=\"{boundary}\"\r\n\r\n"
-            f"{inner}--{boundary}--\r\n")
+    return (
+        f'Content-Type: multipart/{subtype}; boundary="{boundary}"\r\n\r\n{inner}--{boundary}--\r\n'
+    )
 
 
 def _messages() -> list[bytes]:
     head = "From: A <a@example.org>\r\nTo: alex@example.com\r\nSubject: s\r\n"
-    names = ['a "quoted" name.pdf', "back\\slash.pdf", "paren (1).pdf", "semi;colon.ics",
-             "=?utf-8?q?r=C3=A9sum=C3=A9?=.pdf"]
+    names = [
+        'a "quoted" name.pdf',
+        "back\\slash.pdf",
+        "paren (1).pdf",
+        "semi;colon.ics",
+        "=?utf-8?q?r=C3=A9sum=C3=A9?=.pdf",
+    ]
     quoted = [n.replace("\\", "\\\\").replace('"', '\\"') for n in names]
     attachments = [
-        _part(f'application/pdf; name="{n}"', "JVBERi0=",
-              f'Content-Disposition: attachment; filename="{n}"\r\n'
-              "Content-Transfer-Encoding: base64\r\n")
+        _part(
+            f'application/pdf; name="{n}"',
+            "JVBERi0=",
+            f'Content-Disposition: attachment; filename="{n}"\r\n'
+            "Content-Transfer-Encoding: base64\r\n",
+        )
         for n in quoted
     ]
     nested = _part("text/plain", "deep")
@@ -56,10 +65,12 @@ def _messages() -> list[bytes]:
         head + _multipart("mixed", [_part("text/plain", "hi"), *attachments]),
         head + _multipart("alternative", [_part("text/plain", "t"), _part("text/html", "<p>h")]),
         head + nested,
-        head + _multipart("mixed", [_part("text/plain", "fwd"),
-                                    _part("message/rfc822", head + "\r\ninner\r\n")]),
+        head
+        + _multipart(
+            "mixed", [_part("text/plain", "fwd"), _part("message/rfc822", head + "\r\ninner\r\n")]
+        ),
         head.replace("Subject: s", "Subject: caf\xe9 \xff") + "\r\nlatin\r\n",
-        head + "Content-Type: text/plain; name=\"n\xe9.txt\"\r\n\r\n8bit name\r\n",
+        head + 'Content-Type: text/plain; name="n\xe9.txt"\r\n\r\n8bit name\r\n',
         head + "Content-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\n",
     ]
     messages = [m.encode("latin-1") for m in raw]
@@ -88,23 +99,40 @@ def test_fast_readers_match_imapclient(dovecot: Dovecot) -> None:
         for numbers in (["1"], ["1", "2"], ["2", "1.1"], ["1.2.1", "3", "TEXT"]):
             items = [f"BODY.PEEK[{n}]" for n in numbers]
             slow = client.fetch(uids, items)
-            want = {uid: {n: v for n in numbers if isinstance(v := slow[uid].get(
-                f"BODY[{n}]".encode()), bytes)} for uid in uids if uid in slow}
+            want = {
+                uid: {
+                    n: v
+                    for n in numbers
+                    if isinstance(v := slow[uid].get(f"BODY[{n}]".encode()), bytes)
+                }
+                for uid in uids
+                if uid in slow
+            }
             quick = imapfetch.sections(client, uids, numbers)
             assert {u: p for u, p in quick.items() if p} == {u: p for u, p in want.items() if p}
             for uid in uids[:12]:
                 alone = imapfetch.sections(client, [uid], numbers).get(uid, {})
                 assert alone == want.get(uid, {})
-        fast = [imapfetch._tuple(b'("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 12 1 '
-                                 b'NIL NIL NIL NIL)')]
+        fast = [
+            imapfetch._tuple(
+                b'("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 12 1 NIL NIL NIL NIL)'
+            )
+        ]
         assert fast[0] is not None
 
 
 def test_store_reads_the_same_with_and_without_the_prefilter(dovecot: Dovecot) -> None:
     for raw in _messages():
         dovecot.append("INBOX", raw)
-    store = ImapStore(host=HOST, port=dovecot.tls_port, security="tls", username=USER,
-                      secret_kind="password", secret=PASSWORD, ca_file=str(dovecot.ca_file))
+    store = ImapStore(
+        host=HOST,
+        port=dovecot.tls_port,
+        security="tls",
+        username=USER,
+        secret_kind="password",
+        secret=PASSWORD,
+        ca_file=str(dovecot.ca_file),
+    )
     try:
         uids = store.new_uids("INBOX", 0, None)
         assert len(uids) < CHUNK
@@ -115,16 +143,21 @@ def test_store_reads_the_same_with_and_without_the_prefilter(dovecot: Dovecot) -
             asked.append((message.uid, parts is None))
             return True
 
-        filtered = list(store.fetch("INBOX", uids, max_part_bytes=262_144, is_sent=False,
-                                    want_body=want))
+        filtered = list(
+            store.fetch("INBOX", uids, max_part_bytes=262_144, is_sent=False, want_body=want)
+        )
         assert filtered == everything
         assert any(asked)
 
         def never(message: MailMessage, parts: object) -> bool:
             return False
 
-        bare = {m.uid: m for m in store.fetch("INBOX", uids, max_part_bytes=262_144,
-                                             is_sent=False, want_body=never)}
+        bare = {
+            m.uid: m
+            for m in store.fetch(
+                "INBOX", uids, max_part_bytes=262_144, is_sent=False, want_body=never
+            )
+        }
         assert all(not m.text and not m.calendars for m in bare.values())
         assert [m.uid for m in bare.values()] == [m.uid for m in everything]
         for message in everything:
@@ -135,8 +168,9 @@ def test_store_reads_the_same_with_and_without_the_prefilter(dovecot: Dovecot) -
         def later(message: MailMessage, parts: object) -> bool:
             return bool(learnt)
 
-        for index, message in enumerate(store.fetch("INBOX", uids, max_part_bytes=262_144,
-                                                    is_sent=False, want_body=later)):
+        for index, message in enumerate(
+            store.fetch("INBOX", uids, max_part_bytes=262_144, is_sent=False, want_body=later)
+        ):
             learnt.append(message.uid)
             if index > 0:
                 assert message == everything[index]
@@ -150,18 +184,38 @@ def test_the_bulk_prefilter_never_hides_a_finding() -> None:
     still an interview (a forward of an invitation to an address the agent doesn't know as the
     user's need not be): each corpus message is read whole with a List-Id / List-Unsubscribe /
     Precedence added."""
-    context = Context(me=frozenset({"alex@example.com", "alex.rivera@gmail.com"}),
-                      tz=ZoneInfo("America/New_York"), business=BusinessCalendar("US"),
-                      now=datetime(2026, 10, 6, 20, 0, tzinfo=UTC))
-    forcing = Rule(name="r", from_=(), subject=re.compile("."), body=None, calendar=None,
-                   action="interview", company=None, role=None, disable=())
+    context = Context(
+        me=frozenset({"alex@example.com", "alex.rivera@gmail.com"}),
+        tz=ZoneInfo("America/New_York"),
+        business=BusinessCalendar("US"),
+        now=datetime(2026, 10, 6, 20, 0, tzinfo=UTC),
+    )
+    forcing = Rule(
+        name="r",
+        from_=(),
+        subject=re.compile("."),
+        body=None,
+        calendar=None,
+        action="interview",
+        company=None,
+        role=None,
+        disable=(),
+    )
     passed = invitations = 0
     for path in sorted(CORPUS.glob("*.eml")):
         expected = json.loads(path.with_suffix(".json").read_text())
-        for extra in (b"List-Id: <news.example.org>\r\n", b"List-Unsubscribe: <https://x.y/u>\r\n",
-                      b"Precedence: bulk\r\n"):
-            message = mime.message_from_bytes(extra + path.read_bytes(), folder="INBOX", uid=1,
-                                              max_part_bytes=262_144, is_sent=False)
+        for extra in (
+            b"List-Id: <news.example.org>\r\n",
+            b"List-Unsubscribe: <https://x.y/u>\r\n",
+            b"Precedence: bulk\r\n",
+        ):
+            message = mime.message_from_bytes(
+                extra + path.read_bytes(),
+                folder="INBOX",
+                uid=1,
+                max_part_bytes=262_144,
+                is_sent=False,
+            )
             kind = understand(message, context).kind
             if bulk_whatever_the_text(message, context) and not message.calendars:
                 passed += 1
@@ -184,11 +238,13 @@ def test_single_text_part_only_when_the_headers_prove_it() -> None:
     assert single(b"Subject: x\r\n")
     assert single(b"Content-Type: text/plain; charset=utf-8\r\n")
     assert single(b"Content-Type: TEXT/HTML\r\n")
-    for block in (b"Content-Type: multipart/alternative; boundary=b\r\n",
-                  b"Content-Type: text/calendar; method=REQUEST\r\n",
-                  b"Content-Type: text/plain; name=notes.txt\r\n",
-                  b"Content-Type: text/plain\r\nContent-Disposition: attachment\r\n",
-                  b"Content-Type: text/plain\r\nContent-Type: multipart/mixed\r\n",
-                  b"Content-Type: application/ms-tnef\r\n",
-                  b"Content-Type: text/plainx\r\n"):
+    for block in (
+        b"Content-Type: multipart/alternative; boundary=b\r\n",
+        b"Content-Type: text/calendar; method=REQUEST\r\n",
+        b"Content-Type: text/plain; name=notes.txt\r\n",
+        b"Content-Type: text/plain\r\nContent-Disposition: attachment\r\n",
+        b"Content-Type: text/plain\r\nContent-Type: multipart/mixed\r\n",
+        b"Content-Type: application/ms-tnef\r\n",
+        b"Content-Type: text/plainx\r\n",
+    ):
         assert not single(block), block

@@ -38,18 +38,33 @@ END = START + timedelta(hours=1)
 CLOSE = 30
 
 
-def stage_at(now: datetime, interviews: Sequence[Interview],
-             messages: Sequence[MessageRecord] = (),
-             ahead: dict[str, datetime] | None = None) -> Application:
-    (only,) = applications(interviews, messages, now, tz=NY, default_minutes=60,
-                           close_after_days=CLOSE, ahead=ahead or {})
+def stage_at(
+    now: datetime,
+    interviews: Sequence[Interview],
+    messages: Sequence[MessageRecord] = (),
+    ahead: dict[str, datetime] | None = None,
+) -> Application:
+    (only,) = applications(
+        interviews,
+        messages,
+        now,
+        tz=NY,
+        default_minutes=60,
+        close_after_days=CLOSE,
+        ahead=ahead or {},
+    )
     return only
 
 
 def other_company(start: datetime, iid: str) -> Interview:
     base = interview(start, iid=iid)
-    return replace(base, source_message_id=f"<{iid}@globex.com>", facts=replace(
-        base.facts, company="Globex", company_domains=("globex.com",), uid=f"uid-{iid}"))
+    return replace(
+        base,
+        source_message_id=f"<{iid}@globex.com>",
+        facts=replace(
+            base.facts, company="Globex", company_domains=("globex.com",), uid=f"uid-{iid}"
+        ),
+    )
 
 
 # --- interviews ---------------------------------------------------------------------------------
@@ -69,7 +84,8 @@ def test_interview_without_end_lasts_the_default_length() -> None:
     one = interview(START)
     open_ended = replace(one, facts=replace(one.facts, end=None))
     assert interview_status(open_ended, START + timedelta(minutes=44), 45) == (
-        InterviewStatus.SCHEDULED)
+        InterviewStatus.SCHEDULED
+    )
     assert interview_status(open_ended, START + timedelta(minutes=45), 45) == InterviewStatus.DONE
 
 
@@ -92,12 +108,14 @@ def test_awaiting_a_decision_once_the_last_round_is_done() -> None:
 
 
 def test_awaiting_names_the_timeline_the_company_gave() -> None:
-    said = message(END + timedelta(hours=3),
-                   timeline=Deadline(date(2026, 10, 9), "by the end of next week"))
+    said = message(
+        END + timedelta(hours=3), timeline=Deadline(date(2026, 10, 9), "by the end of next week")
+    )
     app = stage_at(END + timedelta(days=1), [interview(START)], [said])
     assert app.stage == Stage.AWAITING
     assert app.headline(NY) == (
-        "awaiting a decision since Sep 29 (Rachel wrote 'by the end of next week' on Sep 29)")
+        "awaiting a decision since Sep 29 (Rachel wrote 'by the end of next week' on Sep 29)"
+    )
 
 
 def test_rejection_and_offer_are_decisions() -> None:
@@ -131,15 +149,18 @@ def test_closed_when_every_round_was_cancelled() -> None:
 def test_closed_after_a_long_silence() -> None:
     one = interview(START)
     assert stage_at(END + timedelta(days=CLOSE) - timedelta(seconds=1), [one]).stage == (
-        Stage.AWAITING)
+        Stage.AWAITING
+    )
     app = stage_at(END + timedelta(days=CLOSE), [one])
     assert (app.stage, app.since) == (Stage.CLOSED, END + timedelta(days=CLOSE))
     assert app.reason == "no news for 30 days after Sep 29"
 
 
 def test_out_of_office_is_not_news() -> None:
-    ooo = replace(message(END + timedelta(days=10), FindingKind.OUT_OF_OFFICE,
-                          mid="<ooo@northwind.io>"), auto_reply=True)
+    ooo = replace(
+        message(END + timedelta(days=10), FindingKind.OUT_OF_OFFICE, mid="<ooo@northwind.io>"),
+        auto_reply=True,
+    )
     assert stage_at(END + timedelta(days=CLOSE), [interview(START)], [ooo]).stage == Stage.CLOSED
 
 
@@ -148,8 +169,7 @@ def test_out_of_office_is_not_news() -> None:
 
 def test_next_round_goes_back_to_interviewing_then_awaiting_again() -> None:
     first = interview(START)
-    second = interview(START + timedelta(days=9), iid="n2",
-                       first_seen=END + timedelta(days=2))
+    second = interview(START + timedelta(days=9), iid="n2", first_seen=END + timedelta(days=2))
     assert stage_at(END + timedelta(days=1), [first]).stage == Stage.AWAITING
     app = stage_at(END + timedelta(days=3), [first, second])
     assert (app.stage, app.since) == (Stage.INTERVIEWING, END + timedelta(days=2))
@@ -163,7 +183,8 @@ def test_a_round_scheduled_after_a_rejection_reopens_the_application() -> None:
     again = interview(START + timedelta(days=20), iid="n2")
     assert stage_at(END + timedelta(days=2), [interview(START)], [no]).stage == Stage.REJECTED
     assert stage_at(END + timedelta(days=2), [interview(START), again], [no]).stage == (
-        Stage.INTERVIEWING)
+        Stage.INTERVIEWING
+    )
 
 
 def test_a_cancelled_next_round_leaves_the_done_one_awaiting() -> None:
@@ -183,13 +204,13 @@ def test_news_resets_the_silence() -> None:
     one = [interview(START)]
     assert stage_at(END + timedelta(days=CLOSE + 1), one, [reply]).stage == Stage.AWAITING
     assert stage_at(END + timedelta(days=CLOSE + 21), one, [reply]).stage == Stage.CLOSED
-    assert stage_at(END + timedelta(days=CLOSE + 21), one, [reply, mine]).stage == (
-        Stage.AWAITING)
+    assert stage_at(END + timedelta(days=CLOSE + 21), one, [reply, mine]).stage == (Stage.AWAITING)
 
 
 def test_a_stated_timeline_or_a_follow_up_ahead_keeps_it_open() -> None:
-    said = message(END + timedelta(hours=2),
-                   timeline=Deadline(date(2026, 11, 20), "within six weeks"))
+    said = message(
+        END + timedelta(hours=2), timeline=Deadline(date(2026, 11, 20), "within six weeks")
+    )
     one = [interview(START)]
     assert stage_at(END + timedelta(days=CLOSE + 1), one, [said]).stage == Stage.AWAITING
     ahead = {"n1": END + timedelta(days=40)}
@@ -205,19 +226,31 @@ def test_applications_group_interviews_by_company() -> None:
     globex = other_company(START + timedelta(days=1), "g1")
     groups = group([second, globex, first])
     assert [[i.id for i in g] for g in groups] == [["n1", "n2"], ["g1"]]
-    no = replace(message(END + timedelta(days=2), FindingKind.REJECTION, mid="<no@globex.com>"),
-                 from_=Address("Dana Whitfield", "dana@globex.com"))
-    result = applications([first, second, globex], [no], END + timedelta(days=3), tz=NY,
-                           default_minutes=60, close_after_days=CLOSE, ahead={})
+    no = replace(
+        message(END + timedelta(days=2), FindingKind.REJECTION, mid="<no@globex.com>"),
+        from_=Address("Dana Whitfield", "dana@globex.com"),
+    )
+    result = applications(
+        [first, second, globex],
+        [no],
+        END + timedelta(days=3),
+        tz=NY,
+        default_minutes=60,
+        close_after_days=CLOSE,
+        ahead={},
+    )
     assert [(a.company, a.stage) for a in result] == [
-        ("Northwind", Stage.INTERVIEWING), ("Globex", Stage.REJECTED)]
+        ("Northwind", Stage.INTERVIEWING),
+        ("Globex", Stage.REJECTED),
+    ]
 
 
 def test_same_name_joins_interviews_with_different_domains() -> None:
     first = interview(START)
     agency = replace(interview(START + timedelta(days=3), iid="n2"), source_message_id="")
-    agency = replace(agency, facts=replace(agency.facts, company_domains=("ats.example",),
-                                           people=()))
+    agency = replace(
+        agency, facts=replace(agency.facts, company_domains=("ats.example",), people=())
+    )
     assert [[i.id for i in g] for g in group([first, agency])] == [["n1", "n2"]]
 
 

@@ -72,8 +72,9 @@ class Mailbox:
         return sorted(p for sub in ("cur", "new") for p in (folder / sub).iterdir())
 
     def drafts_to(self) -> list[str]:
-        return sorted(str(parse(p.read_bytes())["To"].addresses[0].addr_spec)
-                      for p in self.draft_files())
+        return sorted(
+            str(parse(p.read_bytes())["To"].addresses[0].addr_spec) for p in self.draft_files()
+        )
 
     def snapshot(self) -> dict[str, str]:
         """Every file outside Drafts (its name carries the Maildir flags) and its content."""
@@ -93,9 +94,11 @@ def mailbox(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Mailbox:
     return Mailbox(root, maildir_config(tmp_path / "agent", root), capsys)
 
 
-LUNCH = (b"From: alex@example.com\nTo: friend@example.org\nSubject: lunch\n"
-         b"Message-ID: <lunch@example.com>\nDate: Thu, 01 Oct 2026 09:00:00 -0400\n\n"
-         b"See you at noon.\n")
+LUNCH = (
+    b"From: alex@example.com\nTo: friend@example.org\nSubject: lunch\n"
+    b"Message-ID: <lunch@example.com>\nDate: Thu, 01 Oct 2026 09:00:00 -0400\n\n"
+    b"See you at noon.\n"
+)
 
 
 def test_thank_you_per_interviewer_placed_once(mailbox: Mailbox) -> None:
@@ -140,8 +143,10 @@ def test_deleted_draft_is_not_recreated(mailbox: Mailbox) -> None:
     assert mailbox.drafts_to() == ["priya.shah@northwind.io"]
     (interview,) = mailbox.status(AFTER + timedelta(hours=2))["interviews"]
     states = {f["to"]: f["state"] for f in interview["followups"] if f["kind"] == "thank_you"}
-    assert states == {"oliver.grant@northwind.io": "dismissed",
-                      "priya.shah@northwind.io": "drafted"}
+    assert states == {
+        "oliver.grant@northwind.io": "dismissed",
+        "priya.shah@northwind.io": "drafted",
+    }
 
 
 def test_nothing_outside_drafts_changes(mailbox: Mailbox) -> None:
@@ -163,15 +168,22 @@ def test_drafts_use_local_line_endings_and_retire_on_cancel(mailbox: Mailbox) ->
     (edited,) = [p for p in placed if b"oliver.grant@" in p.read_bytes()]
     edited.write_bytes(edited.read_bytes() + b"\nP.S. Loved the whiteboard session.\n")
 
-    cancel = invite_eml(start=START, end=END, sent=SENT + timedelta(days=2), method="CANCEL",
-                        sequence=1, message_id="<cancel-1@google.com>")
+    cancel = invite_eml(
+        start=START,
+        end=END,
+        sent=SENT + timedelta(days=2),
+        method="CANCEL",
+        sequence=1,
+        message_id="<cancel-1@google.com>",
+    )
     mailbox.deliver(cancel, "1727000009.cancel.host")
     mailbox.once(AFTER + timedelta(minutes=10))
 
     assert mailbox.draft_files() == [edited]
     trashed = [p for sub in ("cur", "new") for p in (mailbox.root / ".Trash" / sub).iterdir()]
     assert [str(parse(p.read_bytes())["To"].addresses[0].addr_spec) for p in trashed] == [
-        "priya.shah@northwind.io"]
+        "priya.shah@northwind.io"
+    ]
     (interview,) = mailbox.status(AFTER + timedelta(minutes=10))["interviews"]
     states = {f["to"]: f["state"] for f in interview["followups"] if f["kind"] == "thank_you"}
     assert states == {"oliver.grant@northwind.io": "stale", "priya.shah@northwind.io": "retired"}
@@ -188,11 +200,18 @@ def test_demo_places_the_expected_drafts(
     by_to: dict[str, list[email.message.EmailMessage]] = {}
     for message in drafts:
         by_to.setdefault(str(message["To"].addresses[0].addr_spec), []).append(message)
-    assert sorted(by_to) == ["marcus.lee@globex.com", "oliver.grant@northwind.io",
-                             "priya.shah@northwind.io", "rachel.kim@northwind.io"]
+    assert sorted(by_to) == [
+        "marcus.lee@globex.com",
+        "oliver.grant@northwind.io",
+        "priya.shah@northwind.io",
+        "rachel.kim@northwind.io",
+    ]
     assert all(len(messages) == 1 for messages in by_to.values())
-    for address in ("oliver.grant@northwind.io", "priya.shah@northwind.io",
-                    "marcus.lee@globex.com"):
+    for address in (
+        "oliver.grant@northwind.io",
+        "priya.shah@northwind.io",
+        "marcus.lee@globex.com",
+    ):
         assert str(by_to[address][0][KEY_HEADER]).strip().startswith("thank_you/")
     (references,) = by_to["rachel.kim@northwind.io"]
     assert str(references[KEY_HEADER]).strip().startswith("action_item/")
@@ -237,15 +256,27 @@ print(compose.check_templates(compose.environment(None)))
 def test_templates_and_demo_ship_inside_the_package(tmp_path: Path) -> None:
     site = installed_copy(tmp_path / "site")
     env = {**os.environ, "PYTHONPATH": str(site)}
-    done = subprocess.run([sys.executable, "-c", CHECK_INSTALLED, str(site)], env=env,
-                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_INSTALLED, str(site)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     names, problems = done.stdout.splitlines()
     assert names.split() == sorted(f"{name}.txt.j2" for name in TEMPLATE_NAMES)
     assert problems == "[]"
 
-    demo = subprocess.run([sys.executable, "-m", "agent", "demo", "--keep", str(tmp_path / "d")],
-                          env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
+    demo = subprocess.run(
+        [sys.executable, "-m", "agent", "demo", "--keep", str(tmp_path / "d")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert demo.returncode == 0, demo.stderr
     assert "4 drafts placed" in demo.stdout
     assert str(site) not in demo.stderr
@@ -275,26 +306,39 @@ def test_a_reply_to_the_sent_thank_you_from_another_domain_counts(mailbox: Mailb
 
 
 def _plain(date: str, subject: str, body: str, message_id: str) -> bytes:
-    return (f"From: Dana Cole <dana@brightpath.io>\nTo: Alex Rivera <alex@example.com>\n"
-            f"Subject: {subject}\nMessage-ID: {message_id}\nDate: {date}\n\n{body}").encode()
+    return (
+        f"From: Dana Cole <dana@brightpath.io>\nTo: Alex Rivera <alex@example.com>\n"
+        f"Subject: {subject}\nMessage-ID: {message_id}\nDate: {date}\n\n{body}"
+    ).encode()
 
 
 def test_a_plain_text_cancellation_cancels_the_interview_it_names(mailbox: Mailbox) -> None:
     """Neither message has a calendar part: the cancellation's made-up UID names nothing, so
     the interview is found by its company and time; its thank-you is then never drafted."""
-    mailbox.deliver(_plain(
-        "Mon, 05 Oct 2026 10:00:00 -0400", "Interview confirmed: Thursday",
-        "Hi Alex,\n\nYou're confirmed for your interview with Brightpath on Thursday, October 8"
-        " at 2:00 PM ET. You'll meet Sam Ortiz, our Engineering Manager.\n\nDana Cole\n"
-        "Recruiting Coordinator, Brightpath\n", "<confirm-1@brightpath.io>"), "1727000001.c.host")
+    mailbox.deliver(
+        _plain(
+            "Mon, 05 Oct 2026 10:00:00 -0400",
+            "Interview confirmed: Thursday",
+            "Hi Alex,\n\nYou're confirmed for your interview with Brightpath on Thursday, October 8"
+            " at 2:00 PM ET. You'll meet Sam Ortiz, our Engineering Manager.\n\nDana Cole\n"
+            "Recruiting Coordinator, Brightpath\n",
+            "<confirm-1@brightpath.io>",
+        ),
+        "1727000001.c.host",
+    )
     mailbox.once(datetime(2026, 10, 6, 12, 0, tzinfo=UTC))
     (interview,) = mailbox.status(datetime(2026, 10, 6, 12, 0, tzinfo=UTC))["interviews"]
     assert interview["status"] != "cancelled"
-    mailbox.deliver(_plain(
-        "Wed, 07 Oct 2026 09:00:00 -0400", "Re: Interview confirmed: Thursday",
-        "Hi Alex,\n\nUnfortunately we need to cancel tomorrow's interview at 2:00 PM ET. I'm "
-        "sorry for the short notice.\n\nDana Cole\nRecruiting Coordinator, Brightpath\n",
-        "<cancel-1@brightpath.io>"), "1727000002.x.host")
+    mailbox.deliver(
+        _plain(
+            "Wed, 07 Oct 2026 09:00:00 -0400",
+            "Re: Interview confirmed: Thursday",
+            "Hi Alex,\n\nUnfortunately we need to cancel tomorrow's interview at 2:00 PM ET. I'm "
+            "sorry for the short notice.\n\nDana Cole\nRecruiting Coordinator, Brightpath\n",
+            "<cancel-1@brightpath.io>",
+        ),
+        "1727000002.x.host",
+    )
     after = datetime(2026, 10, 8, 20, 0, tzinfo=UTC)  # past the thank-you's draft time
     mailbox.once(after)
     (interview,) = mailbox.status(after)["interviews"]

@@ -46,16 +46,26 @@ FOLLOWUPS = FollowupsConfig(
     default_interview_minutes=60,
     thank_you=ThankYouConfig(enabled=True, delay_minutes=30, due_hours=24, missed_after_hours=48),
     action_item=ActionItemConfig(enabled=True, business_days_before=1, at=time(8, 0)),
-    check_in=CheckInConfig(enabled=True, after_timeline_business_days=2, default_business_days=7,
-                           max_count=2, at=time(8, 0)),
+    check_in=CheckInConfig(
+        enabled=True,
+        after_timeline_business_days=2,
+        default_business_days=7,
+        max_count=2,
+        at=time(8, 0),
+    ),
 )
 SETTINGS = Settings(me=ME, tz=NY, business=BusinessCalendar("US", None), followups=FOLLOWUPS)
 RACHEL = Address("Rachel Kim", "rachel@northwind.io")
 
 
-def interview(start: datetime, *, first_seen: datetime | None = None,
-              cancelled: bool = False, iid: str = "n1", notes: tuple[Note, ...] = ()
-              ) -> Interview:
+def interview(
+    start: datetime,
+    *,
+    first_seen: datetime | None = None,
+    cancelled: bool = False,
+    iid: str = "n1",
+    notes: tuple[Note, ...] = (),
+) -> Interview:
     return Interview(
         id=iid,
         first_seen=first_seen or start - timedelta(days=5),
@@ -63,28 +73,48 @@ def interview(start: datetime, *, first_seen: datetime | None = None,
         source_message_id="<invite@northwind.io>",
         notes=notes,
         facts=InterviewFacts(
-            uid=f"uid-{iid}", sequence=0, stamp=None, start=start,
-            end=start + timedelta(hours=1), company="Northwind", role="Backend Engineer",
+            uid=f"uid-{iid}",
+            sequence=0,
+            stamp=None,
+            start=start,
+            end=start + timedelta(hours=1),
+            company="Northwind",
+            role="Backend Engineer",
             people=(
                 Person("Rachel Kim", "rachel@northwind.io", PersonRole.RECRUITER),
                 Person("Oliver Grant", "oliver@northwind.io", PersonRole.INTERVIEWER),
                 Person("Priya Shah", "priya@northwind.io", PersonRole.INTERVIEWER),
             ),
-            cancelled=cancelled, company_domains=("northwind.io",),
+            cancelled=cancelled,
+            company_domains=("northwind.io",),
         ),
     )
 
 
-def message(when: datetime, kind: FindingKind = FindingKind.REPLY, *, sent: bool = False,
-            timeline: Deadline | None = None, requests: tuple[Request, ...] = (),
-            mid: str = "<m@northwind.io>", attachment: bool = False,
-            to: tuple[Address, ...] = ()) -> MessageRecord:
+def message(
+    when: datetime,
+    kind: FindingKind = FindingKind.REPLY,
+    *,
+    sent: bool = False,
+    timeline: Deadline | None = None,
+    requests: tuple[Request, ...] = (),
+    mid: str = "<m@northwind.io>",
+    attachment: bool = False,
+    to: tuple[Address, ...] = (),
+) -> MessageRecord:
     return MessageRecord(
-        message_id=mid, date=when,
+        message_id=mid,
+        date=when,
         from_=Address("Alex Rivera", "alex@example.com") if sent else RACHEL,
         to=to or ((RACHEL,) if sent else (Address("Alex", "alex@example.com"),)),
-        subject="Next steps", in_reply_to="", references=(), is_sent=sent, kind=kind,
-        has_attachment=attachment, timeline=timeline, requests=requests,
+        subject="Next steps",
+        in_reply_to="",
+        references=(),
+        is_sent=sent,
+        kind=kind,
+        has_attachment=attachment,
+        timeline=timeline,
+        requests=requests,
     )
 
 
@@ -100,17 +130,34 @@ def simulate(world: World, times: list[datetime]) -> tuple[dict[str, FollowUpRec
                 assert records.get(f.key) is None or records[f.key].state == FollowUpState.PLANNED
                 placed.append(f.key)
                 records[f.key] = FollowUpRecord(
-                    key=f.key, interview_id=f.interview_id, kind=f.kind,
-                    state=FollowUpState.DRAFTED, recipients=f.to, draft_at=f.draft_at,
-                    due=f.due, reason=f.reason, placed_at=now)
+                    key=f.key,
+                    interview_id=f.interview_id,
+                    kind=f.kind,
+                    state=FollowUpState.DRAFTED,
+                    recipients=f.to,
+                    draft_at=f.draft_at,
+                    due=f.due,
+                    reason=f.reason,
+                    placed_at=now,
+                )
             elif isinstance(action, RecordState):
                 f = action.followup
                 old = records.get(f.key)
-                if old is None or old.state == FollowUpState.PLANNED or (
-                    old.state == FollowUpState.CANCELLED):
+                if (
+                    old is None
+                    or old.state == FollowUpState.PLANNED
+                    or (old.state == FollowUpState.CANCELLED)
+                ):
                     records[f.key] = FollowUpRecord(
-                        key=f.key, interview_id=f.interview_id, kind=f.kind, state=f.state,
-                        recipients=f.to, draft_at=f.draft_at, due=f.due, reason=f.reason)
+                        key=f.key,
+                        interview_id=f.interview_id,
+                        kind=f.kind,
+                        state=f.state,
+                        recipients=f.to,
+                        draft_at=f.draft_at,
+                        due=f.due,
+                        reason=f.reason,
+                    )
             elif isinstance(action, RetireDraft):
                 records[action.record.key] = replace(action.record, state=FollowUpState.RETIRED)
     return records, placed
@@ -131,10 +178,13 @@ def test_thank_you_per_interviewer_placed_30_minutes_after_the_end() -> None:
 
 def test_thank_you_to_recruiter_naming_interviewers_without_addresses() -> None:
     base = interview(START)
-    people = (Person("Rachel Kim", "rachel@northwind.io", PersonRole.RECRUITER),
-              Person("Oliver Grant", "", PersonRole.INTERVIEWER))
-    world = World(interviews=(replace(base, facts=replace(base.facts, people=people)),),
-                  messages=())
+    people = (
+        Person("Rachel Kim", "rachel@northwind.io", PersonRole.RECRUITER),
+        Person("Oliver Grant", "", PersonRole.INTERVIEWER),
+    )
+    world = World(
+        interviews=(replace(base, facts=replace(base.facts, people=people)),), messages=()
+    )
     result = plan(world, SETTINGS, START + timedelta(hours=2))
     places = [a.followup for a in result.actions if isinstance(a, PlaceDraft)]
     assert [f.to[0].email for f in places] == ["rachel@northwind.io"]
@@ -142,8 +192,9 @@ def test_thank_you_to_recruiter_naming_interviewers_without_addresses() -> None:
 
 
 def test_thank_you_missed_when_first_seen_two_days_after() -> None:
-    world = World(interviews=(interview(START, first_seen=START + timedelta(hours=50)),),
-                  messages=())
+    world = World(
+        interviews=(interview(START, first_seen=START + timedelta(hours=50)),), messages=()
+    )
     result = plan(world, SETTINGS, START + timedelta(hours=50))
     states = {f.state for f in result.followups if f.kind == FollowUpKind.THANK_YOU}
     assert states == {FollowUpState.MISSED}
@@ -151,13 +202,19 @@ def test_thank_you_missed_when_first_seen_two_days_after() -> None:
 
 
 def test_thank_you_skipped_when_user_already_wrote() -> None:
-    wrote = message(START + timedelta(hours=3), sent=True, mid="<s@example.com>",
-                    to=(Address("Oliver", "oliver@northwind.io"),))
+    wrote = message(
+        START + timedelta(hours=3),
+        sent=True,
+        mid="<s@example.com>",
+        to=(Address("Oliver", "oliver@northwind.io"),),
+    )
     world = World(interviews=(interview(START),), messages=(wrote,))
     result = plan(world, SETTINGS, START + timedelta(hours=4))
     by_to = {f.to[0].email: f.state for f in result.followups if f.kind == "thank_you"}
-    assert by_to == {"oliver@northwind.io": FollowUpState.SENT,
-                     "priya@northwind.io": FollowUpState.PLANNED}
+    assert by_to == {
+        "oliver@northwind.io": FollowUpState.SENT,
+        "priya@northwind.io": FollowUpState.PLANNED,
+    }
 
 
 def test_cancelled_interview_gets_nothing_and_drafted_thank_you_retired() -> None:
@@ -183,16 +240,21 @@ def test_decision_after_the_thank_you_was_placed_leaves_it() -> None:
     world = World(interviews=(interview(START),), messages=())
     records, placed = simulate(world, [START + timedelta(minutes=95)])
     assert len(placed) == 2
-    records, placed = simulate(replace(world, messages=(no,), records=records),
-                               [START + timedelta(hours=h) for h in range(6, 400, 6)])
+    records, placed = simulate(
+        replace(world, messages=(no,), records=records),
+        [START + timedelta(hours=h) for h in range(6, 400, 6)],
+    )
     assert placed == []
     assert {r.state for r in records.values() if r.kind == FollowUpKind.THANK_YOU} == {
-        FollowUpState.DRAFTED}
+        FollowUpState.DRAFTED
+    }
 
 
 def test_check_in_follows_stated_timeline_plus_two_business_days() -> None:
-    said = message(datetime(2026, 9, 29, 21, 40, tzinfo=UTC),
-                   timeline=Deadline(date(2026, 10, 9), "by the end of next week"))
+    said = message(
+        datetime(2026, 9, 29, 21, 40, tzinfo=UTC),
+        timeline=Deadline(date(2026, 10, 9), "by the end of next week"),
+    )
     world = World(interviews=(interview(START),), messages=(said,))
     result = plan(world, SETTINGS, START + timedelta(days=1))
     check = [f for f in result.followups if f.kind == FollowUpKind.CHECK_IN]
@@ -212,11 +274,15 @@ def test_check_in_without_timeline_seven_business_days_after_last_exchange() -> 
 def test_reply_resets_clock_and_rejection_stops_everything() -> None:
     reply = message(datetime(2026, 10, 5, 15, 0, tzinfo=UTC), mid="<r1@northwind.io>")
     world = World(interviews=(interview(START),), messages=(reply,))
-    check = next(f for f in plan(world, SETTINGS, START + timedelta(days=7)).followups
-             if f.kind == FollowUpKind.CHECK_IN)
+    check = next(
+        f
+        for f in plan(world, SETTINGS, START + timedelta(days=7)).followups
+        if f.kind == FollowUpKind.CHECK_IN
+    )
     assert check.draft_at.date() == date(2026, 10, 15)  # Oct 5 + 7 business days (Oct 12 off)
-    rejection = message(datetime(2026, 10, 6, 15, 0, tzinfo=UTC), FindingKind.REJECTION,
-                        mid="<no@northwind.io>")
+    rejection = message(
+        datetime(2026, 10, 6, 15, 0, tzinfo=UTC), FindingKind.REJECTION, mid="<no@northwind.io>"
+    )
     world = World(interviews=(interview(START),), messages=(reply, rejection))
     times = [START + timedelta(hours=h) for h in range(2, 24 * 40, 8)]
     _records, placed = simulate(world, times)
@@ -224,26 +290,44 @@ def test_reply_resets_clock_and_rejection_stops_everything() -> None:
 
 
 def test_out_of_office_moves_check_in_to_return_date() -> None:
-    ooo = replace(message(datetime(2026, 10, 1, 15, 0, tzinfo=UTC), FindingKind.OUT_OF_OFFICE,
-                          mid="<ooo@northwind.io>"), auto_reply=True, back_on=date(2026, 10, 20))
+    ooo = replace(
+        message(
+            datetime(2026, 10, 1, 15, 0, tzinfo=UTC),
+            FindingKind.OUT_OF_OFFICE,
+            mid="<ooo@northwind.io>",
+        ),
+        auto_reply=True,
+        back_on=date(2026, 10, 20),
+    )
     world = World(interviews=(interview(START),), messages=(ooo,))
-    check = next(f for f in plan(world, SETTINGS, START + timedelta(days=3)).followups
-             if f.kind == FollowUpKind.CHECK_IN)
+    check = next(
+        f
+        for f in plan(world, SETTINGS, START + timedelta(days=3)).followups
+        if f.kind == FollowUpKind.CHECK_IN
+    )
     assert check.draft_at == datetime(2026, 10, 20, 8, 0, tzinfo=NY)
 
 
 def test_action_item_one_business_day_before_and_skipped_when_answered() -> None:
-    asked = message(datetime(2026, 9, 29, 21, 40, tzinfo=UTC), mid="<ask@northwind.io>",
-                    requests=(Request("send your references",
-                                      Deadline(date(2026, 10, 2), "by Friday")),))
+    asked = message(
+        datetime(2026, 9, 29, 21, 40, tzinfo=UTC),
+        mid="<ask@northwind.io>",
+        requests=(Request("send your references", Deadline(date(2026, 10, 2), "by Friday")),),
+    )
     world = World(interviews=(interview(START),), messages=(asked,))
     result = plan(world, SETTINGS, datetime(2026, 10, 1, 12, 5, tzinfo=UTC))
     item = next(f for f in result.followups if f.kind == FollowUpKind.ACTION_ITEM)
     assert item.draft_at == datetime(2026, 10, 1, 8, 0, tzinfo=NY)
     assert item.in_reply_to == "<ask@northwind.io>" and item.to == (RACHEL,)
-    answered = replace(message(datetime(2026, 9, 30, 14, 0, tzinfo=UTC), sent=True,
-                               mid="<ans@example.com>", attachment=True),
-                       references=("<ask@northwind.io>",))
+    answered = replace(
+        message(
+            datetime(2026, 9, 30, 14, 0, tzinfo=UTC),
+            sent=True,
+            mid="<ans@example.com>",
+            attachment=True,
+        ),
+        references=("<ask@northwind.io>",),
+    )
     world = World(interviews=(interview(START),), messages=(asked, answered))
     result = plan(world, SETTINGS, datetime(2026, 10, 1, 12, 5, tzinfo=UTC))
     item = next(f for f in result.followups if f.kind == FollowUpKind.ACTION_ITEM)
@@ -253,8 +337,9 @@ def test_action_item_one_business_day_before_and_skipped_when_answered() -> None
 def test_promise_note_becomes_action_item() -> None:
     note = Note("send my portfolio", promise_due=date(2026, 10, 9))
     world = World(interviews=(interview(START, notes=(note,)),), messages=())
-    item = next(f for f in plan(world, SETTINGS, START).followups
-            if f.kind == FollowUpKind.ACTION_ITEM)
+    item = next(
+        f for f in plan(world, SETTINGS, START).followups if f.kind == FollowUpKind.ACTION_ITEM
+    )
     assert item.draft_at == datetime(2026, 10, 8, 8, 0, tzinfo=NY)
     assert item.what == "send my portfolio"
 
@@ -264,8 +349,11 @@ def test_second_check_in_counts_from_the_sent_first_one_and_max_two() -> None:
     times = [START + timedelta(hours=h) for h in range(2, 24 * 60, 6)]
     records, placed = simulate(world, times)
     assert [k for k in placed if k.startswith("check_in")] == ["check_in/n1/1"]  # never sent
-    first = replace(records["check_in/n1/1"], state=FollowUpState.SENT,
-                    sent_at=datetime(2026, 10, 9, 14, 0, tzinfo=UTC))
+    first = replace(
+        records["check_in/n1/1"],
+        state=FollowUpState.SENT,
+        sent_at=datetime(2026, 10, 9, 14, 0, tzinfo=UTC),
+    )
     world = replace(world, records={**records, "check_in/n1/1": first})
     records, placed = simulate(world, times)
     second = records["check_in/n1/2"]
@@ -277,24 +365,32 @@ def test_second_check_in_counts_from_the_sent_first_one_and_max_two() -> None:
 
 
 def test_after_a_sent_check_in_the_spent_timeline_no_longer_counts() -> None:
-    said = message(datetime(2026, 9, 30, 15, 0, tzinfo=UTC), mid="<t@northwind.io>",
-                   timeline=Deadline(date(2026, 10, 9), "by the end of next week"))
+    said = message(
+        datetime(2026, 9, 30, 15, 0, tzinfo=UTC),
+        mid="<t@northwind.io>",
+        timeline=Deadline(date(2026, 10, 9), "by the end of next week"),
+    )
     world = World(interviews=(interview(START),), messages=(said,))
     times = [START + timedelta(hours=h) for h in range(2, 24 * 40, 6)]
     records, placed = simulate(world, times)
     assert [k for k in placed if k.startswith("check_in")] == ["check_in/n1/1"]
     assert records["check_in/n1/1"].draft_at == datetime(2026, 10, 14, 8, 0, tzinfo=NY)
-    first = replace(records["check_in/n1/1"], state=FollowUpState.SENT,
-                    sent_at=datetime(2026, 10, 14, 14, 0, tzinfo=UTC))
-    records, placed = simulate(replace(world, records={**records, "check_in/n1/1": first}),
-                               times)
+    first = replace(
+        records["check_in/n1/1"],
+        state=FollowUpState.SENT,
+        sent_at=datetime(2026, 10, 14, 14, 0, tzinfo=UTC),
+    )
+    records, placed = simulate(replace(world, records={**records, "check_in/n1/1": first}), times)
     assert placed == ["check_in/n1/2"]  # 7 business days after the sent one, not at once
     assert records["check_in/n1/2"].draft_at == datetime(2026, 10, 23, 8, 0, tzinfo=NY)
     assert "no news since Oct 14" in records["check_in/n1/2"].reason
     by_hand = message(datetime(2026, 10, 12, 14, 0, tzinfo=UTC), sent=True, mid="<h@ex.com>")
     world = replace(world, messages=(said, by_hand))
-    check = next(f for f in plan(world, SETTINGS, START + timedelta(days=14)).followups
-                 if f.kind == FollowUpKind.CHECK_IN)
+    check = next(
+        f
+        for f in plan(world, SETTINGS, START + timedelta(days=14)).followups
+        if f.kind == FollowUpKind.CHECK_IN
+    )
     assert check.draft_at == datetime(2026, 10, 21, 8, 0, tzinfo=NY)  # Oct 12 + 7 bd
 
 
@@ -307,15 +403,19 @@ def test_next_round_stops_previous_check_ins() -> None:
 
 
 moments = st.integers(min_value=-24 * 60, max_value=24 * 60 * 50).map(
-    lambda minutes: START + timedelta(minutes=minutes))
+    lambda minutes: START + timedelta(minutes=minutes)
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(moments, min_size=1, max_size=25),
-       st.sampled_from([None, FindingKind.REJECTION, FindingKind.OFFER, FindingKind.REPLY]),
-       st.integers(min_value=0, max_value=24 * 30))
-def test_planner_invariants(times: list[datetime], event: FindingKind | None,
-                            event_hours: int) -> None:
+@given(
+    st.lists(moments, min_size=1, max_size=25),
+    st.sampled_from([None, FindingKind.REJECTION, FindingKind.OFFER, FindingKind.REPLY]),
+    st.integers(min_value=0, max_value=24 * 30),
+)
+def test_planner_invariants(
+    times: list[datetime], event: FindingKind | None, event_hours: int
+) -> None:
     messages: tuple[MessageRecord, ...] = ()
     event_at = START + timedelta(hours=event_hours)
     if event is not None:
@@ -337,8 +437,10 @@ def test_planner_invariants(times: list[datetime], event: FindingKind | None,
             if event in (FindingKind.REJECTION, FindingKind.OFFER):
                 assert record.placed_at < event_at
     # Advancing the clock never un-drafts.
-    again, placed_again = simulate(replace(world, records=records), ordered[-1:] + [
-        ordered[-1] + timedelta(days=d) for d in range(1, 5)])
+    again, placed_again = simulate(
+        replace(world, records=records),
+        ordered[-1:] + [ordered[-1] + timedelta(days=d) for d in range(1, 5)],
+    )
     assert not set(placed_again) & set(placed)
     for key in placed:
         assert again[key].state in (FollowUpState.DRAFTED, FollowUpState.RETIRED)
@@ -347,47 +449,82 @@ def test_planner_invariants(times: list[datetime], event: FindingKind | None,
 # --- the indexed planner decides what scanning every message decides ----------------------------
 
 DOMAINS = ("northwind.io", "globex.com", "greenhouse.io", "")
-EMAILS = ("rachel@northwind.io", "oliver@northwind.io", "hr@globex.com", "no-reply@globex.com",
-          "x@greenhouse.io", "alex@example.com", "nodomain", "")
+EMAILS = (
+    "rachel@northwind.io",
+    "oliver@northwind.io",
+    "hr@globex.com",
+    "no-reply@globex.com",
+    "x@greenhouse.io",
+    "alex@example.com",
+    "nodomain",
+    "",
+)
 MIDS = ("<a@northwind.io>", "<b@globex.com>", "<c@example.com>", "")
 hours = st.integers(min_value=-24 * 10, max_value=24 * 40).map(lambda h: START + timedelta(hours=h))
 addresses = st.sampled_from(EMAILS).map(lambda e: Address(e.split("@")[0].title(), e))
-deadlines = st.builds(Deadline, st.dates(date(2026, 9, 20), date(2026, 11, 20)),
-                      st.just("by Friday"))
+deadlines = st.builds(
+    Deadline, st.dates(date(2026, 9, 20), date(2026, 11, 20)), st.just("by Friday")
+)
 
 
 @st.composite
 def interviews(draw: st.DrawFn, iid: str) -> Interview:
     start = draw(hours)
     return Interview(
-        id=iid, first_seen=start - timedelta(hours=draw(st.integers(-60, 200))), source="mail",
+        id=iid,
+        first_seen=start - timedelta(hours=draw(st.integers(-60, 200))),
+        source="mail",
         source_message_id=draw(st.sampled_from(MIDS)),
-        notes=tuple(draw(st.lists(st.builds(Note, st.sampled_from(("send slides", "code"))),
-                                          max_size=1))) + tuple(draw(st.lists(st.builds(
-            Note, st.just("portfolio"), deadlines.map(lambda d: d.day)), max_size=1))),
+        notes=tuple(
+            draw(st.lists(st.builds(Note, st.sampled_from(("send slides", "code"))), max_size=1))
+        )
+        + tuple(
+            draw(
+                st.lists(
+                    st.builds(Note, st.just("portfolio"), deadlines.map(lambda d: d.day)),
+                    max_size=1,
+                )
+            )
+        ),
         facts=InterviewFacts(
-            uid=f"uid-{iid}", sequence=0, stamp=None, start=start,
+            uid=f"uid-{iid}",
+            sequence=0,
+            stamp=None,
+            start=start,
             end=start + timedelta(minutes=draw(st.sampled_from((-5, 30, 60)))),
             company=draw(st.sampled_from(("Northwind", "northwind", "Globex", ""))),
             role="Engineer",
-            people=tuple(Person(a.name, a.email, role) for a, role in draw(st.lists(
-                st.tuples(addresses, st.sampled_from(PersonRole)), max_size=3))),
+            people=tuple(
+                Person(a.name, a.email, role)
+                for a, role in draw(
+                    st.lists(st.tuples(addresses, st.sampled_from(PersonRole)), max_size=3)
+                )
+            ),
             cancelled=draw(st.booleans()),
-            company_domains=tuple(draw(st.lists(st.sampled_from(DOMAINS), max_size=2,
-                                                unique=True))),
+            company_domains=tuple(
+                draw(st.lists(st.sampled_from(DOMAINS), max_size=2, unique=True))
+            ),
         ),
     )
 
 
 messages_st = st.builds(
-    MessageRecord, message_id=st.sampled_from(MIDS), date=hours, from_=addresses,
-    to=st.lists(addresses, max_size=2).map(tuple), subject=st.just("Interview"),
-    in_reply_to=st.sampled_from(MIDS), references=st.lists(st.sampled_from(MIDS),
-                                                           max_size=2).map(tuple),
-    is_sent=st.booleans(), kind=st.sampled_from(FindingKind), has_attachment=st.booleans(),
-    auto_reply=st.booleans(), timeline=st.none() | deadlines,
-    requests=st.lists(st.builds(Request, st.sampled_from(("send references", "a test")),
-                                deadlines), max_size=2).map(tuple),
+    MessageRecord,
+    message_id=st.sampled_from(MIDS),
+    date=hours,
+    from_=addresses,
+    to=st.lists(addresses, max_size=2).map(tuple),
+    subject=st.just("Interview"),
+    in_reply_to=st.sampled_from(MIDS),
+    references=st.lists(st.sampled_from(MIDS), max_size=2).map(tuple),
+    is_sent=st.booleans(),
+    kind=st.sampled_from(FindingKind),
+    has_attachment=st.booleans(),
+    auto_reply=st.booleans(),
+    timeline=st.none() | deadlines,
+    requests=st.lists(
+        st.builds(Request, st.sampled_from(("send references", "a test")), deadlines), max_size=2
+    ).map(tuple),
     back_on=st.none() | st.dates(date(2026, 9, 20), date(2026, 11, 20)),
     company_domain=st.sampled_from(DOMAINS),
 )
@@ -399,21 +536,31 @@ def worlds(draw: st.DrawFn) -> World:
     found = tuple(draw(interviews(f"i{n}")) for n in range(draw(st.integers(1, 5))))
     records: dict[str, FollowUpRecord] = {}
     for one in found:
-        for key, kind in ((f"thank_you/{one.id}/{one.start:%Y%m%dT%H%M}/oliver@northwind.io",
-                           FollowUpKind.THANK_YOU),
-                          (f"thank_you/{one.id}/20260101T0900/hr@globex.com",
-                           FollowUpKind.THANK_YOU),
-                          (f"thank_you/{one.id}/20251231T0900/hr@globex.com",
-                           FollowUpKind.THANK_YOU),
-                          (f"check_in/{one.id}/1", FollowUpKind.CHECK_IN),
-                          (f"check_in/{one.id}/2", FollowUpKind.CHECK_IN)):
+        for key, kind in (
+            (
+                f"thank_you/{one.id}/{one.start:%Y%m%dT%H%M}/oliver@northwind.io",
+                FollowUpKind.THANK_YOU,
+            ),
+            (f"thank_you/{one.id}/20260101T0900/hr@globex.com", FollowUpKind.THANK_YOU),
+            (f"thank_you/{one.id}/20251231T0900/hr@globex.com", FollowUpKind.THANK_YOU),
+            (f"check_in/{one.id}/1", FollowUpKind.CHECK_IN),
+            (f"check_in/{one.id}/2", FollowUpKind.CHECK_IN),
+        ):
             if draw(st.booleans()):
                 records[key] = FollowUpRecord(
-                    key=key, interview_id=one.id, kind=kind,
-                    state=draw(st.sampled_from(FollowUpState)), draft_at=draw(hours),
-                    placed_at=draw(st.none() | hours), sent_at=draw(st.none() | hours))
-    return World(interviews=found, messages=tuple(draw(st.lists(messages_st, max_size=10))),
-                 records=dict(draw(st.permutations(list(records.items())))))
+                    key=key,
+                    interview_id=one.id,
+                    kind=kind,
+                    state=draw(st.sampled_from(FollowUpState)),
+                    draft_at=draw(hours),
+                    placed_at=draw(st.none() | hours),
+                    sent_at=draw(st.none() | hours),
+                )
+    return World(
+        interviews=found,
+        messages=tuple(draw(st.lists(messages_st, max_size=10))),
+        records=dict(draw(st.permutations(list(records.items())))),
+    )
 
 
 class _Scanning(Relations):
@@ -421,8 +568,11 @@ class _Scanning(Relations):
         return related(interview, self.messages, sent=sent)
 
     def involving(self, email: str) -> list[MessageRecord]:
-        return [m for m in self.messages
-                if m.from_.email == email or any(a.email == email for a in m.to)]
+        return [
+            m
+            for m in self.messages
+            if m.from_.email == email or any(a.email == email for a in m.to)
+        ]
 
 
 class _ScanningRecords(Records):
@@ -466,8 +616,13 @@ def test_indexed_plan_equals_the_straightforward_one(world: World, now: datetime
 def _settled(world: World, now: datetime) -> World:
     """The world after passes at `now` carried out their actions the way `Placer` does."""
     records = dict(world.records)
-    refused = (FollowUpState.DRAFTED, FollowUpState.SENT, FollowUpState.DISMISSED,
-               FollowUpState.RETIRED, FollowUpState.STALE)
+    refused = (
+        FollowUpState.DRAFTED,
+        FollowUpState.SENT,
+        FollowUpState.DISMISSED,
+        FollowUpState.RETIRED,
+        FollowUpState.STALE,
+    )
     for _ in range(3):
         for action in plan(replace(world, records=dict(records)), SETTINGS, now).actions:
             if isinstance(action, RetireDraft):
@@ -475,12 +630,20 @@ def _settled(world: World, now: datetime) -> World:
                 continue
             key, previous = action.followup.key, records.get(action.followup.key)
             if isinstance(action, PlaceDraft):
-                if previous is None or previous.state in (FollowUpState.PLANNED,
-                                                          FollowUpState.CANCELLED):
-                    records[key] = replace(record_of(action.followup, previous),
-                                           state=FollowUpState.DRAFTED, placed_at=now)
-            elif previous is None or previous.state not in refused or (
-                    previous.state == action.followup.state):
+                if previous is None or previous.state in (
+                    FollowUpState.PLANNED,
+                    FollowUpState.CANCELLED,
+                ):
+                    records[key] = replace(
+                        record_of(action.followup, previous),
+                        state=FollowUpState.DRAFTED,
+                        placed_at=now,
+                    )
+            elif (
+                previous is None
+                or previous.state not in refused
+                or (previous.state == action.followup.state)
+            ):
                 records[key] = record_of(action.followup, previous)
     return replace(world, records=records)
 
@@ -524,5 +687,6 @@ def test_the_moment_named_is_the_next_draft_or_interview_end() -> None:
     planned = plan(world, SETTINGS, after_end)
     until = unchanged_until(world, SETTINGS, planned, after_end, limit)
     assert until == START + timedelta(hours=1, minutes=30)  # the thank-yous' draft time
-    assert unchanged_until(world, SETTINGS, planned, after_end,
-                           after_end + timedelta(minutes=1)) == after_end + timedelta(minutes=1)
+    assert unchanged_until(
+        world, SETTINGS, planned, after_end, after_end + timedelta(minutes=1)
+    ) == after_end + timedelta(minutes=1)

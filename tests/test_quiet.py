@@ -111,8 +111,14 @@ def test_mail_that_matters_brings_a_full_pass_and_a_newsletter_does_not(
 ) -> None:
     run(imap_account, SENT + timedelta(days=1))
     assert run(imap_account, SENT + timedelta(days=1, minutes=1)).quiet
-    dovecot.append("INBOX", mail("This week in tech", sender="news@letters.example.org",
-                                 list_id="<weekly.letters.example.org>"))
+    dovecot.append(
+        "INBOX",
+        mail(
+            "This week in tech",
+            sender="news@letters.example.org",
+            list_id="<weekly.letters.example.org>",
+        ),
+    )
     newsletter = run(imap_account, SENT + timedelta(days=1, minutes=2))
     assert newsletter.quiet and newsletter.sync.messages_read == 1
     dovecot.append("INBOX", mail("Quick question", sender="Rachel Kim <rachel@northwind.io>"))

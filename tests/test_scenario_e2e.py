@@ -64,30 +64,60 @@ class Round:
         return f"thank_you/{self.id}/{self.start.astimezone(UTC):%Y%m%dT%H%M}/{email_address}"
 
 
-LUMEN = Round("Lumen Labs", "lumenlabs.io", "Platform Engineer", "lumen-onsite-7f3a@lumenlabs.io",
-              at("Oct 15 14:00"), ("Maya Chen", "maya.chen@lumenlabs.io"),
-              (("Sam Ortiz", "sam.ortiz@lumenlabs.io"), ("Jo Park", "jo.park@lumenlabs.io")))
-HARBOR = Round("Harbor Analytics", "harbor-analytics.com", "Data Engineer",
-               "hb-screen-20261016@harbor-analytics.com", at("Oct 16 10:00"),
-               ("Tom Reyes", "tom.reyes@harbor-analytics.com"),
-               (("Lena Fischer", "lena.fischer@harbor-analytics.com"),))
-HARBOR_2 = Round("Harbor Analytics", "harbor-analytics.com", "Data Engineer",
-                 "hb-final-20261102@harbor-analytics.com", at("Nov 02 13:00"),
-                 ("Tom Reyes", "tom.reyes@harbor-analytics.com"),
-                 (("Arjun Mehta", "arjun.mehta@harbor-analytics.com"),
-                  ("Grace Liu", "grace.liu@harbor-analytics.com")))
-QUILL = Round("Quillworks", "quillworks.co", "Backend Developer", "qw-9921@quillworks.co",
-              at("Oct 22 15:00"), ("Nadia Brooks", "nadia.brooks@quillworks.co"),
-              (("Noor Haddad", "noor.haddad@quillworks.co"),))
+LUMEN = Round(
+    "Lumen Labs",
+    "lumenlabs.io",
+    "Platform Engineer",
+    "lumen-onsite-7f3a@lumenlabs.io",
+    at("Oct 15 14:00"),
+    ("Maya Chen", "maya.chen@lumenlabs.io"),
+    (("Sam Ortiz", "sam.ortiz@lumenlabs.io"), ("Jo Park", "jo.park@lumenlabs.io")),
+)
+HARBOR = Round(
+    "Harbor Analytics",
+    "harbor-analytics.com",
+    "Data Engineer",
+    "hb-screen-20261016@harbor-analytics.com",
+    at("Oct 16 10:00"),
+    ("Tom Reyes", "tom.reyes@harbor-analytics.com"),
+    (("Lena Fischer", "lena.fischer@harbor-analytics.com"),),
+)
+HARBOR_2 = Round(
+    "Harbor Analytics",
+    "harbor-analytics.com",
+    "Data Engineer",
+    "hb-final-20261102@harbor-analytics.com",
+    at("Nov 02 13:00"),
+    ("Tom Reyes", "tom.reyes@harbor-analytics.com"),
+    (
+        ("Arjun Mehta", "arjun.mehta@harbor-analytics.com"),
+        ("Grace Liu", "grace.liu@harbor-analytics.com"),
+    ),
+)
+QUILL = Round(
+    "Quillworks",
+    "quillworks.co",
+    "Backend Developer",
+    "qw-9921@quillworks.co",
+    at("Oct 22 15:00"),
+    ("Nadia Brooks", "nadia.brooks@quillworks.co"),
+    (("Noor Haddad", "noor.haddad@quillworks.co"),),
+)
 
 
 def _stamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _headers(message: email.message.EmailMessage, sender: tuple[str, str],
-             to: tuple[str, str], subject: str, sent: datetime, message_id: str,
-             thread: tuple[str, ...] = ()) -> None:
+def _headers(
+    message: email.message.EmailMessage,
+    sender: tuple[str, str],
+    to: tuple[str, str],
+    subject: str,
+    sent: datetime,
+    message_id: str,
+    thread: tuple[str, ...] = (),
+) -> None:
     message["From"] = email.utils.formataddr(sender)
     message["To"] = email.utils.formataddr(to)
     message["Subject"] = subject
@@ -101,35 +131,70 @@ def _headers(message: email.message.EmailMessage, sender: tuple[str, str],
 def invite(r: Round, sent: datetime, *, cancel: bool = False) -> bytes:
     """A Google Calendar invitation (or cancellation) from the recruiter, one hour long."""
     method = "CANCEL" if cancel else "REQUEST"
-    people = [f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
-              f"RSVP=TRUE;CN={ME[0]}:mailto:{ME[1]}"]
-    people += [f'ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN="{n}":'
-               f"mailto:{a}" for n, a in r.interviewers]
-    calendar = "\r\n".join([
-        "BEGIN:VCALENDAR", "PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0",
-        f"METHOD:{method}", "BEGIN:VEVENT",
-        f"DTSTART:{_stamp(r.start)}", f"DTEND:{_stamp(r.start + timedelta(hours=1))}",
-        f"DTSTAMP:{_stamp(sent)}", f"ORGANIZER;CN={r.recruiter[0]}:mailto:{r.recruiter[1]}",
-        f"UID:{r.uid}", *people, f"SEQUENCE:{1 if cancel else 0}",
-        f"STATUS:{'CANCELLED' if cancel else 'CONFIRMED'}",
-        f"SUMMARY:Interview: {r.company} - {r.role}",
-        "DESCRIPTION:Video interview. Join: https://meet.google.com/xyz-abcd-efg",
-        "END:VEVENT", "END:VCALENDAR"]) + "\r\n"
+    people = [
+        f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
+        f"RSVP=TRUE;CN={ME[0]}:mailto:{ME[1]}"
+    ]
+    people += [
+        f'ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN="{n}":mailto:{a}'
+        for n, a in r.interviewers
+    ]
+    calendar = (
+        "\r\n".join(
+            [
+                "BEGIN:VCALENDAR",
+                "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+                "VERSION:2.0",
+                f"METHOD:{method}",
+                "BEGIN:VEVENT",
+                f"DTSTART:{_stamp(r.start)}",
+                f"DTEND:{_stamp(r.start + timedelta(hours=1))}",
+                f"DTSTAMP:{_stamp(sent)}",
+                f"ORGANIZER;CN={r.recruiter[0]}:mailto:{r.recruiter[1]}",
+                f"UID:{r.uid}",
+                *people,
+                f"SEQUENCE:{1 if cancel else 0}",
+                f"STATUS:{'CANCELLED' if cancel else 'CONFIRMED'}",
+                f"SUMMARY:Interview: {r.company} - {r.role}",
+                "DESCRIPTION:Video interview. Join: https://meet.google.com/xyz-abcd-efg",
+                "END:VEVENT",
+                "END:VCALENDAR",
+            ]
+        )
+        + "\r\n"
+    )
     local = r.start.astimezone(NY)
     when = f"{local:%A %b} {local.day}, {local:%Y %I:%M%p} - {local.tzname()}"
     message = email.message.EmailMessage()
-    _headers(message, r.recruiter, ME,
-             f"{'Canceled event' if cancel else 'Invitation'}: Interview: {r.company} - "
-             f"{r.role} @ {when} ({ME[1]})", sent, f"<{'cancel' if cancel else 'invite'}-{r.uid}>")
-    message.set_content("This event has been canceled.\n" if cancel else
-                        f"You have been invited to the following event.\n\nInterview: "
-                        f"{r.company} - {r.role}\n{when}\n")
+    _headers(
+        message,
+        r.recruiter,
+        ME,
+        f"{'Canceled event' if cancel else 'Invitation'}: Interview: {r.company} - "
+        f"{r.role} @ {when} ({ME[1]})",
+        sent,
+        f"<{'cancel' if cancel else 'invite'}-{r.uid}>",
+    )
+    message.set_content(
+        "This event has been canceled.\n"
+        if cancel
+        else f"You have been invited to the following event.\n\nInterview: "
+        f"{r.company} - {r.role}\n{when}\n"
+    )
     message.add_alternative(calendar, subtype="calendar", params={"method": method})
     return message.as_bytes(policy=email.policy.SMTP)
 
 
-def letter(sender: tuple[str, str], subject: str, body: str, sent: datetime, message_id: str,
-           *, thread: tuple[str, ...] = (), auto: bool = False) -> bytes:
+def letter(
+    sender: tuple[str, str],
+    subject: str,
+    body: str,
+    sent: datetime,
+    message_id: str,
+    *,
+    thread: tuple[str, ...] = (),
+    auto: bool = False,
+) -> bytes:
     """A plain message from someone at a company to the user."""
     message = email.message.EmailMessage()
     _headers(message, sender, ME, subject, sent, message_id, thread)
@@ -144,31 +209,54 @@ REFERENCES = "<0f1e2d3c.refs@harbor-analytics.com>"
 MY_CHECK_IN = "<my-check-in-1027@example.com>"
 MAIL = {
     "lumen next steps": letter(
-        LUMEN.recruiter, "Next steps", "Hi Alex,\n\nThanks for your time yesterday, the team "
+        LUMEN.recruiter,
+        "Next steps",
+        "Hi Alex,\n\nThanks for your time yesterday, the team "
         "really enjoyed meeting you. We're meeting next week to compare notes and we'll get back "
         "to you by the end of next week.\n\nBest,\nMaya\n--\nMaya Chen | Recruiting, Lumen Labs\n",
-        at("Oct 16 11:00"), NEXT_STEPS),
+        at("Oct 16 11:00"),
+        NEXT_STEPS,
+    ),
     "harbor references": letter(
-        HARBOR.recruiter, "References", "Hi Alex,\n\nLena enjoyed talking with you on Friday. As "
+        HARBOR.recruiter,
+        "References",
+        "Hi Alex,\n\nLena enjoyed talking with you on Friday. As "
         "a next step, could you please send us two professional references by Friday?\n\n"
         "Thanks,\nTom Reyes\nTalent Acquisition, Harbor Analytics\n",
-        at("Oct 19 09:00"), REFERENCES),
+        at("Oct 19 09:00"),
+        REFERENCES,
+    ),
     "maya out of office": letter(
-        LUMEN.recruiter, "Automatic reply: Re: Next steps", "Thank you for your message. I am "
+        LUMEN.recruiter,
+        "Automatic reply: Re: Next steps",
+        "Thank you for your message. I am "
         "out of the office until Monday, November 9 with limited access to email. For anything "
         "urgent, please reach our team at talent@lumenlabs.io.\n",
-        at("Oct 27 10:13"), "<ooo-1027@lumenlabs.io>", thread=(NEXT_STEPS, MY_CHECK_IN),
-        auto=True),
+        at("Oct 27 10:13"),
+        "<ooo-1027@lumenlabs.io>",
+        thread=(NEXT_STEPS, MY_CHECK_IN),
+        auto=True,
+    ),
     "harbor rejection": letter(
-        HARBOR.recruiter, "Your application at Harbor Analytics", "Hi Alex,\n\nThank you for "
+        HARBOR.recruiter,
+        "Your application at Harbor Analytics",
+        "Hi Alex,\n\nThank you for "
         "meeting Arjun and Grace on Monday. Unfortunately, we have decided to move forward with "
         "other candidates whose experience more closely matches the role.\n\nWe wish you the "
-        "best in your search.\nTom\n", at("Nov 04 16:00"), "<decision-hb@harbor-analytics.com>"),
+        "best in your search.\nTom\n",
+        at("Nov 04 16:00"),
+        "<decision-hb@harbor-analytics.com>",
+    ),
     "maya is back": letter(
-        LUMEN.recruiter, "Re: Next steps", "Hi Alex,\n\nThank you for your patience, and sorry "
+        LUMEN.recruiter,
+        "Re: Next steps",
+        "Hi Alex,\n\nThank you for your patience, and sorry "
         "for the slow reply; I was away last week. We are finalizing our decision and will have "
-        "an answer for you by Friday.\n\nBest,\nMaya\n", at("Nov 10 10:00"),
-        "<CAHx8-back@lumenlabs.io>", thread=(NEXT_STEPS, MY_CHECK_IN)),
+        "an answer for you by Friday.\n\nBest,\nMaya\n",
+        at("Nov 10 10:00"),
+        "<CAHx8-back@lumenlabs.io>",
+        thread=(NEXT_STEPS, MY_CHECK_IN),
+    ),
 }
 
 
@@ -238,8 +326,9 @@ class Mailbox:
         edited.set_content(body.get_content() + addition)
         self.server.append(self.drafts_folder, edited.as_bytes(), flags=("\\Draft", "\\Seen"))
 
-    def send_draft(self, to: str, when: datetime, *, message_id: str = "",
-                   attachment: bytes = b"") -> None:
+    def send_draft(
+        self, to: str, when: datetime, *, message_id: str = "", attachment: bytes = b""
+    ) -> None:
         """Send a draft: it leaves Drafts and a copy (new Message-ID, no private header, as
         Gmail stores it) lands in Sent."""
         draft = self.take_draft(to)
@@ -253,8 +342,9 @@ class Mailbox:
         assert body is not None
         copy.set_content(body.get_content())
         if attachment:
-            copy.add_attachment(attachment, maintype="application", subtype="pdf",
-                                filename="references.pdf")
+            copy.add_attachment(
+                attachment, maintype="application", subtype="pdf", filename="references.pdf"
+            )
         self.server.append(self.sent_folder, copy.as_bytes(), flags=("\\Seen",), msg_time=when)
 
     def write(self, to: tuple[str, str], subject: str, body: str, when: datetime) -> None:
@@ -262,8 +352,7 @@ class Mailbox:
         message = email.message.EmailMessage()
         _headers(message, ME, to, subject, when, email.utils.make_msgid(domain="example.com"))
         message.set_content(body)
-        self.server.append(self.sent_folder, message.as_bytes(), flags=("\\Seen",),
-                           msg_time=when)
+        self.server.append(self.sent_folder, message.as_bytes(), flags=("\\Seen",), msg_time=when)
 
 
 Does = Callable[[Mailbox, datetime], None]
@@ -283,8 +372,13 @@ def deletes_and_edits(box: Mailbox, now: datetime) -> None:
 
 
 def thanks_lena_by_hand(box: Mailbox, now: datetime) -> None:
-    box.write(HARBOR.interviewers[0], "Thank you", "Hi Lena,\n\nThank you for the conversation "
-              "this morning; I enjoyed the pipeline design discussion.\n\nBest,\nAlex\n", now)
+    box.write(
+        HARBOR.interviewers[0],
+        "Thank you",
+        "Hi Lena,\n\nThank you for the conversation "
+        "this morning; I enjoyed the pipeline design discussion.\n\nBest,\nAlex\n",
+        now,
+    )
 
 
 def sends_references(box: Mailbox, now: datetime) -> None:
@@ -313,14 +407,14 @@ def thank_you(r: Round, person: int) -> Draft:
 DRAFTS = {
     "lumen thanks Sam": thank_you(LUMEN, 0),
     "lumen thanks Jo": thank_you(LUMEN, 1),
-    "lumen thanks Jo, edited": Draft(None, "jo.park@lumenlabs.io",
-                                     "Thank you – Platform Engineer interview"),
-    "lumen check-in 1": Draft(f"check_in/{LUMEN.id}/1", "maya.chen@lumenlabs.io",
-                              "Re: Next steps"),
-    "lumen check-in 2": Draft(f"check_in/{LUMEN.id}/2", "maya.chen@lumenlabs.io",
-                              "Re: Next steps"),
-    "harbor references": Draft(f"action_item/{HARBOR.id}/*", "tom.reyes@harbor-analytics.com",
-                               "Re: References"),
+    "lumen thanks Jo, edited": Draft(
+        None, "jo.park@lumenlabs.io", "Thank you – Platform Engineer interview"
+    ),
+    "lumen check-in 1": Draft(f"check_in/{LUMEN.id}/1", "maya.chen@lumenlabs.io", "Re: Next steps"),
+    "lumen check-in 2": Draft(f"check_in/{LUMEN.id}/2", "maya.chen@lumenlabs.io", "Re: Next steps"),
+    "harbor references": Draft(
+        f"action_item/{HARBOR.id}/*", "tom.reyes@harbor-analytics.com", "Re: References"
+    ),
     "harbor final thanks Arjun": thank_you(HARBOR_2, 0),
     "harbor final thanks Grace": thank_you(HARBOR_2, 1),
 }
@@ -356,51 +450,97 @@ STORY = [
     Step("Oct 15 15:25", stages={"Lumen Labs": "awaiting"}),
     Step("Oct 15 15:35", drafts=("+lumen thanks Sam", "+lumen thanks Jo")),
     # The user deletes one thank-you and rewrites the other in the mail client.
-    Step("Oct 15 21:00", deletes_and_edits,
-         drafts=("-lumen thanks Sam", "-lumen thanks Jo", "+lumen thanks Jo, edited"),
-         check={SAM: ("dismissed", "", "deleted"), JO: ("drafted", "", "")}),
+    Step(
+        "Oct 15 21:00",
+        deletes_and_edits,
+        drafts=("-lumen thanks Sam", "-lumen thanks Jo", "+lumen thanks Jo, edited"),
+        check={SAM: ("dismissed", "", "deleted"), JO: ("drafted", "", "")},
+    ),
     # Maya states a timeline: end of next week (Fri Oct 23) + 2 business days.
-    Step("Oct 16 11:05", mail("lumen next steps"), stages={"Harbor Analytics": "awaiting"},
-         check={ci(LUMEN, 1): ("planned", "2026-10-27T08:00-04:00", "by the end of next week")}),
+    Step(
+        "Oct 16 11:05",
+        mail("lumen next steps"),
+        stages={"Harbor Analytics": "awaiting"},
+        check={ci(LUMEN, 1): ("planned", "2026-10-27T08:00-04:00", "by the end of next week")},
+    ),
     # Harbor's screen ends at 11:00; the user thanks Lena by hand before the agent would.
     Step("Oct 16 11:10", thanks_lena_by_hand),
     Step("Oct 16 11:35", check={LENA: ("sent", "", "you wrote to Lena")}),
-    Step("Oct 16 18:00", check={ci(HARBOR, 1): ("planned", "2026-10-27T08:00-04:00",
-                                                "no news since Oct 16")}),
+    Step(
+        "Oct 16 18:00",
+        check={ci(HARBOR, 1): ("planned", "2026-10-27T08:00-04:00", "no news since Oct 16")},
+    ),
     # Tom asks for references by Friday; his mail also resets Harbor's check-in clock.
-    Step("Oct 19 09:05", mail("harbor references"),
-         check={ci(HARBOR, 1): ("planned", "2026-10-28T08:00-04:00", "no news since Oct 19"),
-                f"action_item/{HARBOR.id}/*": ("planned", "2026-10-22T08:00-04:00",
-                                               "references")}),
+    Step(
+        "Oct 19 09:05",
+        mail("harbor references"),
+        check={
+            ci(HARBOR, 1): ("planned", "2026-10-28T08:00-04:00", "no news since Oct 19"),
+            f"action_item/{HARBOR.id}/*": ("planned", "2026-10-22T08:00-04:00", "references"),
+        },
+    ),
     Step("Oct 19 11:00", invited(QUILL), stages={"Quillworks": "interviewing"}),
     Step("Oct 20 16:00", invited(QUILL, cancel=True), stages={"Quillworks": "closed"}),
     Step("Oct 22 08:05", drafts=("+harbor references",)),
     # The user sends the references draft with the file attached.
-    Step("Oct 22 09:00", sends_references, drafts=("-harbor references",),
-         check={f"action_item/{HARBOR.id}/*": ("sent", "", ""),
-                ci(HARBOR, 1): ("planned", "2026-11-02T08:00-05:00", "no news since Oct 22")}),
+    Step(
+        "Oct 22 09:00",
+        sends_references,
+        drafts=("-harbor references",),
+        check={
+            f"action_item/{HARBOR.id}/*": ("sent", "", ""),
+            ci(HARBOR, 1): ("planned", "2026-11-02T08:00-05:00", "no news since Oct 22"),
+        },
+    ),
     # A final round supersedes the screen's check-in.
-    Step("Oct 26 14:00", invited(HARBOR_2), stages={"Harbor Analytics": "interviewing"},
-         check={ci(HARBOR, 1): ("cancelled", "", "next round on Nov 2")}),
+    Step(
+        "Oct 26 14:00",
+        invited(HARBOR_2),
+        stages={"Harbor Analytics": "interviewing"},
+        check={ci(HARBOR, 1): ("cancelled", "", "next round on Nov 2")},
+    ),
     Step("Oct 27 08:05", drafts=("+lumen check-in 1",)),
     # The user sends the check-in; Maya's auto-reply says she is away until Nov 9, so the
     # second check-in (7 business days after the sent one: Nov 5) moves to Nov 9, after DST.
     Step("Oct 27 10:12", sends_check_in, drafts=("-lumen check-in 1",)),
-    Step("Oct 27 10:14", mail("maya out of office"),
-         check={ci(LUMEN, 1): ("sent", "", ""),
-                ci(LUMEN, 2): ("planned", "2026-11-09T08:00-05:00", "no news since Oct 27; "
-                                "7 business days after the last exchange; moved to Nov 9: "
-                                "out of office")}),
+    Step(
+        "Oct 27 10:14",
+        mail("maya out of office"),
+        check={
+            ci(LUMEN, 1): ("sent", "", ""),
+            ci(LUMEN, 2): (
+                "planned",
+                "2026-11-09T08:00-05:00",
+                "no news since Oct 27; "
+                "7 business days after the last exchange; moved to Nov 9: "
+                "out of office",
+            ),
+        },
+    ),
     Step("Nov 02 14:25", stages={"Harbor Analytics": "awaiting"}),
-    Step("Nov 02 14:35", drafts=("+harbor final thanks Arjun", "+harbor final thanks Grace"),
-         check={ci(HARBOR_2, 1): ("planned", "2026-11-12T08:00-05:00", "no news since Nov 2")}),
-    Step("Nov 04 16:05", mail("harbor rejection"), stages={"Harbor Analytics": "rejected"},
-         check={ci(HARBOR_2, 1): ("cancelled", "", "declined on Nov 4")}),
+    Step(
+        "Nov 02 14:35",
+        drafts=("+harbor final thanks Arjun", "+harbor final thanks Grace"),
+        check={ci(HARBOR_2, 1): ("planned", "2026-11-12T08:00-05:00", "no news since Nov 2")},
+    ),
+    Step(
+        "Nov 04 16:05",
+        mail("harbor rejection"),
+        stages={"Harbor Analytics": "rejected"},
+        check={ci(HARBOR_2, 1): ("cancelled", "", "declined on Nov 4")},
+    ),
     Step("Nov 09 08:05", drafts=("+lumen check-in 2",)),
     # Maya answers before the user sent the second check-in: it is retired, the clock resets.
-    Step("Nov 10 10:05", mail("maya is back"), drafts=("-lumen check-in 2",), trash=1,
-         check={ci(LUMEN, 2): ("retired", "", "Maya Chen replied on Nov 10"),
-                ci(LUMEN, 3): ("planned", "2026-11-17T08:00-05:00", "by Friday")}),
+    Step(
+        "Nov 10 10:05",
+        mail("maya is back"),
+        drafts=("-lumen check-in 2",),
+        trash=1,
+        check={
+            ci(LUMEN, 2): ("retired", "", "Maya Chen replied on Nov 10"),
+            ci(LUMEN, 3): ("planned", "2026-11-17T08:00-05:00", "by Friday"),
+        },
+    ),
 ]
 
 
@@ -439,8 +579,12 @@ def followup_states(status: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-def mailbox(dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-            capsys: pytest.CaptureFixture[str]) -> Mailbox:
+def mailbox(
+    dovecot: Dovecot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Mailbox:
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     config = imap_config(tmp_path / "agent", port=dovecot.tls_port, ca_file=dovecot.ca_file)
     return Mailbox(dovecot, config, capsys)
@@ -480,7 +624,7 @@ def test_a_month_of_job_search(mailbox: Mailbox) -> None:
         status = mailbox.status(now)
         assert {i["company"]: i["application"] for i in status["interviews"]} == stages, where
         states = followup_states(status)
-        for key, (state, draft_at, words) in (step.check.items() if step else ()):
+        for key, (state, draft_at, words) in step.check.items() if step else ():
             assert key in states, f"{where}: no follow-up {key}"
             assert states[key]["state"] == state, (where, states[key])
             if draft_at:

@@ -25,8 +25,11 @@ WRONG = "Wrong-5d2b88-Xy?"
 
 def test_plain_imap_to_a_remote_host_is_refused_with_exit_78(tmp_path: Path) -> None:
     config = imap_config(tmp_path, port=143, ca_file=tmp_path / "unused.pem")
-    config.write_text(config.read_text().replace('host = "127.0.0.1"', 'host = "imap.example.com"')
-                      .replace('security = "tls"', 'security = "none"'))
+    config.write_text(
+        config.read_text()
+        .replace('host = "127.0.0.1"', 'host = "imap.example.com"')
+        .replace('security = "tls"', 'security = "none"')
+    )
     code, _out, err, _ = run_pass(config, "once")
     assert code == 78
     assert "Traceback" not in err
@@ -38,11 +41,13 @@ def test_plain_imap_to_a_remote_host_is_refused_with_exit_78(tmp_path: Path) -> 
 def test_state_file_and_folder_are_private_whatever_the_umask(
     umask: int, dovecot: Dovecot, tmp_path: Path
 ) -> None:
-    dovecot.append("INBOX", invite_eml(start=START, end=START + timedelta(hours=1), sent=SENT),
-                   msg_time=SENT)
+    dovecot.append(
+        "INBOX", invite_eml(start=START, end=START + timedelta(hours=1), sent=SENT), msg_time=SENT
+    )
     state = tmp_path / "home" / ".local" / "state" / "interview-agent" / "state.db"
-    config = imap_config(tmp_path / "cfg", port=dovecot.tls_port, ca_file=dovecot.ca_file,
-                         state=state)
+    config = imap_config(
+        tmp_path / "cfg", port=dovecot.tls_port, ca_file=dovecot.ca_file, state=state
+    )
     code, _, err, _ = run_pass(config, "once", "--now", AFTER.isoformat(), umask=umask)
     assert code == 0, err
     assert stat.S_IMODE(state.parent.stat().st_mode) == 0o700
@@ -71,15 +76,19 @@ def use_password(dovecot: Dovecot, password: str) -> None:
 def test_a_known_password_never_appears_in_any_output(
     source: str, dovecot: Dovecot, tmp_path: Path
 ) -> None:
-    dovecot.append("INBOX", invite_eml(start=START, end=START + timedelta(hours=1), sent=SENT),
-                   msg_time=SENT)
+    dovecot.append(
+        "INBOX", invite_eml(start=START, end=START + timedelta(hours=1), sent=SENT), msg_time=SENT
+    )
     use_password(dovecot, KNOWN)
     secret_file = tmp_path / "secret"
     config = imap_config(tmp_path / "cfg", port=dovecot.tls_port, ca_file=dovecot.ca_file)
     if source == "password_command":
         secret_file.write_text(KNOWN + "\n")
-        config.write_text(config.read_text().replace(
-            f'password_env = "{PASSWORD_ENV}"', f'password_command = "cat {secret_file}"'))
+        config.write_text(
+            config.read_text().replace(
+                f'password_env = "{PASSWORD_ENV}"', f'password_command = "cat {secret_file}"'
+            )
+        )
 
     def run(password: str, *args: str) -> tuple[int, str]:
         secret_file.write_text(password + "\n")
@@ -87,9 +96,13 @@ def test_a_known_password_never_appears_in_any_output(
         return code, out + err
 
     outputs = []
-    for args in (("once", "--now", AFTER.isoformat()), ("status",),
-                 ("status", "--json", "--now", AFTER.isoformat()), ("check",),
-                 ("preview", "--now", AFTER.isoformat())):
+    for args in (
+        ("once", "--now", AFTER.isoformat()),
+        ("status",),
+        ("status", "--json", "--now", AFTER.isoformat()),
+        ("check",),
+        ("preview", "--now", AFTER.isoformat()),
+    ):
         code, output = run(KNOWN, *args)
         assert code == 0, output
         outputs.append(output)

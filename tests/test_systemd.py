@@ -39,8 +39,11 @@ def test_units_verify(tmp_path: Path) -> None:
     copies = tmp_path / "units"
     copies.mkdir()
     names = sorted(p.name for p in UNITS.iterdir() if p.suffix in (".service", ".timer"))
-    assert names == ["interview-agent-once.service", "interview-agent.service",
-                     "interview-agent.timer"]
+    assert names == [
+        "interview-agent-once.service",
+        "interview-agent.service",
+        "interview-agent.timer",
+    ]
     for name in names:
         text = (UNITS / name).read_text()
         if name.endswith(".service"):
@@ -48,8 +51,12 @@ def test_units_verify(tmp_path: Path) -> None:
         (copies / name).write_text(text.replace(INSTALLED, agent_binary()))
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "SYSTEMD_LOG_LEVEL": "notice"}
     done = subprocess.run(
-        [analyze, "verify", "--user", *names], cwd=copies, env=env, capture_output=True,
-        text=True, timeout=60,
+        [analyze, "verify", "--user", *names],
+        cwd=copies,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     output = (done.stdout + done.stderr).strip()
     assert done.returncode == 0, output

@@ -27,16 +27,21 @@ class LocalCalendar:
             files = sorted(path.glob("*.ics")) if path.is_dir() else [path]
             stats = [(f, f.stat()) for f in files]
         except OSError as exc:
-            raise AgentError(f"calendar {self.config.name}: cannot read {path}: "
-                             f"{exc.strerror}") from None
+            raise AgentError(
+                f"calendar {self.config.name}: cannot read {path}: {exc.strerror}"
+            ) from None
         signature = tuple((f.name, s.st_mtime_ns, s.st_size) for f, s in stats)
         if signature == self._signature:
             return None
         texts = []
         for file, stat in stats:
             if stat.st_size > MAX_LOCAL_BYTES:
-                log.warning("calendar %s: %s is larger than %d MB; skipped", self.config.name,
-                            file.name, MAX_LOCAL_BYTES // (1024 * 1024))
+                log.warning(
+                    "calendar %s: %s is larger than %d MB; skipped",
+                    self.config.name,
+                    file.name,
+                    MAX_LOCAL_BYTES // (1024 * 1024),
+                )
                 continue
             try:
                 texts.append(file.read_text(encoding="utf-8", errors="replace"))

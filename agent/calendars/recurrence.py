@@ -17,7 +17,6 @@ import contextvars
 import dataclasses
 import logging
 import math
-import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as clock_time
@@ -46,11 +45,11 @@ _MAX_PER_DAY: Final = 24  # densest recurrence that is expanded
 # How many months (years for a YEARLY rule) past the window a rule may iterate: dateutil
 # computes ten instances ahead, and a leap-day rule needs 40 years for ten.
 _SPARE_PERIODS: Final = 480
-# Wall-clock budget for expansion in one call: a base, plus an allowance per series (a normal
-# series takes about 1 ms), and a cap for any one series.
-_EXPANSION_SECONDS: Final = 0.3
-_SECONDS_PER_SERIES: Final = 0.005
-_SERIES_SECONDS: Final = 0.1
+# Budget for expansion, counted in instances iterated (not in seconds, so that the same input
+# gives the same result on any machine): a cap for any one series (the densest series expanded,
+# 24 a day, has about 4,000 in a window) and one for a whole calendar.
+_INSTANCES_PER_SERIES: Final = 5_000
+_INSTANCES_PER_CALL: Final = 50_000
 
 
 @dataclass
@@ -88,11 +87,11 @@ def assemble(
     masters = {uid: _master(members) for uid, members in series.items()}
     if window is not None and limit > 0:
         recurring = [(uid, m) for uid, m in masters.items() if m is not None]
-        now = time.monotonic()
-        deadline = now + _EXPANSION_SECONDS + _SECONDS_PER_SERIES * len(recurring)
+        left = _INSTANCES_PER_CALL
         for uid, master in recurring:
-            series_deadline = min(deadline, time.monotonic() + _SERIES_SECONDS)
-            result = _expand(master, series[uid], window, limit, user_tz, series_deadline)
+            allowance = min(left, _INSTANCES_PER_SERIES)
+            result, used = _expand(master, series[uid], window, limit, user_tz, allowance)
+            left -= used
             if result is not None:
                 expanded[uid] = result
 
@@ -143,7 +142,6 @@ class _BudgetExceeded(Exception):
 @dataclass
 class _Budget:
     end: datetime  # the end of the window, as a wall-clock time in the series' zone
-    deadline: float  # time.monotonic()
 
 
 _BUDGET: Final = contextvars.ContextVar[_Budget | None]("_BUDGET", default=None)
@@ -151,7 +149,7 @@ _BUDGET: Final = contextvars.ContextVar[_Budget | None]("_BUDGET", default=None)
 
 class _BoundedRule(rrule):
     """A dateutil rrule that raises `_BudgetExceeded` once it has iterated `_SPARE_PERIODS`
-    past the budget's end, or past its deadline. dateutil reads `_byeaster` each time its
+    past the budget's end. dateutil reads `_byeaster` each time its
     iteration enters a new month or year, also when no day matches: a rule that can never
     match (such as BYMONTH=2;BYMONTHDAY=30) would otherwise iterate to the year 9999."""
 
@@ -168,7 +166,7 @@ class _BoundedRule(rrule):
                 state["_ia_limit"] = max(0, periods) + _SPARE_PERIODS
                 state["_ia_ticks"] = 0
             state["_ia_ticks"] += 1
-            if state["_ia_ticks"] > state["_ia_limit"] or time.monotonic() > budget.deadline:
+            if state["_ia_ticks"] > state["_ia_limit"]:
                 raise _BudgetExceeded
         return state["_byeaster"]
 
@@ -189,14 +187,15 @@ def _expand(
     window: tuple[datetime, datetime],
     limit: int,
     user_tz: tzinfo,
-    deadline: float,
-) -> list[CalEvent] | None:
-    """The occurrences of one series that overlap `window`, earliest first, at most `limit`;
-    None when the series is left unexpanded."""
+    allowance: int,
+) -> tuple[list[CalEvent] | None, int]:
+    """The occurrences of one series that overlap `window`, earliest first, at most `limit`
+    (None when the series is left unexpanded), and how many instances were iterated: at most
+    `allowance`."""
     uid = shortened(master.event.uid)
-    if time.monotonic() > deadline:
-        _log.warning("series %s not expanded: the expansion time budget is spent", uid)
-        return None
+    if allowance <= 0:
+        _log.warning("series %s not expanded: the calendar's expansion budget is spent", uid)
+        return None, 0
     zone = master.start.tz
     span = max(_length(m) for m in members) + timedelta(days=1)
     try:
@@ -208,17 +207,19 @@ def _expand(
                 cal.add_component(_series_component(member, master, low, high))
     except (_Refused, ValueError, OverflowError) as exc:
         _log.warning("series %s not expanded: %s", uid, exc)
-        return None
+        return None, 0
 
     by_index = {m.index: m for m in members}
     found: list[CalEvent] = []
-    token = _BUDGET.set(_Budget(high, deadline))
+    iterated = 0
+    token = _BUDGET.set(_Budget(high))
     try:
         query = recurring_ical_events.of(
             cal,
             components=[recurring_ical_events.ComponentsWithName("VEVENT", series=_BoundedSeries)],
         )
         for component in query.after(low):
+            iterated += 1
             if naive(component.decoded("DTSTART")) > high:
                 break
             occurrence = _occurrence(component, by_index, master, user_tz)
@@ -227,19 +228,19 @@ def _expand(
                 if len(found) >= limit:
                     _log.info("series %s: keeping its first %d occurrences", uid, limit)
                     break
-            if time.monotonic() > deadline:
+            if iterated >= allowance:
                 raise _BudgetExceeded
     except _BudgetExceeded:
         _log.warning("series %s: expansion stopped at its budget", uid)
         if not found:
-            return None
+            return None, iterated
     except Exception as exc:  # recurring_ical_events and dateutil meeting hostile input
         _log.warning("series %s not expanded: %s", uid, type(exc).__name__)
-        return None
+        return None, iterated
     finally:
         _BUDGET.reset(token)
     found.sort(key=lambda e: e.start)
-    return found
+    return found, iterated
 
 
 def _length(member: Event) -> timedelta:

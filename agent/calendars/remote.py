@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 from agent import __version__
 from agent.calendars.source import CalendarSource
-from agent.config import CalendarConfig
 from agent.config.secrets import Secret, resolve_secret
+from agent.config.types import CalendarConfig
 from agent.errors import AuthenticationFailed, CertificateError, ConnectionFailed
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -81,7 +81,12 @@ class _SafeRedirect(urllib.request.HTTPRedirectHandler):
     Authorization header to another host (urllib would)."""
 
     def redirect_request(
-        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
         newurl: str,
     ) -> urllib.request.Request | None:
         target = urlsplit(newurl)
@@ -222,8 +227,7 @@ class CalDavCalendar:
         except dav_error.NotFoundError:
             self._reset()
             raise ConnectionFailed(
-                f"{where}: no calendar at that URL; the url must be the calendar collection "
-                "itself"
+                f"{where}: no calendar at that URL; the url must be the calendar collection itself"
             ) from None
         except dav_error.DAVError as exc:
             self._reset()
@@ -238,8 +242,7 @@ class CalDavCalendar:
             self._reset()
             if "CERTIFICATE_VERIFY_FAILED" in str(exc):
                 raise CertificateError(
-                    f"{where}: the TLS certificate is not trusted; set tls_ca_file for a "
-                    "private CA"
+                    f"{where}: the TLS certificate is not trusted; set tls_ca_file for a private CA"
                 ) from None
             raise ConnectionFailed(f"{where} cannot be reached: {type(exc).__name__}") from None
         self._marker = marker

@@ -13,5 +13,14 @@ from agent.compose.draft import (
     shipped_templates,
 )
 
-__all__ = ["MAX_WORDS", "TEMPLATE_NAMES", "Sender", "TemplateError", "build_draft",
-           "check_templates", "environment", "new_message_id", "shipped_templates"]
+__all__ = [
+    "MAX_WORDS",
+    "TEMPLATE_NAMES",
+    "Sender",
+    "TemplateError",
+    "build_draft",
+    "check_templates",
+    "environment",
+    "new_message_id",
+    "shipped_templates",
+]

@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from agent.mail.mime import clean
-from agent.mail.store import KEY_HEADER
-from agent.model import Address, FollowUpKind, FollowUpState, Interview, PersonRole
+from agent.model import KEY_HEADER, Address, FollowUpKind, FollowUpState, Interview, PersonRole
 from agent.planning.planner import FollowUp
 
 TEMPLATE_NAMES = ("thank_you", "action_item", "check_in_first", "check_in_second")
@@ -89,22 +88,26 @@ def _first(name: str) -> str:
 
 
 def _item(what: str) -> str:
-    item = re.sub(r"^(?:please\s+)?(?:send|share|submit|provide|forward|email)\s+(?:over\s+)?",
-                  "", what.strip(), flags=re.I)
+    item = re.sub(
+        r"^(?:please\s+)?(?:send|share|submit|provide|forward|email)\s+(?:over\s+)?",
+        "",
+        what.strip(),
+        flags=re.I,
+    )
     item = re.sub(r"\byour\b", "my", item, flags=re.I)
     return item.rstrip(".") or "the information you asked for"
 
 
-def context_for(
-    followup: FollowUp, interview: Interview, sender: Sender
-) -> dict[str, object]:
+def context_for(followup: FollowUp, interview: Interview, sender: Sender) -> dict[str, object]:
     facts = interview.facts
     greeting = _join([_first(a.name) for a in followup.to]) or "there"
     local = facts.start.astimezone(sender.tz)
     today_words = f"on {local:%A}"
     named = list(followup.named) or [
-        p.name for p in facts.people
-        if p.role == PersonRole.INTERVIEWER and p.name
+        p.name
+        for p in facts.people
+        if p.role == PersonRole.INTERVIEWER
+        and p.name
         and not any(p.email and p.email == a.email for a in followup.to)
     ]
     notes = [n.text.rstrip(".") for n in interview.notes if n.promise_due is None]
@@ -116,21 +119,25 @@ def context_for(
         "role": role,
         "role_phrase": f"the {role} role" if role else "the role",
         "when_phrase": today_words,
-        "named": _join([_first(n) or n for n in named]) if followup.kind == FollowUpKind.THANK_YOU
-        and not any(p.role == PersonRole.INTERVIEWER and p.email == followup.to[0].email
-                    for p in facts.people) else "",
+        "named": _join([_first(n) or n for n in named])
+        if followup.kind == FollowUpKind.THANK_YOU
+        and not any(
+            p.role == PersonRole.INTERVIEWER and p.email == followup.to[0].email
+            for p in facts.people
+        )
+        else "",
         "notes": notes,
         "what": followup.what,
         "item": _item(followup.what),
-        "thread_subject": re.sub(r"^(?:re|aw|sv)\s*:\s*", "", followup.thread_subject,
-                                 flags=re.I),
+        "thread_subject": re.sub(r"^(?:re|aw|sv)\s*:\s*", "", followup.thread_subject, flags=re.I),
         "signature": sender.signature or sender.name,
         "number": followup.number,
     }
 
 
-def render(env: jinja2.Environment, followup: FollowUp, interview: Interview,
-           sender: Sender) -> tuple[str, str]:
+def render(
+    env: jinja2.Environment, followup: FollowUp, interview: Interview, sender: Sender
+) -> tuple[str, str]:
     """The subject and body text of a draft."""
     try:
         template = env.get_template(template_name(followup) + ".txt.j2")
@@ -139,8 +146,9 @@ def render(env: jinja2.Environment, followup: FollowUp, interview: Interview,
         raise TemplateError(f"template {template_name(followup)}: {exc}") from exc
     first, _, body = text.partition("\n")
     if not first.lower().startswith("subject:"):
-        raise TemplateError(f"template {template_name(followup)}: the first line must be "
-                            "'Subject: ...'")
+        raise TemplateError(
+            f"template {template_name(followup)}: the first line must be 'Subject: ...'"
+        )
     subject = clean(first.split(":", 1)[1])
     body = re.sub(r"\n{3,}", "\n\n", body.strip("\n")) + "\n"
     return subject, body
@@ -193,19 +201,34 @@ def check_templates(env: jinja2.Environment) -> list[str]:
     problems = []
     start = datetime(2026, 10, 1, 15, 0, tzinfo=ZoneInfo("UTC"))
     interview = Interview(
-        id="sample", first_seen=start, source="mail",
-        facts=InterviewFacts(uid="u", sequence=0, stamp=None, start=start, end=None,
-                             company="Example", role="Engineer",
-                             people=(Person("Sam Lee", "sam@example.org",
-                                            PersonRole.INTERVIEWER),)),
+        id="sample",
+        first_seen=start,
+        source="mail",
+        facts=InterviewFacts(
+            uid="u",
+            sequence=0,
+            stamp=None,
+            start=start,
+            end=None,
+            company="Example",
+            role="Engineer",
+            people=(Person("Sam Lee", "sam@example.org", PersonRole.INTERVIEWER),),
+        ),
     )
     sender = Sender("Alex Rivera", "alex@example.com", "", ZoneInfo("UTC"))
     for name in TEMPLATE_NAMES:
         kind = FollowUpKind.CHECK_IN if name.startswith("check_in") else FollowUpKind(name)
         followup = FollowUp(
-            key="k", kind=kind, interview_id="sample", to=(Address("Sam Lee", "sam@example.org"),),
-            draft_at=start, due=start, state=FollowUpState.PLANNED,
-            reason="", what="send my portfolio", number=2 if name.endswith("second") else 1,
+            key="k",
+            kind=kind,
+            interview_id="sample",
+            to=(Address("Sam Lee", "sam@example.org"),),
+            draft_at=start,
+            due=start,
+            state=FollowUpState.PLANNED,
+            reason="",
+            what="send my portfolio",
+            number=2 if name.endswith("second") else 1,
         )
         try:
             subject, body = render(env, followup, interview, sender)
@@ -215,8 +238,7 @@ def check_templates(env: jinja2.Environment) -> list[str]:
         if not subject:
             problems.append(f"template {name}: the subject is empty")
         if word_count(body) > MAX_WORDS:
-            problems.append(f"template {name}: {word_count(body)} words; keep it under "
-                            f"{MAX_WORDS}")
+            problems.append(f"template {name}: {word_count(body)} words; keep it under {MAX_WORDS}")
         if re.search(r"\bNone\b|\{\{|\}\}", subject + body):
             problems.append(f"template {name}: renders template debris")
     return problems

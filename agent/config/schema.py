@@ -46,7 +46,6 @@ from agent.config.values import (
     parse_addresses,
     parse_choice,
     parse_clock,
-    parse_countries,
     parse_country,
     parse_credential,
     parse_env_name,
@@ -60,6 +59,7 @@ from agent.config.values import (
     parse_senders,
     parse_text,
     parse_zone,
+    supported_countries,
 )
 from agent.errors import ConfigError
 
@@ -349,7 +349,7 @@ def build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) -> 
 def _check_subdivision(ld: _Loader, me: dict[str, Any]) -> None:
     if me["subdivision"] is None:
         return
-    subdivisions = parse_countries().get(me["country"] or "", [])
+    subdivisions = supported_countries().get(me["country"] or "", [])
     given, upper = me["subdivision"], me["subdivision"].upper()
     if given in subdivisions or upper in subdivisions:
         me["subdivision"] = given if given in subdivisions else upper

@@ -17,8 +17,6 @@ from collections.abc import Callable
 from datetime import time
 from typing import Any, cast
 
-import holidays
-
 from agent.model import FollowUpKind
 
 
@@ -116,12 +114,16 @@ def parse_zone(value: Any) -> zoneinfo.ZoneInfo:
 
 
 @functools.cache
-def parse_countries() -> dict[str, list[str]]:
+def supported_countries() -> dict[str, list[str]]:
     """Country code (alpha-2 or alpha-3) -> its subdivision codes, from the holidays package."""
+    import holidays
+
     return holidays.list_supported_countries()
 
 
 def parse_country(value: Any) -> str:
+    import holidays
+
     codes = holidays.registry.EntityLoader.get_country_codes()  # no country module loaded
     if not isinstance(value, str) or value.upper() not in codes:
         raise Invalid('expected a country code the holidays package knows, such as "US" or "DE"')

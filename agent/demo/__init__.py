@@ -70,7 +70,7 @@ def readable(raw: bytes) -> str:
 
 
 def run_demo(keep: Path | None = None, out: TextIO | None = None) -> ExitCode:
-    from agent.cli import print_status
+    from agent.status import print_table
 
     stream: TextIO = out if out is not None else sys.stdout
     root = keep or Path(tempfile.mkdtemp(prefix="interview-agent-demo-"))
@@ -90,15 +90,17 @@ def run_demo(keep: Path | None = None, out: TextIO | None = None) -> ExitCode:
         store.close()
     write = stream.write
     write(f"interview-agent demo: one pass over a sample mailbox at {DEMO_NOW}\n\n")
-    print_status(result.plan, result.interviews, config, clock.now(), stream)
+    print_table(result.plan, result.interviews, config, clock.now(), stream)
     drafts = sorted((mailbox / ".Drafts" / "cur").iterdir())
     write(f"\n{len(drafts)} drafts placed in {mailbox / '.Drafts'}:\n")
     for path in drafts:
         write("\n" + "=" * 72 + "\n")
         write(readable(path.read_bytes()))
     write("\nOpen them with:  mutt -f " + str(mailbox / ".Drafts") + "\n")
-    write(f"The demo config is {config_file}; try:\n"
-          f"  interview-agent --config {config_file} status --now {DEMO_NOW}\n"
-          f"  interview-agent --config {config_file} status --json --now 2026-10-16T09:00-04:00\n")
+    write(
+        f"The demo config is {config_file}; try:\n"
+        f"  interview-agent --config {config_file} status --now {DEMO_NOW}\n"
+        f"  interview-agent --config {config_file} status --json --now 2026-10-16T09:00-04:00\n"
+    )
     state.close()
     return ExitCode.OK

@@ -19,8 +19,12 @@ from agent.understanding.understand import apply_rules, from_calendar
 
 log = logging.getLogger(__name__)
 
+
 def sync_calendars(
-    sources: Sequence[CalendarSource], syncer: MailSync, config: Config, now: datetime,
+    sources: Sequence[CalendarSource],
+    syncer: MailSync,
+    config: Config,
+    now: datetime,
     report: SyncReport,
 ) -> None:
     """Read every source; a calendar that fails is logged and skipped, so mail goes on."""
@@ -39,14 +43,29 @@ def sync_calendars(
             accept_event(event, source.config, syncer, config, now, report)
 
 
-def accept_event(event: CalEvent, calendar: CalendarConfig, syncer: MailSync, config: Config,
-                 now: datetime, report: SyncReport) -> None:
+def accept_event(
+    event: CalEvent,
+    calendar: CalendarConfig,
+    syncer: MailSync,
+    config: Config,
+    now: datetime,
+    report: SyncReport,
+) -> None:
     message = MailMessage(
-        folder=f"calendar:{calendar.name}", uid=0, message_id="", date=event.dtstamp,
+        folder=f"calendar:{calendar.name}",
+        uid=0,
+        message_id="",
+        date=event.dtstamp,
         subject=event.summary,
-        from_=Address(event.organizer.name, event.organizer.email) if event.organizer
+        from_=Address(event.organizer.name, event.organizer.email)
+        if event.organizer
         else Address("", ""),
-        sender=None, reply_to=(), to=(), cc=(), in_reply_to="", references=(),
+        sender=None,
+        reply_to=(),
+        to=(),
+        cc=(),
+        in_reply_to="",
+        references=(),
         text=event.description,
     )
     verdict = apply_rules(message, config.rules, calendar.name)
@@ -60,5 +79,4 @@ def accept_event(event: CalEvent, calendar: CalendarConfig, syncer: MailSync, co
         syncer.cancel(finding.interview, report)
         return
     if finding.kind == FindingKind.INTERVIEW:
-        syncer.accept(finding.interview, source="calendar", message_id="", now=now,
-                      report=report)
+        syncer.accept(finding.interview, source="calendar", message_id="", now=now, report=report)

@@ -111,8 +111,13 @@ class MailSync:
         if saved is not None and saved[0] == position.uidvalidity:
             after = saved[1]
         elif saved is not None:
-            log.warning("%s: UIDVALIDITY changed (%s -> %s); rescanning the last %s days",
-                        folder, saved[0], position.uidvalidity, self.lookback_days)
+            log.warning(
+                "%s: UIDVALIDITY changed (%s -> %s); rescanning the last %s days",
+                folder,
+                saved[0],
+                position.uidvalidity,
+                self.lookback_days,
+            )
             report.rescanned += (folder,)
         if after and 0 < position.uidnext <= after + 1:
             return  # nothing arrived since the last pass: no need to open the folder
@@ -123,16 +128,26 @@ class MailSync:
             return
         records: list[MessageRecord] = []
         fetch = self.store.fetch
-        messages = fetch(folder, uids, max_part_bytes=self.max_part_bytes, is_sent=is_sent,
-                         want_body=self._wants_body)
+        messages = fetch(
+            folder,
+            uids,
+            max_part_bytes=self.max_part_bytes,
+            is_sent=is_sent,
+            want_body=self._wants_body,
+        )
         lookback_start = now - timedelta(days=self.lookback_days)
         for message in messages:
             report.messages_read += 1
             if message.message_id and self.state.has_message(message.message_id):
                 continue
             if message.problems:
-                log.warning("%s UID %s %s: %s", folder, message.uid, message.message_id,
-                            "; ".join(message.problems))
+                log.warning(
+                    "%s UID %s %s: %s",
+                    folder,
+                    message.uid,
+                    message.message_id,
+                    "; ".join(message.problems),
+                )
             if message.date is not None and message.date < lookback_start and after == 0:
                 continue
             try:
@@ -172,8 +187,10 @@ class MailSync:
     def _record(self, message: MailMessage, finding: Finding) -> MessageRecord | None:
         if not message.message_id or message.date is None:
             return None
-        if finding.kind == FindingKind.NONE and not message.is_sent and (
-            message.list_id or message.list_unsubscribe
+        if (
+            finding.kind == FindingKind.NONE
+            and not message.is_sent
+            and (message.list_id or message.list_unsubscribe)
         ):
             return None
         return MessageRecord(
@@ -196,16 +213,22 @@ class MailSync:
             or extract.company_domain_of([message.from_], self.context.me),
         )
 
-    def _apply(self, message: MailMessage, finding: Finding, now: datetime,
-               report: SyncReport) -> None:
+    def _apply(
+        self, message: MailMessage, finding: Finding, now: datetime, report: SyncReport
+    ) -> None:
         facts = finding.interview
         if facts is None:
             return
         if finding.kind == FindingKind.CANCEL:
             self.cancel(facts, report)
             return
-        self.accept(facts, source="text" if facts.uid.startswith("text-") else "mail",
-                    message_id=message.message_id, now=now, report=report)
+        self.accept(
+            facts,
+            source="text" if facts.uid.startswith("text-") else "mail",
+            message_id=message.message_id,
+            now=now,
+            report=report,
+        )
 
     def cancel(self, facts: InterviewFacts, report: SyncReport) -> None:
         """Cancel the interview with this UID unless a newer copy (higher SEQUENCE) is held
@@ -216,13 +239,23 @@ class MailSync:
         if existing is None or existing.facts.cancelled:
             return
         if facts.sequence >= existing.facts.sequence:
-            self._save(replace(existing, facts=replace(existing.facts, cancelled=True,
-                                                        sequence=facts.sequence)))
+            self._save(
+                replace(
+                    existing, facts=replace(existing.facts, cancelled=True, sequence=facts.sequence)
+                )
+            )
             log.info("interview %s (%s) cancelled", existing.id, existing.facts.company)
             report.interviews_updated += 1
 
-    def accept(self, facts: InterviewFacts, *, source: str, message_id: str, now: datetime,
-               report: SyncReport) -> Interview:
+    def accept(
+        self,
+        facts: InterviewFacts,
+        *,
+        source: str,
+        message_id: str,
+        now: datetime,
+        report: SyncReport,
+    ) -> Interview:
         """Add or update one interview (also used by calendar sources)."""
         existing = self.interviews.get(facts.uid)
         if existing is None and source == "text":
@@ -233,16 +266,29 @@ class MailSync:
                 if merged != existing.facts:
                     updated = replace(existing, facts=merged)
                     self._save(updated)
-                    log.info("interview %s (%s) updated: %s", existing.id, merged.company or "?",
-                             merged.start.isoformat())
+                    log.info(
+                        "interview %s (%s) updated: %s",
+                        existing.id,
+                        merged.company or "?",
+                        merged.start.isoformat(),
+                    )
                     report.interviews_updated += 1
                     return updated
             return existing
-        interview = Interview(id=interview_id(facts.uid), facts=facts, first_seen=now,
-                              source=source, source_message_id=message_id)
+        interview = Interview(
+            id=interview_id(facts.uid),
+            facts=facts,
+            first_seen=now,
+            source=source,
+            source_message_id=message_id,
+        )
         self._save(interview)
-        log.info("interview found: %s with %s at %s", interview.id, facts.company or "?",
-                 facts.start.isoformat())
+        log.info(
+            "interview found: %s with %s at %s",
+            interview.id,
+            facts.company or "?",
+            facts.start.isoformat(),
+        )
         report.interviews_new += 1
         return interview
 
@@ -250,10 +296,14 @@ class MailSync:
         """The interview a plain-text cancellation names: the same company's, at the time it
         gives (its own UID is made up, so it cannot name one). Only one match counts."""
         matches = [
-            interview for interview in self.interviews.values()
-            if not interview.facts.cancelled and interview.facts.start == facts.start and (
-                set(interview.facts.company_domains) & set(facts.company_domains) or (
-                    facts.company and interview.facts.company.lower() == facts.company.lower()))
+            interview
+            for interview in self.interviews.values()
+            if not interview.facts.cancelled
+            and interview.facts.start == facts.start
+            and (
+                set(interview.facts.company_domains) & set(facts.company_domains)
+                or (facts.company and interview.facts.company.lower() == facts.company.lower())
+            )
         ]
         return matches[0] if len(matches) == 1 else None
 
@@ -285,8 +335,7 @@ def _merge(old: InterviewFacts, new: InterviewFacts) -> InterviewFacts:
     """The winning copy's times and status, keeping facts only the older copy knew."""
     people = list(new.people)
     for person in old.people:
-        if not any((p.email and p.email == person.email) or p.name == person.name
-                   for p in people):
+        if not any((p.email and p.email == person.email) or p.name == person.name for p in people):
             people.append(person)
     return replace(
         new,

@@ -34,7 +34,6 @@ from agent.errors import (
 from agent.mail import imapfetch, mime
 from agent.mail.mime import PartInfo
 from agent.mail.store import (
-    KEY_HEADER,
     BodyFilter,
     DraftInfo,
     FolderPosition,
@@ -43,7 +42,7 @@ from agent.mail.store import (
     find_roles,
     sha256_of,
 )
-from agent.model import MailMessage
+from agent.model import KEY_HEADER, MailMessage
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +62,7 @@ def _params(raw: Any) -> dict[str, str]:
     if not isinstance(raw, (tuple, list)):
         return {}
     items = list(raw)
-    return {
-        _text(items[i]).lower(): _text(items[i + 1]) for i in range(0, len(items) - 1, 2)
-    }
+    return {_text(items[i]).lower(): _text(items[i + 1]) for i in range(0, len(items) - 1, 2)}
 
 
 def _filename(params: dict[str, str]) -> str:
@@ -134,9 +131,7 @@ class _Read:
             return self.bare
         if self.payloads is None:
             return self.with_structure
-        return mime.with_parts(
-            self.bare, self.parts, self.payloads, max_part_bytes=max_part_bytes
-        )
+        return mime.with_parts(self.bare, self.parts, self.payloads, max_part_bytes=max_part_bytes)
 
 
 def _wants(item: _Read, want_body: BodyFilter | None) -> bool:
@@ -241,8 +236,10 @@ class ImapStore:
         try:
             info: dict[bytes, Any] = self.client.select_folder(folder, readonly=readonly)
         except (OSError, IMAPClientAbortError) as exc:
-            raise ConnectionFailed(f"lost the connection to {self.host} ({exc}); run it again, "
-                                   "nothing will be drafted twice") from exc
+            raise ConnectionFailed(
+                f"lost the connection to {self.host} ({exc}); run it again, "
+                "nothing will be drafted twice"
+            ) from exc
         except IMAPClientError as exc:
             raise MailboxError(f"cannot open folder {folder!r} on {self.host}: {exc}") from exc
         self._selected = (folder, readonly)
@@ -254,14 +251,20 @@ class ImapStore:
         6.3.10: STATUS is not the way to check the selected folder)."""
         if self._selected is not None and self._selected[0] == folder:
             info = self._select(folder, readonly=self._selected[1])
-            return {b"UIDVALIDITY": info.get(b"UIDVALIDITY", 0),
-                    b"UIDNEXT": info.get(b"UIDNEXT", 0), b"MESSAGES": info.get(b"EXISTS", 0)}
+            return {
+                b"UIDVALIDITY": info.get(b"UIDVALIDITY", 0),
+                b"UIDNEXT": info.get(b"UIDNEXT", 0),
+                b"MESSAGES": info.get(b"EXISTS", 0),
+            }
         try:
             status: dict[bytes, Any] = self.client.folder_status(
-                folder, [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"])
+                folder, [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"]
+            )
         except (OSError, IMAPClientAbortError) as exc:
-            raise ConnectionFailed(f"lost the connection to {self.host} ({exc}); run it again, "
-                                   "nothing will be drafted twice") from exc
+            raise ConnectionFailed(
+                f"lost the connection to {self.host} ({exc}); run it again, "
+                "nothing will be drafted twice"
+            ) from exc
         except IMAPClientError as exc:
             raise MailboxError(f"cannot open folder {folder!r} on {self.host}: {exc}") from exc
         return status
@@ -423,7 +426,11 @@ class ImapStore:
                     body = bodies.get(info.uid, {}).get(b"BODY[]")
                     if isinstance(body, bytes):
                         result[index] = DraftInfo(
-                            info.uid, info.message_id, info.key, info.to, info.subject,
+                            info.uid,
+                            info.message_id,
+                            info.key,
+                            info.to,
+                            info.subject,
                             sha256_of(body),
                         )
         return result
@@ -479,8 +486,9 @@ def _connect(
     except ssl.SSLCertVerificationError as exc:
         fix = (
             f"[imap].tls_ca_file ({ca_file}) is not the CA that signed it; point it at the "
-            "right one" if ca_file else
-            "if your server uses a private CA, set [imap].tls_ca_file to its certificate"
+            "right one"
+            if ca_file
+            else "if your server uses a private CA, set [imap].tls_ca_file to its certificate"
         )
         raise CertificateError(
             f"the TLS certificate of {host}:{port} is not trusted ({exc.verify_message}); {fix}"
@@ -495,7 +503,7 @@ def _connect(
     except ssl.SSLError as exc:
         raise CertificateError(
             f"TLS with {host}:{port} failed ({exc.reason or exc}); check [imap].port and "
-            "[imap].security (993 is usually \"tls\", 143 \"starttls\")"
+            '[imap].security (993 is usually "tls", 143 "starttls")'
         ) from exc
     except socket.gaierror as exc:
         raise ConnectionFailed(

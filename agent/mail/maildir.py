@@ -23,15 +23,8 @@ from pathlib import Path
 
 from agent.errors import MailboxError
 from agent.mail import mime
-from agent.mail.store import (
-    KEY_HEADER,
-    BodyFilter,
-    DraftInfo,
-    FolderPosition,
-    FolderRoles,
-    sha256_of,
-)
-from agent.model import MailMessage
+from agent.mail.store import BodyFilter, DraftInfo, FolderPosition, FolderRoles, sha256_of
+from agent.model import KEY_HEADER, MailMessage
 
 MAX_LOCAL_MESSAGE_BYTES = 64 * 1024 * 1024
 
@@ -127,7 +120,9 @@ class MaildirStore:
         try:
             listing = sorted(
                 f"{sub}/{entry.name}:{entry.stat().st_size}:{entry.stat().st_mtime_ns}"
-                for sub in ("new", "cur") for entry in os.scandir(base / sub) if entry.is_file()
+                for sub in ("new", "cur")
+                for entry in os.scandir(base / sub)
+                if entry.is_file()
             )
         except OSError:  # a draft renamed while listed: changing, so no mark
             return ""

@@ -209,10 +209,11 @@ def wanted(part: PartInfo, max_part_bytes: int) -> bool:
 
 def is_calendar(part: PartInfo) -> bool:
     name = part.filename.lower()
-    return (
-        part.content_type in ("text/calendar", "application/ics", "text/x-vcalendar")
-        or name.endswith((".ics", ".ical", ".vcs"))
-    )
+    return part.content_type in (
+        "text/calendar",
+        "application/ics",
+        "text/x-vcalendar",
+    ) or name.endswith((".ics", ".ical", ".vcs"))
 
 
 def is_tnef(part: PartInfo) -> bool:
@@ -362,8 +363,10 @@ def with_parts(
     calendars: list[str] = []
     for part in parts:
         if max_part_bytes and readable(part) and not wanted(part, max_part_bytes):
-            noted.append(f"{part.content_type} part {part.section[:20]} of {part.size} bytes "
-                         "is over the size cap; not read")
+            noted.append(
+                f"{part.content_type} part {part.section[:20]} of {part.size} bytes "
+                "is over the size cap; not read"
+            )
         payload = payloads.get(part.section)
         if payload is None:
             continue
@@ -382,9 +385,7 @@ def with_parts(
         bare,
         text=body[:MAX_TEXT_CHARS],
         calendars=tuple(calendars),
-        attachment_names=tuple(
-            p.filename for p in parts if p.filename and not is_calendar(p)
-        ),
+        attachment_names=tuple(p.filename for p in parts if p.filename and not is_calendar(p)),
         has_tnef=any(is_tnef(p) for p in parts),
         problems=tuple(dict.fromkeys(noted)),
     )
@@ -461,7 +462,12 @@ def message_from_bytes(
         if wanted(info, max_part_bytes):
             payloads[info.section] = raw_payload(node)
     return build_message(
-        folder=folder, uid=uid, headers=parsed, parts=parts, payloads=payloads, is_sent=is_sent,
-        max_part_bytes=max_part_bytes, problems=problems,
+        folder=folder,
+        uid=uid,
+        headers=parsed,
+        parts=parts,
+        payloads=payloads,
+        is_sent=is_sent,
+        max_part_bytes=max_part_bytes,
+        problems=problems,
     )
-

@@ -17,22 +17,67 @@ from typing import Protocol
 from agent.mail.mime import PartInfo
 from agent.model import MailMessage
 
-KEY_HEADER = "X-Interview-Agent-Key"
 # want_body(message, parts): whether to download the text and calendar parts of a message.
 # `parts` is its MIME structure, () when the header fields show a single text part, or None
 # when the structure is still unread: then the question is whether the structure can matter
 # at all (a calendar part or an attachment would change what is done with the message).
 BodyFilter = Callable[[MailMessage, Sequence[PartInfo] | None], bool]
 
-_DRAFTS = ("drafts", "draft", "brouillons", "entwürfe", "entwurfe", "borradores", "bozze",
-           "concepten", "rascunhos", "utkast", "kladde", "szkice", "черновики")
-_SENT = ("sent", "sent mail", "sent items", "sent messages", "envoyés", "éléments envoyés",
-         "messages envoyés", "gesendet", "gesendete elemente", "gesendete objekte", "enviados",
-         "elementos enviados", "posta inviata", "inviati", "verzonden", "verzonden items",
-         "itens enviados", "skickat", "skickade objekt", "wysłane", "отправленные")
-_TRASH = ("trash", "deleted items", "deleted messages", "bin", "corbeille", "papierkorb",
-          "gelöschte elemente", "papelera", "elementos eliminados", "cestino",
-          "prullenbak", "lixeira", "papperskorgen", "kosz", "корзина")
+_DRAFTS = (
+    "drafts",
+    "draft",
+    "brouillons",
+    "entwürfe",
+    "entwurfe",
+    "borradores",
+    "bozze",
+    "concepten",
+    "rascunhos",
+    "utkast",
+    "kladde",
+    "szkice",
+    "черновики",
+)
+_SENT = (
+    "sent",
+    "sent mail",
+    "sent items",
+    "sent messages",
+    "envoyés",
+    "éléments envoyés",
+    "messages envoyés",
+    "gesendet",
+    "gesendete elemente",
+    "gesendete objekte",
+    "enviados",
+    "elementos enviados",
+    "posta inviata",
+    "inviati",
+    "verzonden",
+    "verzonden items",
+    "itens enviados",
+    "skickat",
+    "skickade objekt",
+    "wysłane",
+    "отправленные",
+)
+_TRASH = (
+    "trash",
+    "deleted items",
+    "deleted messages",
+    "bin",
+    "corbeille",
+    "papierkorb",
+    "gelöschte elemente",
+    "papelera",
+    "elementos eliminados",
+    "cestino",
+    "prullenbak",
+    "lixeira",
+    "papperskorgen",
+    "kosz",
+    "корзина",
+)
 
 
 @dataclass(frozen=True)

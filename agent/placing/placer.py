@@ -27,12 +27,18 @@ log = logging.getLogger(__name__)
 
 def record_of(followup: FollowUp, previous: FollowUpRecord | None) -> FollowUpRecord:
     base = previous or FollowUpRecord(
-        key=followup.key, interview_id=followup.interview_id, kind=followup.kind,
+        key=followup.key,
+        interview_id=followup.interview_id,
+        kind=followup.kind,
         state=followup.state,
     )
     return replace(
-        base, state=followup.state, recipients=followup.to, draft_at=followup.draft_at,
-        due=followup.due, reason=followup.reason,
+        base,
+        state=followup.state,
+        recipients=followup.to,
+        draft_at=followup.draft_at,
+        due=followup.due,
+        reason=followup.reason,
     )
 
 
@@ -63,8 +69,11 @@ class Placer:
 
     def observe(self, messages: list[MessageRecord], now: datetime) -> None:
         """Drafted follow-ups whose draft left the Drafts folder become sent or dismissed."""
-        records = [r for r in self.state.followups().values()
-                   if r.state == FollowUpState.DRAFTED or r.pending]
+        records = [
+            r
+            for r in self.state.followups().values()
+            if r.state == FollowUpState.DRAFTED or r.pending
+        ]
         if not records:
             return
         drafts = self.drafts()
@@ -83,18 +92,27 @@ class Placer:
                 continue
             outgoing = self._sent_copy(record, sent)
             if outgoing is not None:
-                self.state.save_followup(replace(
-                    record, state=FollowUpState.SENT, sent_at=outgoing.date,
-                    reason=f"sent on {outgoing.date:%b %d}"))
+                self.state.save_followup(
+                    replace(
+                        record,
+                        state=FollowUpState.SENT,
+                        sent_at=outgoing.date,
+                        reason=f"sent on {outgoing.date:%b %d}",
+                    )
+                )
                 log.info("follow-up %s was sent by the user", record.key)
                 continue
             edited = self._look_alike(record, drafts)
             if edited is not None:
                 self.state.save_followup(replace(record, draft_ref=str(edited.uid)))
                 continue
-            self.state.save_followup(replace(
-                record, state=FollowUpState.DISMISSED,
-                reason="you deleted the draft; 'interview-agent redraft KEY' brings it back"))
+            self.state.save_followup(
+                replace(
+                    record,
+                    state=FollowUpState.DISMISSED,
+                    reason="you deleted the draft; 'interview-agent redraft KEY' brings it back",
+                )
+            )
             log.info("follow-up %s was dismissed (draft deleted)", record.key)
 
     def _resolve_pending(
@@ -102,10 +120,16 @@ class Placer:
     ) -> None:
         found = by_key.get(record.key) or self.store.find_draft(record.key)
         if found is not None:
-            self.state.save_followup(replace(
-                record, pending=False, state=FollowUpState.DRAFTED, draft_ref=str(found.uid),
-                draft_sha256=found.sha256 or record.draft_sha256,
-                placed_at=record.placed_at or now))
+            self.state.save_followup(
+                replace(
+                    record,
+                    pending=False,
+                    state=FollowUpState.DRAFTED,
+                    draft_ref=str(found.uid),
+                    draft_sha256=found.sha256 or record.draft_sha256,
+                    placed_at=record.placed_at or now,
+                )
+            )
             log.info("follow-up %s: found the draft placed before an interruption", record.key)
 
     @staticmethod
@@ -117,9 +141,11 @@ class Placer:
             ):
                 return message
         for message in sent:
-            if record.placed_at and message.date >= record.placed_at and to & {
-                a.email for a in message.to
-            }:
+            if (
+                record.placed_at
+                and message.date >= record.placed_at
+                and to & {a.email for a in message.to}
+            ):
                 return message
         return None
 
@@ -141,10 +167,18 @@ class Placer:
         for action in plan.actions:
             if isinstance(action, RecordState):
                 previous = self.state.followup(action.followup.key)
-                if previous is not None and previous.state in (
-                    FollowUpState.DRAFTED, FollowUpState.SENT, FollowUpState.DISMISSED,
-                    FollowUpState.RETIRED, FollowUpState.STALE,
-                ) and previous.state != action.followup.state:
+                if (
+                    previous is not None
+                    and previous.state
+                    in (
+                        FollowUpState.DRAFTED,
+                        FollowUpState.SENT,
+                        FollowUpState.DISMISSED,
+                        FollowUpState.RETIRED,
+                        FollowUpState.STALE,
+                    )
+                    and previous.state != action.followup.state
+                ):
                     continue
                 record = record_of(action.followup, previous)
                 if record.pending and record.state != FollowUpState.PLANNED:
@@ -161,38 +195,70 @@ class Placer:
 
     def place(self, followup: FollowUp, interview: Interview, now: datetime) -> bool:
         previous = self.state.followup(followup.key)
-        if previous is not None and previous.state not in (
-            FollowUpState.PLANNED, FollowUpState.CANCELLED  # no draft of it exists
-        ) and not previous.pending:
+        if (
+            previous is not None
+            and previous.state
+            not in (
+                FollowUpState.PLANNED,
+                FollowUpState.CANCELLED,  # no draft of it exists
+            )
+            and not previous.pending
+        ):
             return False
         existing = self.store.find_draft(followup.key)
         if existing is None:
-            subject_free = [d for d in self.drafts() if not d.key and set(d.to) == {
-                a.email for a in followup.to}]
+            subject_free = [
+                d
+                for d in self.drafts()
+                if not d.key and set(d.to) == {a.email for a in followup.to}
+            ]
             existing = subject_free[0] if subject_free and previous is None else None
         if existing is not None:
-            self.state.save_followup(replace(
-                record_of(followup, previous), state=FollowUpState.DRAFTED, pending=False,
-                draft_ref=str(existing.uid), draft_sha256=existing.sha256,
-                placed_at=(previous.placed_at if previous else None) or now))
+            self.state.save_followup(
+                replace(
+                    record_of(followup, previous),
+                    state=FollowUpState.DRAFTED,
+                    pending=False,
+                    draft_ref=str(existing.uid),
+                    draft_sha256=existing.sha256,
+                    placed_at=(previous.placed_at if previous else None) or now,
+                )
+            )
             log.info("follow-up %s: already in Drafts; not placed again", followup.key)
             return False
-        message_id = (previous.draft_message_id if previous and previous.draft_message_id
-                      else new_message_id(self.sender.email))
-        message = build_draft(self.env, followup, interview, self.sender, when=now,
-                              message_id=message_id)
+        message_id = (
+            previous.draft_message_id
+            if previous and previous.draft_message_id
+            else new_message_id(self.sender.email)
+        )
+        message = build_draft(
+            self.env, followup, interview, self.sender, when=now, message_id=message_id
+        )
         raw = message.as_bytes()
-        self.state.save_followup(replace(
-            record_of(followup, previous), state=FollowUpState.PLANNED, pending=True,
-            draft_message_id=message_id, draft_sha256=sha256_of(raw)))
+        self.state.save_followup(
+            replace(
+                record_of(followup, previous),
+                state=FollowUpState.PLANNED,
+                pending=True,
+                draft_message_id=message_id,
+                draft_sha256=sha256_of(raw),
+            )
+        )
         uid = self.store.append_draft(raw, now)
         if uid is None:
             found = self.store.find_draft(followup.key)
             uid = found.uid if found else None
-        self.state.save_followup(replace(
-            record_of(followup, previous), state=FollowUpState.DRAFTED, pending=False,
-            draft_message_id=message_id, draft_ref=str(uid or ""), draft_sha256=sha256_of(raw),
-            placed_at=now))
+        self.state.save_followup(
+            replace(
+                record_of(followup, previous),
+                state=FollowUpState.DRAFTED,
+                pending=False,
+                draft_message_id=message_id,
+                draft_ref=str(uid or ""),
+                draft_sha256=sha256_of(raw),
+                placed_at=now,
+            )
+        )
         self._drafts = None
         to = ", ".join(a.email for a in followup.to)
         log.info("draft placed: %s to %s", followup.kind, to)
@@ -210,11 +276,19 @@ class Placer:
             return  # observe() decides whether it was sent or deleted
         if draft.sha256 and draft.sha256 == current.draft_sha256:
             self.store.retire_draft(draft.uid)
-            self.state.save_followup(replace(current, state=FollowUpState.RETIRED,
-                                             reason=f"draft moved to Trash: {reason}"))
+            self.state.save_followup(
+                replace(
+                    current, state=FollowUpState.RETIRED, reason=f"draft moved to Trash: {reason}"
+                )
+            )
             log.info("draft retired: %s (%s)", record.key, reason)
         else:
-            self.state.save_followup(replace(current, state=FollowUpState.STALE,
-                                             reason=f"you edited it, so it stays: {reason}"))
+            self.state.save_followup(
+                replace(
+                    current,
+                    state=FollowUpState.STALE,
+                    reason=f"you edited it, so it stays: {reason}",
+                )
+            )
             log.info("draft %s is stale (%s)", record.key, reason)
         self._drafts = None

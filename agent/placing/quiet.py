@@ -36,8 +36,7 @@ class Inputs:
     @classmethod
     def of(cls, config: Config, drafts_mark: str) -> Inputs:
         planning = (__version__, config.me, config.followups, config.rules)
-        return cls(drafts=drafts_mark,
-                   settings=hashlib.sha256(repr(planning).encode()).hexdigest())
+        return cls(drafts=drafts_mark, settings=hashlib.sha256(repr(planning).encode()).hexdigest())
 
 
 def holds(state: StateStore, inputs: Inputs, now: datetime) -> bool:
@@ -49,22 +48,39 @@ def holds(state: StateStore, inputs: Inputs, now: datetime) -> bool:
         saved = json.loads(raw)
         since = datetime.fromisoformat(saved["since"])
         until = datetime.fromisoformat(saved["until"])
-        same = (saved["generation"] == state.generation() and saved["drafts"] == inputs.drafts
-                and saved["settings"] == inputs.settings)
+        same = (
+            saved["generation"] == state.generation()
+            and saved["drafts"] == inputs.drafts
+            and saved["settings"] == inputs.settings
+        )
         return bool(same and since <= now < until)
     except (ValueError, KeyError, TypeError):  # written by another version: plan again
         return False
 
 
-def record(state: StateStore, inputs: Inputs, generation: int, world: World,
-           settings: Settings, planned: Plan, now: datetime) -> None:
+def record(
+    state: StateStore,
+    inputs: Inputs,
+    generation: int,
+    world: World,
+    settings: Settings,
+    planned: Plan,
+    now: datetime,
+) -> None:
     """After a full pass: `planned` is the plan of `world`, read at state `generation`."""
-    if not inputs.drafts or any(isinstance(a, PlaceDraft | RetireDraft)
-                                for a in planned.actions):
+    if not inputs.drafts or any(isinstance(a, PlaceDraft | RetireDraft) for a in planned.actions):
         state.set_meta(_META_KEY, "{}")  # something is left to do: the next pass plans
         return
     until = unchanged_until(world, settings, planned, now, now + MAX_QUIET)
-    state.set_meta(_META_KEY, json.dumps({
-        "generation": generation, "drafts": inputs.drafts, "settings": inputs.settings,
-        "since": now.isoformat(), "until": until.isoformat(),
-    }))
+    state.set_meta(
+        _META_KEY,
+        json.dumps(
+            {
+                "generation": generation,
+                "drafts": inputs.drafts,
+                "settings": inputs.settings,
+                "since": now.isoformat(),
+                "until": until.isoformat(),
+            }
+        ),
+    )

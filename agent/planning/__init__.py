@@ -14,5 +14,14 @@ from agent.planning.planner import (
     unchanged_until,
 )
 
-__all__ = ["FollowUp", "PlaceDraft", "Plan", "RecordState", "RetireDraft", "Settings", "World",
-           "plan", "unchanged_until"]
+__all__ = [
+    "FollowUp",
+    "PlaceDraft",
+    "Plan",
+    "RecordState",
+    "RetireDraft",
+    "Settings",
+    "World",
+    "plan",
+    "unchanged_until",
+]

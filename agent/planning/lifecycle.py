@@ -78,13 +78,16 @@ def end_of(interview: Interview, default_minutes: int) -> datetime:
 def interview_status(interview: Interview, now: datetime, default_minutes: int) -> InterviewStatus:
     if interview.facts.cancelled:
         return InterviewStatus.CANCELLED
-    return InterviewStatus.DONE if end_of(interview, default_minutes) <= now else (
-        InterviewStatus.SCHEDULED
+    return (
+        InterviewStatus.DONE
+        if end_of(interview, default_minutes) <= now
+        else (InterviewStatus.SCHEDULED)
     )
 
 
-def related(interview: Interview, messages: Iterable[MessageRecord], *, sent: bool
-            ) -> list[MessageRecord]:
+def related(
+    interview: Interview, messages: Iterable[MessageRecord], *, sent: bool
+) -> list[MessageRecord]:
     """The messages between the user and this interview's company: sent ones addressed to its
     people or domain; received ones from them, or in the thread of the invitation or of a
     message the user sent them (an interviewer answering a thank-you from another address).
@@ -93,8 +96,11 @@ def related(interview: Interview, messages: Iterable[MessageRecord], *, sent: bo
     domains = set(facts.company_domains)
     people = {p.email for p in facts.people if p.email}
     messages = list(messages)
-    mine = set() if sent else {
-        m.message_id for m in related(interview, messages, sent=True) if m.message_id}
+    mine = (
+        set()
+        if sent
+        else {m.message_id for m in related(interview, messages, sent=True) if m.message_id}
+    )
     result = []
     for message in messages:
         if message.is_sent != sent:
@@ -102,9 +108,11 @@ def related(interview: Interview, messages: Iterable[MessageRecord], *, sent: bo
         if sent:
             hit = any(a.email in people or a.domain in domains for a in message.to)
         else:
-            hit = message.from_.email in people or (
-                bool(message.from_.domain) and message.from_.domain in domains
-            ) or bool(message.company_domain and message.company_domain in domains)
+            hit = (
+                message.from_.email in people
+                or (bool(message.from_.domain) and message.from_.domain in domains)
+                or bool(message.company_domain and message.company_domain in domains)
+            )
             if not hit and interview.source_message_id:
                 hit = interview.source_message_id in message.thread_ids
             if not hit and mine:
@@ -126,8 +134,11 @@ def _keys(interview: Interview, *, sent: bool) -> _Keys:
     """What relates a message to this interview, in the terms `Relations` indexes by."""
     facts = interview.facts
     threads = () if sent or not interview.source_message_id else (interview.source_message_id,)
-    return (frozenset(p.email for p in facts.people if p.email),
-            frozenset(facts.company_domains), frozenset(threads))
+    return (
+        frozenset(p.email for p in facts.people if p.email),
+        frozenset(facts.company_domains),
+        frozenset(threads),
+    )
 
 
 class Relations:
@@ -175,17 +186,31 @@ class Relations:
         asked = self._asked.get(id(interview))
         if asked is None or asked[0] is not interview:
             asked = self._asked[id(interview)] = (
-                interview, _keys(interview, sent=False), _keys(interview, sent=True))
-        mine: frozenset[str] = frozenset() if sent else frozenset(
-            m.message_id for m in self.related(interview, sent=True) if m.message_id)
+                interview,
+                _keys(interview, sent=False),
+                _keys(interview, sent=True),
+            )
+        mine: frozenset[str] = (
+            frozenset()
+            if sent
+            else frozenset(m.message_id for m in self.related(interview, sent=True) if m.message_id)
+        )
         memo_key = (sent, asked[2] if sent else asked[1], mine)
         found = self._memo.get(memo_key)
         if found is None:
-            hits = {n for index, keys in zip(self._index[sent], memo_key[1], strict=True)
-                    for key in keys for n in index.get(key, ())}
+            hits = {
+                n
+                for index, keys in zip(self._index[sent], memo_key[1], strict=True)
+                for key in keys
+                for n in index.get(key, ())
+            }
             by_thread = self._index[sent][2]  # answers to what the user sent (see `related`)
-            hits |= {n for key in mine for n in by_thread.get(key, ())
-                     if not mine.isdisjoint(_answered(self.messages[n]))}
+            hits |= {
+                n
+                for key in mine
+                for n in by_thread.get(key, ())
+                if not mine.isdisjoint(_answered(self.messages[n]))
+            }
             found = self._memo[memo_key] = [self.messages[n] for n in sorted(hits)]
         return found
 
@@ -262,43 +287,72 @@ def application(
         for m in relations.related(interview, sent=True):
             outbound.setdefault(m.message_id, m)
     decisions = sorted(
-        (m for m in inbound.values()
-         if m.kind in (FindingKind.REJECTION, FindingKind.OFFER) and m.date <= now),
+        (
+            m
+            for m in inbound.values()
+            if m.kind in (FindingKind.REJECTION, FindingKind.OFFER) and m.date <= now
+        ),
         key=lambda m: m.date,
     )
     if decisions:
         decision = decisions[-1]
         if not any(i.start > decision.date for i in live):
             if decision.kind == FindingKind.OFFER:
-                return Application(company, ids, Stage.OFFER, decision.date,
-                                   "offer received on " + day(decision.date, tz))
+                return Application(
+                    company,
+                    ids,
+                    Stage.OFFER,
+                    decision.date,
+                    "offer received on " + day(decision.date, tz),
+                )
             who = decision.from_.name or decision.from_.email
-            return Application(company, ids, Stage.REJECTED, decision.date,
-                               f"{who} declined on {day(decision.date, tz)}")
+            return Application(
+                company,
+                ids,
+                Stage.REJECTED,
+                decision.date,
+                f"{who} declined on {day(decision.date, tz)}",
+            )
     upcoming = [i for i in live if end_of(i, default_minutes) > now]
     if upcoming:
         since = min(min(_known_at(i) for i in upcoming), now)
         nxt = upcoming[0].start.astimezone(tz)
-        return Application(company, ids, Stage.INTERVIEWING, since,
-                           f"next interview {day(nxt, tz)} {nxt:%H:%M}")
+        return Application(
+            company, ids, Stage.INTERVIEWING, since, f"next interview {day(nxt, tz)} {nxt:%H:%M}"
+        )
     if not live:
         return Application(company, ids, Stage.CLOSED, None, "every interview was cancelled")
     last_end = max(end_of(i, default_minutes) for i in live)
-    quiet_from = max([
-        last_end,
-        *(m.date for m in inbound.values() if m.date <= now and not m.auto_reply
-          and m.kind != FindingKind.OUT_OF_OFFICE),
-        *(m.date for m in outbound.values() if m.date <= now),
-        *(datetime.combine(m.timeline.day, time(0), tz) for m in inbound.values()
-          if m.timeline is not None and m.date <= now),
-        *(ahead[i] for i in ids if i in ahead),
-    ])
+    quiet_from = max(
+        [
+            last_end,
+            *(
+                m.date
+                for m in inbound.values()
+                if m.date <= now and not m.auto_reply and m.kind != FindingKind.OUT_OF_OFFICE
+            ),
+            *(m.date for m in outbound.values() if m.date <= now),
+            *(
+                datetime.combine(m.timeline.day, time(0), tz)
+                for m in inbound.values()
+                if m.timeline is not None and m.date <= now
+            ),
+            *(ahead[i] for i in ids if i in ahead),
+        ]
+    )
     closes = quiet_from + timedelta(days=close_after_days)
     if now >= closes:
-        return Application(company, ids, Stage.CLOSED, closes,
-                           f"no news for {close_after_days} days after {day(quiet_from, tz)}")
-    said = sorted((m for m in inbound.values()
-                   if m.timeline is not None and last_end <= m.date <= now), key=lambda m: m.date)
+        return Application(
+            company,
+            ids,
+            Stage.CLOSED,
+            closes,
+            f"no news for {close_after_days} days after {day(quiet_from, tz)}",
+        )
+    said = sorted(
+        (m for m in inbound.values() if m.timeline is not None and last_end <= m.date <= now),
+        key=lambda m: m.date,
+    )
     reason = ""
     if said and said[-1].timeline is not None:
         who = said[-1].from_.name.split()[0] if said[-1].from_.name else said[-1].from_.email
@@ -320,7 +374,15 @@ def applications(
     """Every application, in order of its first interview. `relations`: as for `application`."""
     relations = Relations(messages) if relations is None else relations
     return tuple(
-        application(g, messages, now, tz=tz, default_minutes=default_minutes,
-                    close_after_days=close_after_days, ahead=ahead, relations=relations)
+        application(
+            g,
+            messages,
+            now,
+            tz=tz,
+            default_minutes=default_minutes,
+            close_after_days=close_after_days,
+            ahead=ahead,
+            relations=relations,
+        )
         for g in group(interviews)
     )

@@ -24,7 +24,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from agent.businessdays import BusinessCalendar, local_instant
-from agent.config import FollowupsConfig, Rule
+from agent.config.types import FollowupsConfig, Rule
 from agent.model import (
     Address,
     FindingKind,
@@ -36,14 +36,20 @@ from agent.model import (
     MessageRecord,
     Person,
     PersonRole,
+    is_no_reply,
 )
 from agent.planning import lifecycle
 from agent.planning.lifecycle import Application, Relations, end_of, interview_status
-from agent.understanding import signals
 
 STICKY = frozenset(
-    {FollowUpState.DRAFTED, FollowUpState.SENT, FollowUpState.DISMISSED, FollowUpState.MISSED,
-     FollowUpState.RETIRED, FollowUpState.STALE}
+    {
+        FollowUpState.DRAFTED,
+        FollowUpState.SENT,
+        FollowUpState.DISMISSED,
+        FollowUpState.MISSED,
+        FollowUpState.RETIRED,
+        FollowUpState.STALE,
+    }
 )
 DUE_TIME = time(17, 0)
 
@@ -146,7 +152,7 @@ def _day(value: datetime, tz: ZoneInfo) -> str:
 
 
 def _usable(address: str, me: frozenset[str]) -> bool:
-    return bool(address) and address not in me and not signals.is_no_reply(address)
+    return bool(address) and address not in me and not is_no_reply(address)
 
 
 class Records:
@@ -162,8 +168,10 @@ class Records:
         last = first
         while last < len(self._keys) and self._keys[last].startswith(prefix):
             last += 1
-        return [(key, self._records[key])
-                for key in sorted(self._keys[first:last], key=self._order.__getitem__)]
+        return [
+            (key, self._records[key])
+            for key in sorted(self._keys[first:last], key=self._order.__getitem__)
+        ]
 
 
 class Planner:
@@ -188,8 +196,9 @@ class Planner:
 
     def same_company_as(self, interview: Interview) -> list[Interview]:
         """The interviews of this one's company (itself too), in the world's order."""
-        found = {n for key in lifecycle.company_keys(interview)
-                 for n in self._companies.get(key, ())}
+        found = {
+            n for key in lifecycle.company_keys(interview) for n in self._companies.get(key, ())
+        }
         return [self.world.interviews[n] for n in sorted(found)]
 
     def disabled(self, interview: Interview, kind: FollowUpKind) -> bool:
@@ -208,9 +217,9 @@ class Planner:
                 return True
             domains = interview.facts.company_domains
             if rule.from_ and any(
-                rule.matches_sender(f"x@{d}") or any(
-                    p.strip("*@.") == d or d.endswith("." + p.strip("*@.")) for p in rule.from_
-                ) for d in domains
+                rule.matches_sender(f"x@{d}")
+                or any(p.strip("*@.") == d or d.endswith("." + p.strip("*@.")) for p in rule.from_)
+                for d in domains
             ):
                 return True
         return False
@@ -219,8 +228,10 @@ class Planner:
         self.followups.append(followup)
         if followup.state == FollowUpState.PLANNED and followup.draft_at <= self.now:
             self.actions.append(PlaceDraft(followup))
-        elif record is None or record.state != followup.state or (
-            record.reason != followup.reason and followup.state not in STICKY
+        elif (
+            record is None
+            or record.state != followup.state
+            or (record.reason != followup.reason and followup.state not in STICKY)
         ):
             self.actions.append(RecordState(followup))
 
@@ -230,11 +241,19 @@ class Planner:
 
     def from_record(self, record: FollowUpRecord, base: FollowUp) -> FollowUp:
         return FollowUp(
-            key=base.key, kind=base.kind, interview_id=base.interview_id,
-            to=record.recipients or base.to, draft_at=record.draft_at or base.draft_at,
-            due=record.due or base.due, state=record.state, reason=record.reason or base.reason,
-            in_reply_to=base.in_reply_to, references=base.references,
-            thread_subject=base.thread_subject, what=base.what, named=base.named,
+            key=base.key,
+            kind=base.kind,
+            interview_id=base.interview_id,
+            to=record.recipients or base.to,
+            draft_at=record.draft_at or base.draft_at,
+            due=record.due or base.due,
+            state=record.state,
+            reason=record.reason or base.reason,
+            in_reply_to=base.in_reply_to,
+            references=base.references,
+            thread_subject=base.thread_subject,
+            what=base.what,
+            named=base.named,
             number=base.number,
         )
 
@@ -245,7 +264,8 @@ class Planner:
             return decided
         for other in self.same_company_as(interview):
             if (
-                other.id != interview.id and not other.facts.cancelled
+                other.id != interview.id
+                and not other.facts.cancelled
                 and other.start > interview.start
             ):
                 return "next round on " + _day(other.start, self.s.tz)
@@ -277,30 +297,36 @@ class Planner:
         current_prefix = f"{prefix}{stamp}/"
         for old_key, old in self.records.starting(prefix):
             if not old_key.startswith(current_prefix):
-                self.retire_or_cancel(old, "the interview moved to " + _day(facts.start,
-                                                                                 self.s.tz))
+                self.retire_or_cancel(old, "the interview moved to " + _day(facts.start, self.s.tz))
         if self.disabled(interview, FollowUpKind.THANK_YOU):
             return
         interviewers = [
-            p for p in facts.people
+            p
+            for p in facts.people
             if p.role == PersonRole.INTERVIEWER and _usable(p.email, self.s.me)
         ]
         named: tuple[str, ...] = ()
         targets: list[Person] = interviewers
         if not targets:
             targets = [
-                p for p in facts.people
+                p
+                for p in facts.people
                 if p.role in (PersonRole.RECRUITER, PersonRole.ORGANIZER)
                 and _usable(p.email, self.s.me)
             ][:1]
-            named = tuple(p.name for p in facts.people if p.role == PersonRole.INTERVIEWER
-                          and p.name)
+            named = tuple(
+                p.name for p in facts.people if p.role == PersonRole.INTERVIEWER and p.name
+            )
         sent = self.related(interview, sent=True)
         for person in _one_per_address(targets):
             key = f"{current_prefix}{person.email}"
             base = FollowUp(
-                key=key, kind=FollowUpKind.THANK_YOU, interview_id=interview.id,
-                to=(Address(person.name, person.email),), draft_at=draft_at, due=due,
+                key=key,
+                kind=FollowUpKind.THANK_YOU,
+                interview_id=interview.id,
+                to=(Address(person.name, person.email),),
+                draft_at=draft_at,
+                due=due,
                 state=FollowUpState.PLANNED,
                 reason=f"interview ended {_day(end, self.s.tz)} "
                 f"{end.astimezone(self.s.tz):%H:%M}; thank-you within "
@@ -315,8 +341,10 @@ class Planner:
                 self.emit(self.from_record(sticky, base), record)
                 continue
             wrote = [
-                m for m in sent
-                if m.date >= facts.start and any(a.email == person.email for a in m.to)
+                m
+                for m in sent
+                if m.date >= facts.start
+                and any(a.email == person.email for a in m.to)
                 and m.agent_key != key
             ]
             if status == InterviewStatus.CANCELLED:
@@ -328,8 +356,10 @@ class Planner:
                 )
             elif interview.first_seen > end + timedelta(hours=config.missed_after_hours):
                 state = FollowUpState.MISSED
-                reason = "first seen " + _day(interview.first_seen, self.s.tz) + (
-                    f", more than {config.missed_after_hours} h after the interview"
+                reason = (
+                    "first seen "
+                    + _day(interview.first_seen, self.s.tz)
+                    + (f", more than {config.missed_after_hours} h after the interview")
                 )
             elif decided:
                 state, reason = FollowUpState.CANCELLED, decided
@@ -342,9 +372,14 @@ class Planner:
             self.actions.append(RetireDraft(record, reason))
         elif record.state == FollowUpState.PLANNED:
             base = FollowUp(
-                key=record.key, kind=record.kind, interview_id=record.interview_id,
-                to=record.recipients, draft_at=record.draft_at or self.now,
-                due=record.due or self.now, state=FollowUpState.CANCELLED, reason=reason,
+                key=record.key,
+                kind=record.kind,
+                interview_id=record.interview_id,
+                to=record.recipients,
+                draft_at=record.draft_at or self.now,
+                due=record.due or self.now,
+                state=FollowUpState.CANCELLED,
+                reason=reason,
             )
             self.actions.append(RecordState(base))
 
@@ -374,8 +409,11 @@ class Planner:
                 later = [m for m in replies if existing.placed_at and m.date > existing.placed_at]
                 if later:
                     who = later[-1].from_.name or later[-1].from_.email
-                    self.actions.append(RetireDraft(existing, f"{who} replied on "
-                                                    + _day(later[-1].date, self.s.tz)))
+                    self.actions.append(
+                        RetireDraft(
+                            existing, f"{who} replied on " + _day(later[-1].date, self.s.tz)
+                        )
+                    )
                 elif stop:
                     self.actions.append(RetireDraft(existing, stop))
                 self.emit(self.from_record(existing, base), existing)
@@ -398,27 +436,38 @@ class Planner:
         latest_reply = replies[-1] if replies else None
         timelines = [m for m in replies if m.timeline is not None]
         due_day: date
-        if timelines and latest_reply is not None and timelines[-1] is latest_reply and (
-            timelines[-1].timeline is not None
-            # once the user wrote after the promised day (a check-in, sent from our draft or
-            # by hand), the promise is spent: count from that message instead
-            and anchor.astimezone(self.s.tz).date() <= timelines[-1].timeline.day
+        if (
+            timelines
+            and latest_reply is not None
+            and timelines[-1] is latest_reply
+            and (
+                timelines[-1].timeline is not None
+                # once the user wrote after the promised day (a check-in, sent from our draft or
+                # by hand), the promise is spent: count from that message instead
+                and anchor.astimezone(self.s.tz).date() <= timelines[-1].timeline.day
+            )
         ):
             timeline = timelines[-1].timeline
             due_day = self.s.business.add_business_days(
                 timeline.day, config.after_timeline_business_days
             )
-            who = latest_reply.from_.name.split()[0] if latest_reply.from_.name else (
-                latest_reply.from_.email
+            who = (
+                latest_reply.from_.name.split()[0]
+                if latest_reply.from_.name
+                else (latest_reply.from_.email)
             )
-            reason = (f"{who} wrote '{timeline.phrase}' on {_day(latest_reply.date, self.s.tz)}; "
-                      f"{config.after_timeline_business_days} business days after that")
+            reason = (
+                f"{who} wrote '{timeline.phrase}' on {_day(latest_reply.date, self.s.tz)}; "
+                f"{config.after_timeline_business_days} business days after that"
+            )
         else:
             due_day = self.s.business.add_business_days(
                 anchor.astimezone(self.s.tz).date(), config.default_business_days
             )
-            reason = (f"no news since {_day(anchor, self.s.tz)}; "
-                      f"{config.default_business_days} business days after the last exchange")
+            reason = (
+                f"no news since {_day(anchor, self.s.tz)}; "
+                f"{config.default_business_days} business days after the last exchange"
+            )
         ooo = [m for m in inbound if m.back_on is not None and m.date >= anchor]
         if ooo and ooo[-1].back_on is not None and ooo[-1].back_on > due_day:
             due_day = ooo[-1].back_on
@@ -431,8 +480,14 @@ class Planner:
             self.emit(_with(base, state=FollowUpState.CANCELLED, reason=stop), record)
             return
         if not base.to:
-            self.emit(_with(base, state=FollowUpState.CANCELLED,
-                            reason="no recruiter or organizer address known"), record)
+            self.emit(
+                _with(
+                    base,
+                    state=FollowUpState.CANCELLED,
+                    reason="no recruiter or organizer address known",
+                ),
+                record,
+            )
             return
         self.emit(base, record)
 
@@ -441,25 +496,36 @@ class Planner:
     ) -> FollowUp:
         facts = interview.facts
         recipient = next(
-            (p for role in (PersonRole.RECRUITER, PersonRole.ORGANIZER, PersonRole.INTERVIEWER)
-             for p in facts.people if p.role == role and _usable(p.email, self.s.me)),
+            (
+                p
+                for role in (PersonRole.RECRUITER, PersonRole.ORGANIZER, PersonRole.INTERVIEWER)
+                for p in facts.people
+                if p.role == role and _usable(p.email, self.s.me)
+            ),
             None,
         )
         to = (Address(recipient.name, recipient.email),) if recipient else ()
         thread = self.latest_thread(recipient.email) if recipient else None
         return FollowUp(
-            key=f"check_in/{interview.id}/{number}", kind=FollowUpKind.CHECK_IN,
-            interview_id=interview.id, to=to, draft_at=draft_at, due=draft_at,
-            state=FollowUpState.PLANNED, reason=reason,
+            key=f"check_in/{interview.id}/{number}",
+            kind=FollowUpKind.CHECK_IN,
+            interview_id=interview.id,
+            to=to,
+            draft_at=draft_at,
+            due=draft_at,
+            state=FollowUpState.PLANNED,
+            reason=reason,
             in_reply_to=thread.message_id if thread else "",
             references=(*thread.references, thread.message_id) if thread else (),
-            thread_subject=thread.subject if thread else "", number=number,
+            thread_subject=thread.subject if thread else "",
+            number=number,
         )
 
     def latest_thread(self, email: str) -> MessageRecord | None:
         if email not in self._threads:
-            candidates = [m for m in self.relations.involving(email)
-                          if m.message_id and not m.auto_reply]
+            candidates = [
+                m for m in self.relations.involving(email) if m.message_id and not m.auto_reply
+            ]
             self._threads[email] = max(candidates, key=lambda m: m.date) if candidates else None
         return self._threads[email]
 
@@ -475,13 +541,28 @@ class Planner:
                 continue
             for request in message.requests:
                 who = message.from_.name.split()[0] if message.from_.name else "They"
-                items.append((request.what, request.due.day,
-                              f"{who} asked to '{request.what}' {request.due.phrase} on "
-                              f"{_day(message.date, self.s.tz)}", message, message.from_))
+                items.append(
+                    (
+                        request.what,
+                        request.due.day,
+                        f"{who} asked to '{request.what}' {request.due.phrase} on "
+                        f"{_day(message.date, self.s.tz)}",
+                        message,
+                        message.from_,
+                    )
+                )
         for note in interview.notes:
             if note.promise_due is not None:
-                items.append((note.text, note.promise_due, f"you promised to '{note.text}' by "
-                              f"{note.promise_due:%b} {note.promise_due.day}", None, None))
+                items.append(
+                    (
+                        note.text,
+                        note.promise_due,
+                        f"you promised to '{note.text}' by "
+                        f"{note.promise_due:%b} {note.promise_due.day}",
+                        None,
+                        None,
+                    )
+                )
         sent = self.related(interview, sent=True)
         for what, due_day, reason, source, asker in items:
             digest = hashlib.sha1(f"{what}|{due_day}".encode()).hexdigest()[:8]
@@ -490,14 +571,25 @@ class Planner:
             draft_at = local_instant(draft_day, config.at, self.s.tz)
             due = local_instant(due_day, DUE_TIME, self.s.tz)
             if asker is None or not _usable(asker.email, self.s.me):
-                person = next((p for p in interview.facts.people if p.role == PersonRole.RECRUITER
-                               and _usable(p.email, self.s.me)), None) or next(
-                    (p for p in interview.facts.people if _usable(p.email, self.s.me)), None)
+                person = next(
+                    (
+                        p
+                        for p in interview.facts.people
+                        if p.role == PersonRole.RECRUITER and _usable(p.email, self.s.me)
+                    ),
+                    None,
+                ) or next((p for p in interview.facts.people if _usable(p.email, self.s.me)), None)
                 asker = Address(person.name, person.email) if person else None
             base = FollowUp(
-                key=key, kind=FollowUpKind.ACTION_ITEM, interview_id=interview.id,
-                to=(asker,) if asker else (), draft_at=draft_at, due=due,
-                state=FollowUpState.PLANNED, reason=reason, what=what,
+                key=key,
+                kind=FollowUpKind.ACTION_ITEM,
+                interview_id=interview.id,
+                to=(asker,) if asker else (),
+                draft_at=draft_at,
+                due=due,
+                state=FollowUpState.PLANNED,
+                reason=reason,
+                what=what,
                 in_reply_to=source.message_id if source else "",
                 references=(*source.references, source.message_id) if source else (),
                 thread_subject=source.subject if source else "",
@@ -508,15 +600,23 @@ class Planner:
                 self.emit(self.from_record(sticky, base), record)
                 continue
             answered = [
-                m for m in sent if m.has_attachment and (
+                m
+                for m in sent
+                if m.has_attachment
+                and (
                     (source is not None and source.message_id in m.thread_ids)
-                    or (asker is not None and any(a.email == asker.email for a in m.to)
-                        and (source is None or m.date >= source.date))
+                    or (
+                        asker is not None
+                        and any(a.email == asker.email for a in m.to)
+                        and (source is None or m.date >= source.date)
+                    )
                 )
             ]
             if answered:
-                state, why = FollowUpState.SENT, "you answered with an attachment on " + _day(
-                    answered[0].date, self.s.tz)
+                state, why = (
+                    FollowUpState.SENT,
+                    "you answered with an attachment on " + _day(answered[0].date, self.s.tz),
+                )
             elif stop:
                 state, why = FollowUpState.CANCELLED, stop
             elif not base.to:
@@ -560,12 +660,18 @@ class Planner:
             if f.state in (FollowUpState.PLANNED, FollowUpState.DRAFTED):
                 ahead[f.interview_id] = max(f.draft_at, ahead.get(f.interview_id, f.draft_at))
         applications = lifecycle.applications(
-            self.world.interviews, self.world.messages, self.now, tz=self.s.tz,
-            default_minutes=minutes, close_after_days=self.s.followups.close_after_days,
-            ahead=ahead, relations=self.relations,
+            self.world.interviews,
+            self.world.messages,
+            self.now,
+            tz=self.s.tz,
+            default_minutes=minutes,
+            close_after_days=self.s.followups.close_after_days,
+            ahead=ahead,
+            relations=self.relations,
         )
-        return Plan(followups=tuple(self.followups), actions=tuple(self.actions),
-                    applications=applications)
+        return Plan(
+            followups=tuple(self.followups), actions=tuple(self.actions), applications=applications
+        )
 
 
 def _one_per_address(people: list[Person]) -> list[Person]:
@@ -585,8 +691,9 @@ def plan(world: World, settings: Settings, now: datetime) -> Plan:
     return Planner(world, settings, now).plan()
 
 
-def unchanged_until(world: World, settings: Settings, planned: Plan, now: datetime,
-                    limit: datetime) -> datetime:
+def unchanged_until(
+    world: World, settings: Settings, planned: Plan, now: datetime, limit: datetime
+) -> datetime:
     """The first moment after `now` (at most `limit`) at which `plan(world, settings, t)` may
     ask for other actions than `planned`, its plan at `now`: an interview ends (its thank-you
     and check-ins begin), a planned draft's time comes, a planned action item's due moment

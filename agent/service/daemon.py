@@ -148,8 +148,14 @@ class Daemon:
                 if self.calendars is None:
                     self.calendars = open_calendars(self.config)
                 calendars = self.calendars
-            result = app.one_pass(self.config, self.state, store, self.clock.now(),
-                                  calendars=calendars, full=bool(reasons & {"start", "reload"}))
+            result = app.one_pass(
+                self.config,
+                self.state,
+                store,
+                self.clock.now(),
+                calendars=calendars,
+                full=bool(reasons & {"start", "reload"}),
+            )
         except FATAL as exc:
             return self._fatal(exc)
         except RETRYABLE as exc:
@@ -162,10 +168,14 @@ class Daemon:
         if self.backoff.failures:
             log.info("working again after %d failed attempts", self.backoff.failures)
         self.backoff.reset()
-        log.debug("pass (%s): %d messages read, %d new interviews, %d drafts placed%s",
-                  ", ".join(sorted(reasons)) or "retry", result.sync.messages_read,
-                  result.sync.interviews_new, len(result.placed),
-                  "; nothing new, plan unchanged" if result.quiet else "")
+        log.debug(
+            "pass (%s): %d messages read, %d new interviews, %d drafts placed%s",
+            ", ".join(sorted(reasons)) or "retry",
+            result.sync.messages_read,
+            result.sync.interviews_new,
+            len(result.placed),
+            "; nothing new, plan unchanged" if result.quiet else "",
+        )
         return None
 
     def _failed(self, exc: BaseException, *, internal: bool = False) -> float:
@@ -222,7 +232,8 @@ class Daemon:
         self.scheduler.every(d.sent_poll_seconds).seconds.do(self.control.request, "sent")
         if self.config.calendars:
             self.scheduler.every(d.calendar_poll_minutes).minutes.do(
-                self.control.request, "calendars")
+                self.control.request, "calendars"
+            )
 
     def _wait_for_work(self) -> None:
         """Sleep until a job is due, IDLE reports mail, or a signal arrives."""
@@ -253,8 +264,11 @@ class Daemon:
         if threading.current_thread() is not threading.main_thread():
             return {}
         previous: dict[int, Any] = {}
-        for number, handler in ((signal.SIGTERM, self._on_stop), (signal.SIGINT, self._on_stop),
-                                (signal.SIGHUP, self._on_reload)):
+        for number, handler in (
+            (signal.SIGTERM, self._on_stop),
+            (signal.SIGINT, self._on_stop),
+            (signal.SIGHUP, self._on_reload),
+        ):
             previous[number] = signal.signal(number, handler)
         return previous
 
@@ -311,13 +325,24 @@ class Daemon:
 
     def _log_start(self) -> None:
         d = self.config.daemon
-        mail = (f"IMAP {self.config.imap.host} (IDLE on INBOX, renewed every "
-                f"{d.idle_renew_minutes} min)" if self.config.imap is not None
-                else f"Maildir {self.config.maildir.path if self.config.maildir else '?'}")
-        calendars = (f"{len(self.config.calendars)} calendars every "
-                     f"{d.calendar_poll_minutes} min" if self.config.calendars else "no calendars")
-        log.info("started: %s; Sent every %d s; planner every %d s; %s", mail,
-                 d.sent_poll_seconds, d.tick_seconds, calendars)
+        mail = (
+            f"IMAP {self.config.imap.host} (IDLE on INBOX, renewed every "
+            f"{d.idle_renew_minutes} min)"
+            if self.config.imap is not None
+            else f"Maildir {self.config.maildir.path if self.config.maildir else '?'}"
+        )
+        calendars = (
+            f"{len(self.config.calendars)} calendars every {d.calendar_poll_minutes} min"
+            if self.config.calendars
+            else "no calendars"
+        )
+        log.info(
+            "started: %s; Sent every %d s; planner every %d s; %s",
+            mail,
+            d.sent_poll_seconds,
+            d.tick_seconds,
+            calendars,
+        )
 
     def _stop_watcher(self) -> None:
         watcher, self.watcher = self.watcher, None

@@ -156,5 +156,7 @@ class IdleWatcher:
 
 
 def _new_mail(responses: Any) -> bool:
-    return any(isinstance(r, tuple) and len(r) > 1 and r[1] in (b"EXISTS", b"RECENT")
-               for r in responses or ())
+    return any(
+        isinstance(r, tuple) and len(r) > 1 and r[1] in (b"EXISTS", b"RECENT")
+        for r in responses or ()
+    )

@@ -22,11 +22,19 @@ from agent.errors import (
 
 # Only the user can fix these: exit with their code (the unit does not restart on 77 or 78).
 FATAL: tuple[type[AgentError], ...] = (
-    AuthenticationFailed, CertificateError, ConfigError, SecretError, StateError,
+    AuthenticationFailed,
+    CertificateError,
+    ConfigError,
+    SecretError,
+    StateError,
 )
 # The network, the server or a folder failed: reconnect after a backoff.
 RETRYABLE: tuple[type[BaseException], ...] = (
-    AgentError, OSError, IMAPClientError, imaplib.IMAP4.error, EOFError,
+    AgentError,
+    OSError,
+    IMAPClientError,
+    imaplib.IMAP4.error,
+    EOFError,
 )
 BACKOFF_BASE_SECONDS = 2.0
 

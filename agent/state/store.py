@@ -136,7 +136,9 @@ class StateStore:
             if planning_input and self._conn.total_changes != before:
                 self._conn.execute(
                     "INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET "
-                    "value = CAST(value AS INTEGER) + 1", (_GENERATION,))
+                    "value = CAST(value AS INTEGER) + 1",
+                    (_GENERATION,),
+                )
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
@@ -155,8 +157,9 @@ class StateStore:
                     if statement.strip():
                         conn.execute(statement)
                 if target == 2:
-                    self._index_messages(conn, self._decoded(conn.execute(
-                        "SELECT record FROM messages")))
+                    self._index_messages(
+                        conn, self._decoded(conn.execute("SELECT record FROM messages"))
+                    )
                 conn.execute(f"PRAGMA user_version = {target}")
 
     # -- meta -------------------------------------------------------------------------------
@@ -258,8 +261,9 @@ class StateStore:
                     for r in records
                 ],
             )
-            conn.executemany("DELETE FROM message_keys WHERE message_id = ?",
-                             [(r.message_id,) for r in records])
+            conn.executemany(
+                "DELETE FROM message_keys WHERE message_id = ?", [(r.message_id,) for r in records]
+            )
             self._index_messages(conn, records)
 
     @staticmethod
@@ -278,14 +282,18 @@ class StateStore:
 
     def messages_with(self, keys: Iterable[str]) -> list[MessageRecord]:
         """The messages having any of `keys` (see `_message_keys`), oldest first."""
-        return self._decoded(self._conn.execute(
-            "SELECT record FROM messages WHERE message_id IN (SELECT message_id FROM "
-            "message_keys WHERE key IN (SELECT value FROM json_each(?))) ORDER BY date",
-            (json.dumps(sorted(set(keys))),),
-        ))
+        return self._decoded(
+            self._conn.execute(
+                "SELECT record FROM messages WHERE message_id IN (SELECT message_id FROM "
+                "message_keys WHERE key IN (SELECT value FROM json_each(?))) ORDER BY date",
+                (json.dumps(sorted(set(keys))),),
+            )
+        )
 
     def messages_around(
-        self, interviews: Iterable[Interview], followups: Iterable[FollowUpRecord],
+        self,
+        interviews: Iterable[Interview],
+        followups: Iterable[FollowUpRecord],
         me: frozenset[str],
     ) -> list[MessageRecord]:
         """Every message planning can relate to these interviews and follow-ups, oldest first:
@@ -308,7 +316,8 @@ class StateStore:
         for message_id, sender in self._conn.execute(  # the first ring, read without decoding
             "SELECT message_id, json_extract(record, '$.from[1]') FROM messages WHERE "
             "message_id IN (SELECT message_id FROM message_keys WHERE key IN "
-            "(SELECT value FROM json_each(?)))", (json.dumps(sorted(keys)),),
+            "(SELECT value FROM json_each(?)))",
+            (json.dumps(sorted(keys)),),
         ):
             if message_id:
                 more.add(f"t:{message_id}")
@@ -327,7 +336,8 @@ class StateStore:
     def draft_message_ids(self) -> set[str]:
         """The Message-IDs of every draft the agent placed (a reply to one is in its thread)."""
         rows = self._conn.execute(
-            "SELECT json_extract(record, '$.draft_message_id') FROM followups")
+            "SELECT json_extract(record, '$.draft_message_id') FROM followups"
+        )
         return {value for (value,) in rows if value}
 
     def followup(self, key: str) -> FollowUpRecord | None:
@@ -359,4 +369,3 @@ class StateStore:
     def delete_followup(self, key: str) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM followups WHERE key = ?", (key,))
-

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from agent.model import Address, CalEvent, MailMessage
+from agent.model import Address, CalEvent, MailMessage, is_no_reply
 from agent.understanding import signals
 from agent.understanding.people import (
     body_text,
@@ -36,30 +36,44 @@ _COMPANY_DISPLAY = re.compile(
 )
 _DISPLAY_FROM = re.compile(rf"\b(?:from|at|@)\s+(?P<c>{_PHRASE})\s*$")
 _SUBJECT_PATTERNS = (
-    re.compile(rf"(?i:interview|call|chat|conversation|screen|onsite|meeting|entrevista|"
-               rf"entretien|gespräch)\s+(?i:with|at|for|con|avec|mit|bei|chez)\s+(?P<c>{_PHRASE})"),
+    re.compile(
+        rf"(?i:interview|call|chat|conversation|screen|onsite|meeting|entrevista|"
+        rf"entretien|gespräch)\s+(?i:with|at|for|con|avec|mit|bei|chez)\s+(?P<c>{_PHRASE})"
+    ),
     re.compile(rf"(?i:\bat|\bbei|\bchez|\bcon|\bwith)\s+(?P<c>{_PHRASE})\s*(?:[!.,:|/–—()-]|$)"),
     re.compile(rf"^(?P<c>{_PHRASE})\s*(?:[|:–—]|\s-\s)"),
-    re.compile(rf"^(?P<c>{_PHRASE})\s+(?i:interview|virtual\s+interview|in-person\s+interview|"
-               rf"phone\s+screen|onsite|recruiter\s+(?:call|screen)|final\s+round)"),
+    re.compile(
+        rf"^(?P<c>{_PHRASE})\s+(?i:interview|virtual\s+interview|in-person\s+interview|"
+        rf"phone\s+screen|onsite|recruiter\s+(?:call|screen)|final\s+round)"
+    ),
     re.compile(rf"(?i:interview\w*)\s*[-–—:/]\s*(?P<c>{_PHRASE})\s*[-–—/]"),
 )
 _BODY_PATTERNS = (
-    re.compile(rf"(?i:on\s+behalf\s+of|here\s+at|team\s+at|role\s+at|position\s+at|"
-               rf"interview\s+with|opportunity\s+at|interest\s+in|interview\s+at)\s+"
-               rf"(?P<c>{_PHRASE})"),
-    re.compile(rf"(?:^|[.!][ \t]+)(?P<c>{_PHRASE})[ \t]+(?:would\s+like|is\s+excited|wants)\b",
-               re.M),
+    re.compile(
+        rf"(?i:on\s+behalf\s+of|here\s+at|team\s+at|role\s+at|position\s+at|"
+        rf"interview\s+with|opportunity\s+at|interest\s+in|interview\s+at)\s+"
+        rf"(?P<c>{_PHRASE})"
+    ),
+    re.compile(
+        rf"(?:^|[.!][ \t]+)(?P<c>{_PHRASE})[ \t]+(?:would\s+like|is\s+excited|wants)\b", re.M
+    ),
 )
 _LOCATION = re.compile(rf"^(?P<c>{_PHRASE})\s*[,|]\s*\d+\s", re.M)
 _AT = re.compile(rf"(?:\b(?:at|bei|chez|en)|(?<!\w)w/)\s+(?P<c>{_PHRASE})")
 # Industry words a glued domain label often ends with: redwoodgenomics -> Redwood Genomics.
-_LABEL_SUFFIXES = sorted(re.findall(r"\w+", """
+_LABEL_SUFFIXES = sorted(
+    re.findall(
+        r"\w+",
+        """
     health labs lab bio biotech capital media analytics data datos daten genomics security
     systems tech technologies software energy studio studios pay pagos payments fintech finance
     financial group partners ventures cloud networks robotics foods audio aero aerospace motors
     logistics therapeutics pharma insurance bank markets games digital works solutions
-"""), key=len, reverse=True)
+""",
+    ),
+    key=len,
+    reverse=True,
+)
 # Trailing words that describe the meeting, not the company ("Brightwave Technical Interview").
 _MEETING_WORDS = re.compile(
     r"(?:\s+(?:technical|tech|final|virtual|onsite|on-site|phone|video|panel|recruiter|recruiting|"
@@ -104,8 +118,22 @@ _LEGAL_FORM = re.compile(
 )
 _CONNECTORS = frozenset({"&", "and", "of", "de", "del", "y", "und", "et", "für", "for"})
 _STRONG = ("display", "signature")
-_SKIP_LABELS = frozenset({"mail", "email", "careers", "jobs", "hr", "talent", "recruiting",
-                          "corp", "www", "us", "eu", "calendar"})
+_SKIP_LABELS = frozenset(
+    {
+        "mail",
+        "email",
+        "careers",
+        "jobs",
+        "hr",
+        "talent",
+        "recruiting",
+        "corp",
+        "www",
+        "us",
+        "eu",
+        "calendar",
+    }
+)
 
 
 def domain_label(domain: str) -> str:
@@ -127,10 +155,11 @@ def company_from_domain(domain: str) -> str:
         return ""
     words = [w for w in re.split(r"[-_]", domain_label(domain)) if w]
     if len(words) == 1:
-        suffix = next((x for x in _LABEL_SUFFIXES
-                       if words[0].endswith(x) and len(words[0]) - len(x) >= 3), "")
+        suffix = next(
+            (x for x in _LABEL_SUFFIXES if words[0].endswith(x) and len(words[0]) - len(x) >= 3), ""
+        )
         if suffix:
-            words = [words[0][:-len(suffix)], suffix]
+            words = [words[0][: -len(suffix)], suffix]
     return " ".join(w.capitalize() for w in words)
 
 
@@ -159,8 +188,9 @@ def matches_domain(name: str, domain: str) -> bool:
         return False
     if folded == label or single(folded) == single(label):  # "Ribera Azul", riberazul.es
         return True
-    initials = "".join(w[0] for w in re.findall(r"[^\W\d_]+", name)
-                       if w.lower() not in _CONNECTORS).lower()  # "National Office of ..."
+    initials = "".join(
+        w[0] for w in re.findall(r"[^\W\d_]+", name) if w.lower() not in _CONNECTORS
+    ).lower()  # "National Office of ..."
     if len(label) >= 2 and initials == label and len(initials) >= 2:
         return True
     shorter = min(len(label), len(folded))
@@ -194,7 +224,7 @@ def clean_company(value: str, people: frozenset[str]) -> str:
     for i, word in enumerate(words):
         if not (word[0].isupper() or word[0].isdigit() or word.lower() in _CONNECTORS):
             break
-        if word.endswith(",") and not _LEGAL_FORM.search(" " + " ".join(words[i + 1:i + 2])):
+        if word.endswith(",") and not _LEGAL_FORM.search(" " + " ".join(words[i + 1 : i + 2])):
             kept.append(word.rstrip(","))  # "Copperleaf Robotics, Tue Oct 20": a list goes on
             break
         kept.append(word)
@@ -227,25 +257,36 @@ def _company_display(address: Address, domains: Iterable[str]) -> bool:
     a legal form, or it names the employer's domain on a no-reply sender ("Halyard Mobility"
     <noreply@smartrecruiters.com> for halyardmobility.com)."""
     name = (address.name or "").strip()
-    return bool(name) and (bool(_LEGAL_FORM.search(name)) or (
-        signals.is_no_reply(address.email) and any(matches_domain(name, d) for d in domains)))
+    return bool(name) and (
+        bool(_LEGAL_FORM.search(name))
+        or (is_no_reply(address.email) and any(matches_domain(name, d) for d in domains))
+    )
 
 
-def _candidates(message: MailMessage, events: list[CalEvent], domains: Iterable[str] = ()
-                ) -> list[tuple[str, str]]:
+def _candidates(
+    message: MailMessage, events: list[CalEvent], domains: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """(candidate, source) in order of trust."""
     found: list[tuple[str, str]] = []
-    displays = [message.from_, *message.reply_to, *([message.sender] if message.sender else []),
-                *(Address(e.organizer.name, e.organizer.email) for e in events if e.organizer)]
+    displays = [
+        message.from_,
+        *message.reply_to,
+        *([message.sender] if message.sender else []),
+        *(Address(e.organizer.name, e.organizer.email) for e in events if e.organizer),
+    ]
     for address in displays:
         name = (address.name or "").strip()
         for pattern in (_COMPANY_DISPLAY, _DISPLAY_FROM):
             match = pattern.search(name)
             if match:
                 found.append((match.group("c"), "display"))
-        if name and (not leading_name(name) or _company_display(address, domains)) and (
-            _vendor_domain(address.domain) or signals.is_no_reply(address.email)) and not (
-            signals.domain_matches(address.domain, signals.WEBMAIL_DOMAINS)  # "Sam" <...@gmail>
+        if (
+            name
+            and (not leading_name(name) or _company_display(address, domains))
+            and (_vendor_domain(address.domain) or is_no_reply(address.email))
+            and not (
+                signals.domain_matches(address.domain, signals.WEBMAIL_DOMAINS)  # "Sam" <...@gmail>
+            )
         ):
             found.append((name, "display"))  # "Quillbase" <no-reply@greenhouse-mail.io>
     heads = [strip_prefixes(message.subject), *(e.summary for e in events)]
@@ -269,8 +310,12 @@ def _org_phrases(message: MailMessage, events: list[CalEvent]) -> list[str]:
     lines = body_text(message, events).strip().splitlines()[-40:]
     lines += [a.name for a in (message.from_, *message.reply_to) if a.name]
     parts = [part for line in lines for part in re.split(r"\s*[|•·,]\s*", line.strip())]
-    return [p for p in parts if 0 < len(_LEGAL_FORM.sub("", p).replace("&", " ").split()) <= 4
-            and not signals.INTERVIEW_WORDS.search(p)]  # "Harcourt & Vane Recruitment Ltd"
+    return [
+        p
+        for p in parts
+        if 0 < len(_LEGAL_FORM.sub("", p).replace("&", " ").split()) <= 4
+        and not signals.INTERVIEW_WORDS.search(p)
+    ]  # "Harcourt & Vane Recruitment Ltd"
 
 
 def _signature_companies(text: str) -> list[str]:
@@ -281,9 +326,14 @@ def _signature_companies(text: str) -> list[str]:
     tail = lines[-40:]
     for i, line in enumerate(tail):
         below = tail[i + 1] if i + 1 < len(tail) else ""
-        if (is_title(line) and leading_name(line) != line and 0 < len(below.split()) <= 5
-                and leading_name(below) != below and not signals.RECRUITER_TITLES.search(below)
-                and not re.search(r"\d|@|https?:|[|•·,:]", below)):
+        if (
+            is_title(line)
+            and leading_name(line) != line
+            and 0 < len(below.split()) <= 5
+            and leading_name(below) != below
+            and not signals.RECRUITER_TITLES.search(below)
+            and not re.search(r"\d|@|https?:|[|•·,:]", below)
+        ):
             found.append(below)  # "Senior Talent Acquisition Partner" / "Glenrock Insurance"
         parts = re.split(r"\s*[|•·]\s*|,\s+|\s+at\s+|\s+@\s+", line)
         if len(parts) < 2 or len(line) > 90:
@@ -295,7 +345,9 @@ def _signature_companies(text: str) -> list[str]:
 
 
 def find_company(
-    message: MailMessage, events: list[CalEvent], me: frozenset[str],
+    message: MailMessage,
+    events: list[CalEvent],
+    me: frozenset[str],
     my_names: frozenset[str] = frozenset(),
 ) -> str:
     """The employer's name (see the module docstring for the order of evidence); a fuller
@@ -303,9 +355,13 @@ def find_company(
     chosen, candidates = _choose(message, events, me, my_names)
     words = chosen.split()
     for candidate, _source in candidates:
-        extra = candidate.split()[len(words):]
-        if (words and candidate.split()[:len(words)] == words and extra
-                and not any(_NOT_COMPANY.match(w) or not w[0].isupper() for w in extra)):
+        extra = candidate.split()[len(words) :]
+        if (
+            words
+            and candidate.split()[: len(words)] == words
+            and extra
+            and not any(_NOT_COMPANY.match(w) or not w[0].isupper() for w in extra)
+        ):
             return candidate
     return chosen
 
@@ -323,17 +379,26 @@ def _choose(
             candidates.append((cleaned, source))
     agencies = agency_domains(message, events, me)
     if agencies:
-        candidates = [(c, s) for c, s in candidates if not _AGENCY.search(c)
-                      and not any(matches_domain(c, d) for d in agencies) and s != "signature"]
+        candidates = [
+            (c, s)
+            for c, s in candidates
+            if not _AGENCY.search(c)
+            and not any(matches_domain(c, d) for d in agencies)
+            and s != "signature"
+        ]
         domains = [d for d in domains if d not in agencies]
     for domain in domains:
         for candidate, _source in candidates:
             if matches_domain(candidate, domain):
                 return candidate, candidates
     candidates = [(c, s) for c, s in candidates if s != "prose"] + [
-        (c, s) for c, s in candidates if s == "prose"]
-    strong = [c for c, s in candidates if s in _STRONG and not _AGENCY.search(c)
-              and not (s == "signature" and domains)]  # "Director of Product, Payments"
+        (c, s) for c, s in candidates if s == "prose"
+    ]
+    strong = [
+        c
+        for c, s in candidates
+        if s in _STRONG and not _AGENCY.search(c) and not (s == "signature" and domains)
+    ]  # "Director of Product, Payments"
     if strong:
         return strong[0], candidates
     if domains:
@@ -341,29 +406,39 @@ def _choose(
     return next((c for c, _s in candidates if not _AGENCY.search(c)), ""), candidates
 
 
-def agency_domains(message: MailMessage, events: list[CalEvent], me: frozenset[str]
-                   ) -> frozenset[str]:
+def agency_domains(
+    message: MailMessage, events: list[CalEvent], me: frozenset[str]
+) -> frozenset[str]:
     """Domains of staffing agencies: the signature or display name names an agency ("Apex
     Talent Partners") that matches the domain. An agency's people recruit; it is not the
     employer."""
     phrases = _org_phrases(message, events)
-    return frozenset(d for d in _employer_domains(message, events, me) if any(
-        _AGENCY.search(c) and matches_domain(c, d) for c in phrases))
+    return frozenset(
+        d
+        for d in _employer_domains(message, events, me)
+        if any(_AGENCY.search(c) and matches_domain(c, d) for c in phrases)
+    )
 
 
-def company_labels(message: MailMessage, events: list[CalEvent], me: frozenset[str],
-                   company: str) -> frozenset[str]:
+def company_labels(
+    message: MailMessage, events: list[CalEvent], me: frozenset[str], company: str
+) -> frozenset[str]:
     """Folded domain labels of the employer (for telling a company from a person's name)."""
-    labels = {fold(domain_label(d)) for d in _employer_domains(message, events, me)
-              if not company or matches_domain(company, d)}
+    labels = {
+        fold(domain_label(d))
+        for d in _employer_domains(message, events, me)
+        if not company or matches_domain(company, d)
+    }
     return frozenset(label for label in labels if label)
 
 
-def _employer_domains(message: MailMessage, events: list[CalEvent], me: frozenset[str]
-                      ) -> list[str]:
+def _employer_domains(
+    message: MailMessage, events: list[CalEvent], me: frozenset[str]
+) -> list[str]:
     addresses = [
         *(Address(e.organizer.name, e.organizer.email) for e in events if e.organizer),
-        message.from_, *message.reply_to,
+        message.from_,
+        *message.reply_to,
         *(Address(a.name, a.email) for e in events for a in e.attendees),
     ]
     domains: list[str] = []
@@ -374,8 +449,13 @@ def _employer_domains(message: MailMessage, events: list[CalEvent], me: frozense
     return domains
 
 
-def _person_names(message: MailMessage, events: list[CalEvent], me: frozenset[str],
-                  my_names: frozenset[str], domains: Iterable[str] = ()) -> frozenset[str]:
+def _person_names(
+    message: MailMessage,
+    events: list[CalEvent],
+    me: frozenset[str],
+    my_names: frozenset[str],
+    domains: Iterable[str] = (),
+) -> frozenset[str]:
     """Folded names of people in the message, the user first: none of them is the company."""
     names = {fold(n) for n in my_names}
     addresses: list[Address] = [*message.to, *message.cc, message.from_, *message.reply_to]

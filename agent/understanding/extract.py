@@ -25,11 +25,13 @@ from agent.understanding.company import find_company as company_of
 from agent.understanding.people import TITLE_COMPOUND, Scene, fold, leading_name
 from agent.understanding.people import find_people as people_of
 
-__all__ = ["company_domain_of", "company_from_domain", "find_company", "find_people",
-           "find_role"]
+__all__ = ["company_domain_of", "company_from_domain", "find_company", "find_people", "find_role"]
 
 # The last word of a job title ("Senior Data *Engineer*", "Backend-*Entwickler*").
-_HEAD_NOUNS = frozenset(re.findall(r"\S+", """
+_HEAD_NOUNS = frozenset(
+    re.findall(
+        r"\S+",
+        """
     engineer developer designer scientist manager analyst architect director lead consultant
     specialist intern researcher administrator accountant controller associate owner sre devops
     biologist chemist bioinformatician physicist statistician economist mathematician officer
@@ -40,20 +42,34 @@ _HEAD_NOUNS = frozenset(re.findall(r"\S+", """
     informatikerin elektroniker elektronikerin mechatroniker mechatronikerin architekt
     architektin programmierer programmiererin spezialist spezialistin
     desarrollador desarrolladora ingeniero ingeniera analista professor lecturer
-"""))
+""",
+    )
+)
 # Words that join the words of a title ("Head *of* Design", "Research *&* Development").
 _TITLE_JOINERS = frozenset({"of", "and", "&", "/", "-", "+"})
 _TITLE_WORD = re.compile(r"(?:[A-Z]|i[A-Z]|e[A-Z])[\w'’&+#./-]*|[IVX]{1,4}|\d{1,2}")
 _GENDER_MARK = re.compile(r"\s*\((?:[mwfdhx]\s*/\s*){1,3}[mwfdhx]\)$|\s*\(all\s+genders\)$", re.I)
 # The same mark inside a title, before its field: "Softwareentwickler (m/w/d) Steuerungstechnik".
-_GENDER_MARK_INSIDE = re.compile(r"\s*\((?:(?:[mwfdhx]\s*/\s*){1,3}[mwfdhx]|all\s+genders)\)\s+",
-                                 re.I)
+_GENDER_MARK_INSIDE = re.compile(
+    r"\s*\((?:(?:[mwfdhx]\s*/\s*){1,3}[mwfdhx]|all\s+genders)\)\s+", re.I
+)
 # A word's gendered ending: "Desenvolvedor(a)", "Entwickler*in", "Entwickler:innen".
 _GENDERED_ENDING = re.compile(
-    r"(?<=[^\W\d_]{3})(?:\((?:a|o|as|os|in|innen)\)|[*:_/](?:a|in|innen))$", re.I)
+    r"(?<=[^\W\d_]{3})(?:\((?:a|o|as|os|in|innen)\)|[*:_/](?:a|in|innen))$", re.I
+)
 # Stages and interviewers' functions that look like titles in an event's name.
-_NOT_A_JOB = frozenset({"hiring manager", "recruiter", "hiring team", "team lead", "manager",
-                        "panel", "lead", "director"})
+_NOT_A_JOB = frozenset(
+    {
+        "hiring manager",
+        "recruiter",
+        "hiring team",
+        "team lead",
+        "manager",
+        "panel",
+        "lead",
+        "director",
+    }
+)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:thank\s+you|thanks)\s+for\s+|your\s+(?:interest|application)\s+(?:in|for)\s+|"
     r"the\s+|our\s+|a\s+|an\s+|your\s+|this\s+|my\s+)+",
@@ -73,12 +89,16 @@ _PAREN_QUALIFIER = (
     r"(?<!\bRemote)(?<!\bHybrid)(?<!\bVideo)(?<!\bPhone)(?<!\bPanel)(?<!\bFinal)(?<!\bZoom)"
     r"(?<!\bTeams)(?<!\bInterview)(?<!\bScreen)(?<!\bRescheduled)(?<!\bUpdated)\)$"
 )
-_ROUND_TAIL = re.compile(r"\s+[-–—|:]\s+.*$|\s*\((?!(?:[mwfdhx]\s*/)|all\s+genders|"
-                         r"(?<=\w\()(?:a|o|as|os|in|innen)\)|"
-                         + _PAREN_QUALIFIER + r")[^()]*\)$", re.I)
+_ROUND_TAIL = re.compile(
+    r"\s+[-–—|:]\s+.*$|\s*\((?!(?:[mwfdhx]\s*/)|all\s+genders|"
+    r"(?<=\w\()(?:a|o|as|os|in|innen)\)|" + _PAREN_QUALIFIER + r")[^()]*\)$",
+    re.I,
+)
 # "... the X role", "X position (R-104877)": the title ends right before the cue word.
-_CUE_AFTER = re.compile(r"\s+(?i:role|position|opening|job|req|requisition|vacancy|stelle|"
-                        r"poste|puesto)\b")
+_CUE_AFTER = re.compile(
+    r"\s+(?i:role|position|opening|job|req|requisition|vacancy|stelle|"
+    r"poste|puesto)\b"
+)
 # "interview for X", "the position of X", "Position: X": the title starts right after.
 _CUE_BEFORE = re.compile(
     r"\b(?i:(?:interview(?:ing)?|application|applying|applied|candidacy|considered)\s+for|"
@@ -101,7 +121,8 @@ _MAX_CUES = 40  # cue words read per text: a title is named early, not 1000 time
 # "(" ends a title unless it opens a one-word qualifier: "Mobile Engineer (iOS)".
 _SENTENCE_END = re.compile(
     r"(?<!\bSr)(?<!\bJr)[.!?;:\r\n]|\((?![A-Za-z][\w+#.-]{0,20}\)|(?:[mwfdhx]\s*/\s*){1,3}"
-    r"[mwfdhx]\))|\s[-–—|]\s")
+    r"[mwfdhx]\))|\s[-–—|]\s"
+)
 # "for the Senior Controls Engineer interviews": weaker than a subject's own pieces, since
 # "your Engineering Manager interview" may name the interviewer rather than the job.
 _STAGE_CUE = re.compile(
@@ -114,25 +135,96 @@ _STAGE_PAREN = re.compile(
     r"\((?P<t>[^()\n]{3,80})\)"
 )
 # Titles written head first ("Ingeniero de Datos", "Développeur Backend Senior").
-_HEAD_FIRST = frozenset({"ingeniero", "ingeniera", "ingénieur", "ingénieure", "développeur",
-                         "développeuse", "desarrollador", "desarrolladora", "analista",
-                         "gerente", "jefe", "jefa", "directeur", "directrice", "responsable",
-                         "consultor", "consultora", "consultant", "consultante", "chef",
-                         "arquitecto", "arquitecta", "architecte", "diseñador", "diseñadora",
-                         "desenvolvedor", "desenvolvedora", "engenheiro", "engenheira",
-                         "arquiteto", "arquiteta", "cientista", "especialista", "coordenador",
-                         "coordenadora", "coordinador", "coordinadora", "programador",
-                         "programadora", "técnico", "técnica", "chargé", "chargée",
-                         "sviluppatore", "sviluppatrice", "ingegnere", "progettista",
-                         "consulente", "architetto", "tecnico"})
-_HEAD_FIRST_WORDS = frozenset({"de", "del", "des", "du", "en", "senior", "junior", "sr.", "jr.",
-                               "sr", "jr", "confirmé", "confirmée", "principal", "da", "do",
-                               "das", "dos", "e", "pleno", "sênior", "júnior", "di", "della"})
+_HEAD_FIRST = frozenset(
+    {
+        "ingeniero",
+        "ingeniera",
+        "ingénieur",
+        "ingénieure",
+        "développeur",
+        "développeuse",
+        "desarrollador",
+        "desarrolladora",
+        "analista",
+        "gerente",
+        "jefe",
+        "jefa",
+        "directeur",
+        "directrice",
+        "responsable",
+        "consultor",
+        "consultora",
+        "consultant",
+        "consultante",
+        "chef",
+        "arquitecto",
+        "arquitecta",
+        "architecte",
+        "diseñador",
+        "diseñadora",
+        "desenvolvedor",
+        "desenvolvedora",
+        "engenheiro",
+        "engenheira",
+        "arquiteto",
+        "arquiteta",
+        "cientista",
+        "especialista",
+        "coordenador",
+        "coordenadora",
+        "coordinador",
+        "coordinadora",
+        "programador",
+        "programadora",
+        "técnico",
+        "técnica",
+        "chargé",
+        "chargée",
+        "sviluppatore",
+        "sviluppatrice",
+        "ingegnere",
+        "progettista",
+        "consulente",
+        "architetto",
+        "tecnico",
+    }
+)
+_HEAD_FIRST_WORDS = frozenset(
+    {
+        "de",
+        "del",
+        "des",
+        "du",
+        "en",
+        "senior",
+        "junior",
+        "sr.",
+        "jr.",
+        "sr",
+        "jr",
+        "confirmé",
+        "confirmée",
+        "principal",
+        "da",
+        "do",
+        "das",
+        "dos",
+        "e",
+        "pleno",
+        "sênior",
+        "júnior",
+        "di",
+        "della",
+    }
+)
 # Where a sentence names the employer after the title: "Ingeniero de Datos en Acme".
 _AT_EMPLOYER = re.compile(r"\s+(?:at|en|chez|bei|presso|em|na|no)\s+(?P<c>[^\W\d_][^,;]*)$")
 
+
 def find_company(
-    message: MailMessage, events: list[CalEvent], me: frozenset[str],
+    message: MailMessage,
+    events: list[CalEvent],
+    me: frozenset[str],
     my_names: frozenset[str] = frozenset(),
 ) -> str:
     """The employer's name, "" when the message does not say."""
@@ -140,15 +232,22 @@ def find_company(
 
 
 def find_people(
-    message: MailMessage, events: list[CalEvent], me: frozenset[str],
-    my_names: frozenset[str] = frozenset(), company: str = "",
+    message: MailMessage,
+    events: list[CalEvent],
+    me: frozenset[str],
+    my_names: frozenset[str] = frozenset(),
+    company: str = "",
 ) -> list[Person]:
     """Interviewers, recruiter and organizer of one interview; `company` (found if not given)
     keeps the employer's own name out of the people."""
     company = company or company_of(message, events, me, my_names)
-    scene = Scene(me=me, my_names=frozenset(n.lower() for n in my_names), company=company,
-                  company_labels=company_labels(message, events, me, company),
-                  agencies=agency_domains(message, events, me))
+    scene = Scene(
+        me=me,
+        my_names=frozenset(n.lower() for n in my_names),
+        company=company,
+        company_labels=company_labels(message, events, me, company),
+        agencies=agency_domains(message, events, me),
+    )
     return people_of(message, events, scene)
 
 
@@ -182,8 +281,11 @@ def find_role(message: MailMessage, events: list[CalEvent]) -> str:
 
 def _employer_labels(message: MailMessage, events: list[CalEvent]) -> frozenset[str]:
     """Folded domain labels of the sender and organizers, doubled letters written once."""
-    emails = [message.from_.email, *(a.email for a in message.reply_to),
-              *(e.organizer.email for e in events if e.organizer)]
+    emails = [
+        message.from_.email,
+        *(a.email for a in message.reply_to),
+        *(e.organizer.email for e in events if e.organizer),
+    ]
     labels = {single(fold(company_from_domain(e.rpartition("@")[2]))) for e in emails}
     return frozenset(label for label in labels if len(label) >= 3)
 
@@ -192,7 +294,7 @@ def _without_employer(role: str, employer: frozenset[str]) -> str:
     """`role` without a trailing "en Ribera Azul" that names the sender's company."""
     match = _AT_EMPLOYER.search(role)
     if match and single(fold(match.group("c"))) in employer:
-        return role[:match.start()]
+        return role[: match.start()]
     return role
 
 
@@ -210,12 +312,12 @@ def _named_in_prose(text: str) -> str:
         if role:
             return role
     for match in islice(_CUE_AFTER.finditer(text), _MAX_CUES):
-        before = text[max(0, match.start() - 100):match.start()]
+        before = text[max(0, match.start() - 100) : match.start()]
         role = _title_suffix(_SENTENCE_END.split(before)[-1])
         if role:
             return role
     for match in islice(_CUE_BEFORE.finditer(text), _MAX_CUES):
-        role = _title_prefix(text[match.end():match.end() + 100])
+        role = _title_prefix(text[match.end() : match.end() + 100])
         if role:
             return role
     return ""
@@ -229,7 +331,7 @@ def _from_pieces(head: str) -> str:
         if role:
             return role
         for inner in re.finditer(r"\(([^()]{3,80})\)", piece):
-            if re.search(r"\bwith\s+\S+(?:\s+\S+)?\s*$", piece[:inner.start()], re.I):
+            if re.search(r"\bwith\s+\S+(?:\s+\S+)?\s*$", piece[: inner.start()], re.I):
                 continue  # "with Jane Doe (Engineering Manager)": the interviewer's title
             role = _clean_title(inner.group(1))
             if role:
@@ -244,8 +346,11 @@ def _from_lines(text: str) -> str:
     for raw in text.splitlines():
         line = raw.strip()
         pieces = re.split(r"\s+[-–—|]\s+", line)
-        if (len(pieces) == 2 and not re.search(r"@|https?:|\d", line)
-                and not (previous and leading_name(previous) == previous)):
+        if (
+            len(pieces) == 2
+            and not re.search(r"@|https?:|\d", line)
+            and not (previous and leading_name(previous) == previous)
+        ):
             titles = [t for t in (_clean_title(p) for p in pieces) if t]
             others = [p for p in pieces if not _clean_title(p)]
             if len(titles) == 1 and not any(leading_name(p) == p for p in others):
@@ -269,21 +374,23 @@ def _title_prefix(span: str) -> str:
     """The longest run of words starting `span` that is a job title; a ", Team" qualifier
     only when it ends the phrase ("Interview for Product Manager, Payments")."""
     span = _LEADING_FILLER.sub("", span.strip())
-    phrase = _SENTENCE_END.split(span)[0] if not _GENDER_MARK.search(span.split("\n")[0]) else (
-        span.split("\n")[0])
+    phrase = (
+        _SENTENCE_END.split(span)[0]
+        if not _GENDER_MARK.search(span.split("\n")[0])
+        else (span.split("\n")[0])
+    )
     whole = _clean_title(phrase)
     if whole:
         return whole
     tokens = phrase.split()
     abbreviation = next((i for i, t in enumerate(tokens) if t.endswith(".")), None)
     if abbreviation is not None:  # "Sr." ends a title; the next capital starts a sentence
-        tokens = tokens[:abbreviation + 1]
+        tokens = tokens[: abbreviation + 1]
         whole = _clean_title(" ".join(tokens))
         if whole:
             return whole
     for end in range(len(tokens) - 1, 0, -1):
-        role = _clean_title(" ".join(tokens[:end]).rstrip(","), strip_tail=False,
-                            qualifier=False)
+        role = _clean_title(" ".join(tokens[:end]).rstrip(","), strip_tail=False, qualifier=False)
         if role:
             return role
     return ""
@@ -304,8 +411,8 @@ def _clean_title(text: str, *, strip_tail: bool = True, qualifier: bool = True) 
     if not 2 < len(role) <= 70 or role.lower() in _NOT_A_JOB:
         return ""
     gender = _GENDER_MARK.search(role) or _GENDER_MARK_INSIDE.search(role)
-    core = role[:gender.start()] if gender else role
-    specialty = role[gender.end():].split() if gender else []
+    core = role[: gender.start()] if gender else role
+    specialty = role[gender.end() :].split() if gender else []
     if len(specialty) > 3 or not all(_TITLE_WORD.fullmatch(t) for t in specialty):
         return ""  # after an inner mark only the field may follow: "(m/w/d) Steuerungstechnik"
     core = re.sub(r"\s*\([^()]{1,30}\)$", "", core)  # a kept qualifier: "(iOS)"
@@ -320,25 +427,32 @@ def _title_shaped(tokens: list[str]) -> bool:
     if not 1 <= len(tokens) <= 8 or not _TITLE_WORD.fullmatch(tokens[0]):
         return False
     if tokens[0].lower() in _HEAD_FIRST:
-        return all(_TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS | _HEAD_FIRST_WORDS
-                   for t in tokens[1:])
+        return all(
+            _TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS | _HEAD_FIRST_WORDS
+            for t in tokens[1:]
+        )
     if not all(_TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS for t in tokens):
         return False
     if "of" in tokens[1:-1]:  # "Assistant Professor of Computer Science": the head before "of"
         cut = tokens.index("of")
-        if _title_shaped(tokens[:cut]) and len(tokens) - cut - 1 <= 4 and all(
-            t[0].isupper() for t in tokens[cut + 1:]
+        if (
+            _title_shaped(tokens[:cut])
+            and len(tokens) - cut - 1 <= 4
+            and all(t[0].isupper() for t in tokens[cut + 1 :])
         ):
             return True
     words = [t for t in tokens if not re.fullmatch(r"[IVX]{1,4}|\d{1,2}", t)]
     last = re.split(r"[-/]", words[-1])[-1].lower() if words else ""
     return (last in _HEAD_NOUNS or bool(TITLE_COMPOUND.fullmatch(last))) and (
-        len(words) > 1 or last not in {"lead", "head", "partner"})
+        len(words) > 1 or last not in {"lead", "head", "partner"}
+    )
 
 
 def _is_qualifier(text: str) -> bool:
     """A team after a title's comma: "Lab Automation", "AppSec", "Data Engineering"."""
     tokens = text.split()
-    return 1 <= len(tokens) <= 3 and all(
-        _TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS for t in tokens
-    ) and not _STAGE_TAIL.search(" " + text)
+    return (
+        1 <= len(tokens) <= 3
+        and all(_TITLE_WORD.fullmatch(t) or t.lower() in _TITLE_JOINERS for t in tokens)
+        and not _STAGE_TAIL.search(" " + text)
+    )

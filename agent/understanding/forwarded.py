@@ -61,8 +61,9 @@ _LABELS: dict[str, tuple[str, ...]] = {
               "pièces jointes", "anlagen", "datos adjuntos", "bcc", "cci"),
 }  # fmt: skip
 _FIELD_OF = {label: name for name, labels in _LABELS.items() for label in labels}
-_LABEL = "|".join(re.escape(label).replace(r"\ ", r"[ \t]") for label in sorted(
-    _FIELD_OF, key=len, reverse=True))
+_LABEL = "|".join(
+    re.escape(label).replace(r"\ ", r"[ \t]") for label in sorted(_FIELD_OF, key=len, reverse=True)
+)
 _HEADER_LINE = re.compile(
     rf"^[ \t]*\*?(?P<label>{_LABEL})\*?[ \t]?:\*?[ \t]*(?P<value>[^\n]*?)[ \t]*\r?$",
     re.IGNORECASE,

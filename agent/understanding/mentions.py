@@ -70,7 +70,7 @@ def body_text(message: MailMessage, events: list[CalEvent]) -> str:
     for part in parts:
         for cut in (QUOTE_HEADER.search(part), _BOILERPLATE.search(part)):
             if cut:
-                part = part[:cut.start()]
+                part = part[: cut.start()]
         lines = [line for line in part.splitlines() if not line.lstrip().startswith(">")]
         kept.append("\n".join(lines))
     return "\n\n".join(kept)
@@ -79,11 +79,16 @@ def body_text(message: MailMessage, events: list[CalEvent]) -> str:
 def quoted_text(message: MailMessage) -> str:
     """The earlier messages a reply quotes ("> ..." lines and what follows "On ... wrote:")."""
     match = QUOTE_HEADER.search(message.text)
-    tail = message.text[match.end():] if match else ""
-    quoted = [line.lstrip()[1:] for line in message.text.splitlines()
-              if line.lstrip().startswith(">")]
-    return "\n".join([*(q.lstrip(">") for q in quoted), *(
-        line for line in tail.splitlines() if not line.lstrip().startswith(">"))])
+    tail = message.text[match.end() :] if match else ""
+    quoted = [
+        line.lstrip()[1:] for line in message.text.splitlines() if line.lstrip().startswith(">")
+    ]
+    return "\n".join(
+        [
+            *(q.lstrip(">") for q in quoted),
+            *(line for line in tail.splitlines() if not line.lstrip().startswith(">")),
+        ]
+    )
 
 
 def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
@@ -99,7 +104,7 @@ def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
             continue
         inner = re.search(r"[(<\[]\s*([^)>\]]*)\s*[)>\]]", piece)
         inner_text = inner.group(1).strip() if inner else ""
-        head = HONORIFICS.sub("", piece[:inner.start()] if inner else piece)
+        head = HONORIFICS.sub("", piece[: inner.start()] if inner else piece)
         if piece.lower() in ("me", "us", "myself", "mí", "moi", "mir"):
             continue
         name = leading_name(head)
@@ -132,7 +137,7 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
         if rest:
             mentions.extend((*p, "list") for p in _split_people_list(rest))
             continue
-        for line in text[match.end():].lstrip("\n").splitlines()[:_MAX_LIST_LINES]:
+        for line in text[match.end() :].lstrip("\n").splitlines()[:_MAX_LIST_LINES]:
             bullet = _BULLET.match(line)  # "- Jane Doe" or an indented "   Jane Doe, Title"
             item = bullet.group("item") if bullet else line if line[:1] in (" ", "\t") else ""
             people = _split_people_list(item) if item.strip() else []
@@ -161,7 +166,7 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
             mentions.append((name, "", match.group("title").strip(), "paren"))
     for match in _PAREN.finditer(text):
         line_start = text.rfind("\n", max(0, match.start() - 80), match.start()) + 1
-        before = text[max(line_start, match.start() - 80):match.start()]
+        before = text[max(line_start, match.start() - 80) : match.start()]
         name = _trailing_name(before)
         inner = match.group("inner").strip()
         email = inner.lower() if re.fullmatch(EMAIL, inner) else ""
@@ -222,8 +227,8 @@ def title_line_after(text: str, name: str) -> str:
 
 def recruiter_context(name: str, text: str) -> bool:
     for match in re.finditer(re.escape(name), text):
-        after = text[match.end():match.end() + 80]
-        before = text[max(0, match.start() - 60):match.start()]
+        after = text[match.end() : match.end() + 80]
+        before = text[max(0, match.start() - 60) : match.start()]
         if _RECRUITER_CONTEXT_AFTER.match(after) or _RECRUITER_CONTEXT_BEFORE.search(before):
             return True
     return False
@@ -232,8 +237,7 @@ def recruiter_context(name: str, text: str) -> bool:
 def title_from_text(name: str, text: str) -> str:
     if not name:
         return ""
-    match = re.search(r"(?<!\w)" + re.escape(name) + r"\s*(?:\(|,\s*)(?P<t>[^()\n,]{2,60})",
-                      text)
+    match = re.search(r"(?<!\w)" + re.escape(name) + r"\s*(?:\(|,\s*)(?P<t>[^()\n,]{2,60})", text)
     if match and is_title(match.group("t")):
         return re.split(r"\s+at\s+", match.group("t"))[0].strip()
     line = title_line_after(text, name)

@@ -58,8 +58,29 @@ _NOT_NAME_WORDS = _TITLE_WORDS | _words("""
     seminar debrief coffee welcome wrap-up
     estará estarán será serán participará participarán
 """)
-_PARTICLES = frozenset({"van", "von", "de", "da", "del", "der", "di", "le", "la", "du", "dos",
-                        "das", "den", "ter", "ten", "bin", "al", "el", "y"})
+_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "de",
+        "da",
+        "del",
+        "der",
+        "di",
+        "le",
+        "la",
+        "du",
+        "dos",
+        "das",
+        "den",
+        "ter",
+        "ten",
+        "bin",
+        "al",
+        "el",
+        "y",
+    }
+)
 # Courtesy and academic titles before a name ("Prof. Lin Zhao"); a word that may also be a
 # first name ("Dean") only before two more words ("Dean Robert Achterberg").
 HONORIFICS = re.compile(
@@ -92,8 +113,11 @@ def normalize_name(name: str) -> str:
 
 
 def _is_name_word(token: str) -> bool:
-    if not token or not token[0].isupper() or token.lower() in _NOT_NAME_WORDS or (
-        TITLE_COMPOUND.fullmatch(token)
+    if (
+        not token
+        or not token[0].isupper()
+        or token.lower() in _NOT_NAME_WORDS
+        or (TITLE_COMPOUND.fullmatch(token))
     ):
         return False
     letters = token.replace("'", "").replace("’", "").replace("-", "")
@@ -105,8 +129,10 @@ def _is_name_word(token: str) -> bool:
 def _is_name_tokens(tokens: list[str]) -> bool:
     words = [t for t in tokens if t.lower() not in _PARTICLES]
     return (
-        2 <= len(words) <= 4 and all(_is_name_word(t) for t in words)
-        and _is_name_word(tokens[0]) and _is_name_word(tokens[-1])
+        2 <= len(words) <= 4
+        and all(_is_name_word(t) for t in words)
+        and _is_name_word(tokens[0])
+        and _is_name_word(tokens[-1])
     )
 
 
@@ -116,7 +142,7 @@ def leading_name(span: str) -> str:
     lower-case words. "Hannah Lee. I'll hop on" -> "Hannah Lee"; "Tobias. We'll" -> ""."""
     tokens: list[str] = []
     for raw in span.split():
-        token = raw.strip("\"“”")
+        token = raw.strip('"“”')
         end = token[-1:] in (".", ",", ";", ":", "!", "?", ")")
         word = token.rstrip(".,;:!?)")
         if len(word) == 1 and token.endswith(".") and word.isupper():  # a middle initial

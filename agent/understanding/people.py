@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from agent.model import Address, Attendee, CalEvent, MailMessage, Person, PersonRole
+from agent.model import Address, Attendee, CalEvent, MailMessage, Person, PersonRole, is_no_reply
 from agent.understanding import signals
 from agent.understanding.mentions import (
     EMAIL,
@@ -96,12 +96,17 @@ class Scene:
     agencies: frozenset[str] = frozenset()  # domains of staffing agencies: their people recruit
 
 
-
 def _usable(email: str, me: frozenset[str]) -> bool:
-    return bool(email) and email not in me and not signals.is_no_reply(email) and not (
-        signals.ROOM_NAMES.search(email)
-    ) and not signals.domain_matches(email.rpartition("@")[2], (
-        "group.calendar.google.com", "resource.calendar.google.com", "calendar.google.com"))
+    return (
+        bool(email)
+        and email not in me
+        and not is_no_reply(email)
+        and not (signals.ROOM_NAMES.search(email))
+        and not signals.domain_matches(
+            email.rpartition("@")[2],
+            ("group.calendar.google.com", "resource.calendar.google.com", "calendar.google.com"),
+        )
+    )
 
 
 def _is_room(attendee: Attendee) -> bool:
@@ -147,13 +152,17 @@ class _Roster:
             return True
         if self.scene.company and folded == fold(self.scene.company):
             return True
-        if any(folded.startswith(label) or label.startswith(folded)
-               for label in self.scene.company_labels if len(label) >= 4):
+        if any(
+            folded.startswith(label) or label.startswith(folded)
+            for label in self.scene.company_labels
+            if len(label) >= 4
+        ):
             return True
         return bool(signals.ROOM_NAMES.search(name))
 
-    def add(self, name: str, email: str, title: str = "", source: str = "text",
-            participant: bool = True) -> _Draft | None:
+    def add(
+        self, name: str, email: str, title: str = "", source: str = "text", participant: bool = True
+    ) -> _Draft | None:
         name = normalize_name(name)
         email = email.lower()
         if self.excluded(name, email) or len(self.drafts) >= _MAX_PEOPLE:
@@ -161,10 +170,12 @@ class _Roster:
         words = fold(name) and [fold(w) for w in name.split()]
         for draft in self.drafts:
             if _matches(draft, name, email) or (
-                words and draft.name and not email and len(words) > len(draft.name.split()) >= 2
-                and words[-len(draft.name.split()):] == [fold(w) for w in draft.name.split()]
+                words
+                and draft.name
+                and not email
+                and len(words) > len(draft.name.split()) >= 2
+                and words[-len(draft.name.split()) :] == [fold(w) for w in draft.name.split()]
             ):  # "Estará Javier Solís" is the attendee Javier Solís, a word glued before
-
                 draft.email = draft.email or email
                 draft.name = draft.name or name
                 draft.title = draft.title or title
@@ -176,13 +187,15 @@ class _Roster:
         return draft
 
 
-def find_people(
-    message: MailMessage, events: list[CalEvent], scene: Scene
-) -> list[Person]:
+def find_people(message: MailMessage, events: list[CalEvent], scene: Scene) -> list[Person]:
     """Everyone on the company's side of one interview, each with a role."""
     text = body_text(message, events)
-    mine = [message.from_ if message.is_sent else None, *message.to, *message.cc,
-            *(a for e in events for a in e.attendees)]
+    mine = [
+        message.from_ if message.is_sent else None,
+        *message.to,
+        *message.cc,
+        *(a for e in events for a in e.attendees),
+    ]
     own = {normalize_name(a.name).lower() for a in mine if a and a.email in scene.me and a.name}
     scene = replace(scene, my_names=scene.my_names | (own - {""}))
     roster = _Roster(scene)
@@ -195,10 +208,16 @@ def find_people(
         for attendee in event.attendees:
             if _is_room(attendee) or not _usable(attendee.email, scene.me):
                 continue
-            roster.add(attendee.name, attendee.email, source="attendee",
-                       participant=attendee.role.upper() != "NON-PARTICIPANT")
-    ats = any(signals.domain_matches(a.domain, signals.ATS_DOMAINS)
-              for a in (message.from_, *([message.sender] if message.sender else [])))
+            roster.add(
+                attendee.name,
+                attendee.email,
+                source="attendee",
+                participant=attendee.role.upper() != "NON-PARTICIPANT",
+            )
+    ats = any(
+        signals.domain_matches(a.domain, signals.ATS_DOMAINS)
+        for a in (message.from_, *([message.sender] if message.sender else []))
+    )
     sender = _sender(message, scene.me)
     replier: _Draft | None = None
     if sender is not None:
@@ -235,11 +254,17 @@ def find_people(
             first = draft.name.split()[0] if draft.name else ""
             unique = bool(first) and firsts.count(fold(first)) == 1
             draft.title = title_from_text(draft.name, text) or (
-                title_from_text(first, text) if unique else "")
-        draft.recruiter_hint = bool(
-            RECRUITER_TITLE.search(draft.title) or (draft.name and recruiter_context(
-                draft.name, text)) or RECRUITER_TITLE.search(draft.email.partition("@")[0])
-        ) or (draft is replier and ats) or draft.email.rpartition("@")[2] in scene.agencies
+                title_from_text(first, text) if unique else ""
+            )
+        draft.recruiter_hint = (
+            bool(
+                RECRUITER_TITLE.search(draft.title)
+                or (draft.name and recruiter_context(draft.name, text))
+                or RECRUITER_TITLE.search(draft.email.partition("@")[0])
+            )
+            or (draft is replier and ats)
+            or draft.email.rpartition("@")[2] in scene.agencies
+        )
     return _assign_roles(roster.drafts, host, replier, text, message, events)
 
 
@@ -248,13 +273,20 @@ def _addresses_for_names(roster: _Roster, message: MailMessage, trusted: frozens
     <rohan.mehta@...>) gets that address; a recipient the text does not name is not added."""
     for address in (*message.to, *message.cc):
         email = address.email.lower()
-        if not _usable(email, roster.scene.me) or email.rpartition("@")[2] not in trusted or any(
-            d.email == email for d in roster.drafts
+        if (
+            not _usable(email, roster.scene.me)
+            or email.rpartition("@")[2] not in trusted
+            or any(d.email == email for d in roster.drafts)
         ):
             continue
         name = normalize_name(address.name)
-        named = [d for d in roster.drafts if not d.email and d.name and (
-            _matches(d, name, email) if name else _matches(d, "", email))]
+        named = [
+            d
+            for d in roster.drafts
+            if not d.email
+            and d.name
+            and (_matches(d, name, email) if name else _matches(d, "", email))
+        ]
         if len(named) == 1:
             named[0].email = email
 
@@ -267,24 +299,30 @@ def _name_before_address(text: str, at: int, email: str) -> str:
     span = text[start:at]
     probe = _Draft("", email)
     for found in reversed(list(re.finditer(r"(?<![\w'’-])[^\W\d_]", span))):
-        name = leading_name(span[found.start():])
+        name = leading_name(span[found.start() :])
         if name and _matches(probe, name.rstrip("."), ""):
             return name.rstrip(".")
     return ""
 
 
-
 def _assign_roles(
-    drafts: list[_Draft], host: _Draft | None, replier: _Draft | None, text: str,
-    message: MailMessage, events: list[CalEvent],
+    drafts: list[_Draft],
+    host: _Draft | None,
+    replier: _Draft | None,
+    text: str,
+    message: MailMessage,
+    events: list[CalEvent],
 ) -> list[Person]:
     people: list[Person] = []
     for draft in drafts:
         if draft.recruiter_hint:
             role = PersonRole.RECRUITER
         elif draft is host:
-            role = PersonRole.INTERVIEWER if draft.title or _TAKES_PART.search(text) else (
-                PersonRole.ORGANIZER)
+            role = (
+                PersonRole.INTERVIEWER
+                if draft.title or _TAKES_PART.search(text)
+                else (PersonRole.ORGANIZER)
+            )
         elif draft is replier and "text" not in draft.sources and "attendee" not in draft.sources:
             role = PersonRole.RECRUITER
         elif not draft.participant or (not draft.name and "attendee" not in draft.sources):
@@ -294,16 +332,20 @@ def _assign_roles(
         people.append(Person(draft.name, draft.email, role, draft.title))
     interviewers = [p for p in people if p.role == PersonRole.INTERVIEWER]
     if not interviewers:
-        people = [replace(p, role=PersonRole.INTERVIEWER) if p.role == PersonRole.ORGANIZER
-                  else p for p in people]
+        people = [
+            replace(p, role=PersonRole.INTERVIEWER) if p.role == PersonRole.ORGANIZER else p
+            for p in people
+        ]
         interviewers = [p for p in people if p.role == PersonRole.INTERVIEWER]
     recruiters = [p for p in people if p.role == PersonRole.RECRUITER]
     if not recruiters and interviewers:
-        people = [replace(p, role=PersonRole.RECRUITER) if p.role == PersonRole.ORGANIZER
-                  else p for p in people]  # an organizer who only organizes coordinates
+        people = [
+            replace(p, role=PersonRole.RECRUITER) if p.role == PersonRole.ORGANIZER else p
+            for p in people
+        ]  # an organizer who only organizes coordinates
         recruiters = [p for p in people if p.role == PersonRole.RECRUITER]
-    if not recruiters and not events and host is not None and host is replier and not (
-        host.title
+    if (
+        not recruiters and not events and host is not None and host is replier and not (host.title)
     ):  # a plain-text thread: the untitled writer arranging the time is the contact
         contact = next((p for p in people if p.email and p.email == host.email), None)
         if contact is not None:
@@ -331,9 +373,7 @@ def _sender(message: MailMessage, me: frozenset[str]) -> Address | None:
     return None
 
 
-def _trusted_domains(
-    message: MailMessage, events: list[CalEvent], scene: Scene
-) -> frozenset[str]:
+def _trusted_domains(message: MailMessage, events: list[CalEvent], scene: Scene) -> frozenset[str]:
     """Domains whose addresses may be taken from the text: the sender's, the organizer's,
     the Reply-To's, and any domain the employer's name matches."""
     addresses: list[str] = [message.from_.email, *(a.email for a in message.reply_to)]

@@ -48,26 +48,47 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
         r"video\s+interview\s+(?:link|platform)|at\s+your\s+own\s+pace",
         re.I,
     ),
-    "webinar": re.compile(r"webinar|webcast|live\s+stream|info(?:rmation)?\s+session|"
-                          r"career\s+fair|virtual\s+event|meetup\b|conference\s+registration",
-                          re.I),
-    "podcast": re.compile(r"podcast|episode|be\s+(?:a\s+)?guest|on\s+our\s+show|"
-                          r"press\s+interview|media\s+interview|journalist", re.I),
-    "security code": re.compile(r"security\s+code|verification\s+code|one[-\s]time\s+"
-                                r"(?:code|password|passcode)|\botp\b|confirm\s+your\s+"
-                                r"(?:email|identity)|verify\s+your\s+email", re.I),
-    "newsletter": re.compile(r"newsletter|interview\s+tips|tips\s+for\s+(?:your|acing)|"
-                             r"how\s+to\s+(?:ace|prepare|nail)|unsubscribe|digest|"
-                             r"talent\s+community|join\s+our\s+community", re.I),
-    "rsvp": re.compile(r"^(?:accepted|declined|tentative|tentatively\s+accepted|"
-                       r"new\s+time\s+proposed|angenommen|abgelehnt|accepté|refusé|aceptado|"
-                       r"rechazado)\s*:", re.I),
-    "re-engagement": re.compile(r"still\s+interested|complete\s+your\s+application|"
-                                r"finish\s+your\s+application|reminder\s+to\s+apply", re.I),
-    "coaching": re.compile(r"mock\s+interviews?|practice\s+interviews?|interview\s+(?:practice|"
-                           r"prep(?:aration)?\s+(?:session|course|class|workshop)|coaching|"
-                           r"training)|career\s+coach(?:ing)?", re.I),
+    "webinar": re.compile(
+        r"webinar|webcast|live\s+stream|info(?:rmation)?\s+session|"
+        r"career\s+fair|virtual\s+event|meetup\b|conference\s+registration",
+        re.I,
+    ),
+    "podcast": re.compile(
+        r"podcast|episode|be\s+(?:a\s+)?guest|on\s+our\s+show|"
+        r"press\s+interview|media\s+interview|journalist",
+        re.I,
+    ),
+    "security code": re.compile(
+        r"security\s+code|verification\s+code|one[-\s]time\s+"
+        r"(?:code|password|passcode)|\botp\b|confirm\s+your\s+"
+        r"(?:email|identity)|verify\s+your\s+email",
+        re.I,
+    ),
+    "newsletter": re.compile(
+        r"newsletter|interview\s+tips|tips\s+for\s+(?:your|acing)|"
+        r"how\s+to\s+(?:ace|prepare|nail)|unsubscribe|digest|"
+        r"talent\s+community|join\s+our\s+community",
+        re.I,
+    ),
+    "rsvp": re.compile(
+        r"^(?:accepted|declined|tentative|tentatively\s+accepted|"
+        r"new\s+time\s+proposed|angenommen|abgelehnt|accepté|refusé|aceptado|"
+        r"rechazado)\s*:",
+        re.I,
+    ),
+    "re-engagement": re.compile(
+        r"still\s+interested|complete\s+your\s+application|"
+        r"finish\s+your\s+application|reminder\s+to\s+apply",
+        re.I,
+    ),
+    "coaching": re.compile(
+        r"mock\s+interviews?|practice\s+interviews?|interview\s+(?:practice|"
+        r"prep(?:aration)?\s+(?:session|course|class|workshop)|coaching|"
+        r"training)|career\s+coach(?:ing)?",
+        re.I,
+    ),
 }
+
 
 def _at_word_starts(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """A pattern each of whose alternatives begins a word, tried only where a word begins:
@@ -102,8 +123,9 @@ INTERVIEWER_SIDE = _at_word_starts(
     re.I,
 )
 # "Candidate: Jamie Lin" names who is interviewed; when it is not the user, the user is not.
-CANDIDATE_LABEL = re.compile(r"^[ \t]*candidate(?:[ \t]+name)?[ \t]*:[ \t]*(?P<name>[^\n]{2,80})",
-                             re.I | re.M)
+CANDIDATE_LABEL = re.compile(
+    r"^[ \t]*candidate(?:[ \t]+name)?[ \t]*:[ \t]*(?P<name>[^\n]{2,80})", re.I | re.M
+)
 
 # Context that ties a meeting to a job opening even without an interview word: "the Staff
 # Platform Engineer role", "role on my team", a hiring-only scheduler named in the invite.
@@ -149,12 +171,16 @@ TEXT_CANCELLATION = _at_word_starts(
     re.I,
 )
 RESCHEDULED = _at_word_starts(
-    r"reschedul|new\s+(?:time|date|slot)|moved?\s+(?:it\s+)?to\b|instead\b|postpone", re.I)
+    r"reschedul|new\s+(?:time|date|slot)|moved?\s+(?:it\s+)?to\b|instead\b|postpone", re.I
+)
 
 # What a recruiter calls an interview when the word itself is not used ("a technical
 # conversation with Marco, our Lead Engineer"): counts only from a signed recruiter.
-MEETING_NOUNS = re.compile(r"\b(?:conversation|chat|call|discussion|meeting)\b|"
-                           r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b", re.I)
+MEETING_NOUNS = re.compile(
+    r"\b(?:conversation|chat|call|discussion|meeting)\b|"
+    r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b",
+    re.I,
+)
 
 REJECTION = _at_word_starts(
     # "we have decided to extend an offer to another candidate"
@@ -173,8 +199,10 @@ REJECTION = _at_word_starts(
 )
 _TO_SOMEONE_ELSE = r"(?!\s+to\s+(?:another|a\s+different|other|someone))"
 OFFER = _at_word_starts(
-    r"pleased\s+to\s+(?:extend\s+an\s+|make\s+(?:you\s+)?an\s+)?offer" + _TO_SOMEONE_ELSE
-    + r"|offer\s+letter|(?:extend|extending)\s+(?:you\s+)?an?\s+offer" + _TO_SOMEONE_ELSE
+    r"pleased\s+to\s+(?:extend\s+an\s+|make\s+(?:you\s+)?an\s+)?offer"
+    + _TO_SOMEONE_ELSE
+    + r"|offer\s+letter|(?:extend|extending)\s+(?:you\s+)?an?\s+offer"
+    + _TO_SOMEONE_ELSE
     + r"|your\s+offer\s+from|"
     r"(?:job|employment|formal)\s+offer|offer\s+of\s+employment|happy\s+to\s+offer\s+you|"
     r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer",
@@ -203,36 +231,86 @@ OUT_OF_OFFICE_SUBJECT = re.compile(
 )
 
 ATS_DOMAINS = (
-    "greenhouse.io", "greenhouse-mail.io", "lever.co", "hire.lever.co", "ashbyhq.com",
-    "myworkday.com", "workday.com", "goodtime.io", "calendly.com", "smartrecruiters.com",
-    "icims.com", "talent.icims.com", "jobvite.com", "modernloop.io", "gem.com", "rippling.com",
-    "bamboohr.com", "workable.com", "recruitee.com", "teamtailor.com", "teamtailor-mail.com",
-    "personio.de", "breezy.hr", "jazzhr.com", "taleo.net", "successfactors.com", "paradox.ai",
+    "greenhouse.io",
+    "greenhouse-mail.io",
+    "lever.co",
+    "hire.lever.co",
+    "ashbyhq.com",
+    "myworkday.com",
+    "workday.com",
+    "goodtime.io",
+    "calendly.com",
+    "smartrecruiters.com",
+    "icims.com",
+    "talent.icims.com",
+    "jobvite.com",
+    "modernloop.io",
+    "gem.com",
+    "rippling.com",
+    "bamboohr.com",
+    "workable.com",
+    "recruitee.com",
+    "teamtailor.com",
+    "teamtailor-mail.com",
+    "personio.de",
+    "breezy.hr",
+    "jazzhr.com",
+    "taleo.net",
+    "successfactors.com",
+    "paradox.ai",
 )
 # Senders whose mail is never a live interview: alerts, assessments, async video, social.
 NEVER_INTERVIEW_DOMAINS = (
-    "linkedin.com", "glassdoor.com", "indeed.com", "ziprecruiter.com", "monster.com",
-    "hackerrank.com", "hackerrankforwork.com", "codesignal.com", "codility.com",
-    "testgorilla.com", "hirevue.com", "criteriacorp.com", "jobright.ai", "wellfound.com",
-    "dice.com", "substack.com", "mailchimp.com",
+    "linkedin.com",
+    "glassdoor.com",
+    "indeed.com",
+    "ziprecruiter.com",
+    "monster.com",
+    "hackerrank.com",
+    "hackerrankforwork.com",
+    "codesignal.com",
+    "codility.com",
+    "testgorilla.com",
+    "hirevue.com",
+    "criteriacorp.com",
+    "jobright.ai",
+    "wellfound.com",
+    "dice.com",
+    "substack.com",
+    "mailchimp.com",
 )
 # Personal mailboxes: the display name there is a person, never an employer.
 WEBMAIL_DOMAINS = (
-    "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com",
-    "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "gmx.de",
-    "gmx.net", "web.de", "fastmail.com", "zoho.com", "yandex.ru", "mail.ru",
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "fastmail.com",
+    "zoho.com",
+    "yandex.ru",
+    "mail.ru",
 )
 GENERIC_DOMAINS = (
     *WEBMAIL_DOMAINS,
-    "group.calendar.google.com", "resource.calendar.google.com", "calendar.google.com",
-    "google.com", "email.apple.com", "zoom.us", "microsoft.com", "teams.microsoft.com",
-)
-NO_REPLY = re.compile(
-    r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|notifications?|notify|"
-    r"mailer[-_.]daemon|postmaster|bounces?|automated|auto[-_.]?confirm|calendar[-_.]"
-    r"notification|system|alerts?)(?:[-_.+][^@]*)?@|^[^@]*\+(?:autoreply|email)[^@]*@|"
-    r"@(?:[^@]*\.)?(?:greenhouse-mail\.io|bounce\.|email\.apple\.com)",
-    re.I,
+    "group.calendar.google.com",
+    "resource.calendar.google.com",
+    "calendar.google.com",
+    "google.com",
+    "email.apple.com",
+    "zoom.us",
+    "microsoft.com",
+    "teams.microsoft.com",
 )
 ROOM_NAMES = re.compile(
     r"\b(?:room|conf(?:erence)?\s*(?:rm|room)|meeting\s+room|boardroom|huddle|floor\s+\d|"
@@ -249,10 +327,6 @@ RECRUITER_TITLES = _at_word_starts(
 def domain_matches(domain: str, patterns: tuple[str, ...]) -> bool:
     domain = domain.lower()
     return any(domain == p or domain.endswith("." + p) for p in patterns)
-
-
-def is_no_reply(address: str) -> bool:
-    return bool(address) and bool(NO_REPLY.search(address))
 
 
 def distractor_kind(*texts: str) -> str:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from agent.businessdays import BusinessCalendar
 from agent.calendars import ical
-from agent.config import Rule
+from agent.config.types import Rule
 from agent.model import (
     Address,
     CalEvent,
@@ -115,7 +115,9 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
     if _is_auto_reply(message):
         back = phrases.find_return_date(message.text, _sent(message, context), context.tz)
         return Finding(
-            FindingKind.OUT_OF_OFFICE, company_domain=sender_domain, back_on=back,
+            FindingKind.OUT_OF_OFFICE,
+            company_domain=sender_domain,
+            back_on=back,
             reason="out-of-office auto-reply",
         )
     forced = verdict.action == "interview"
@@ -126,11 +128,15 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
     if inner is not None:
         return _forwarded(message, inner, events, context, verdict, sender_domain)
     return _interview(message, events, context, verdict, forced) or _after_interview(
-        message, context, sender_domain)
+        message, context, sender_domain
+    )
 
 
 def _interview(
-    message: MailMessage, events: list[CalEvent], context: Context, verdict: RuleVerdict,
+    message: MailMessage,
+    events: list[CalEvent],
+    context: Context,
+    verdict: RuleVerdict,
     forced: bool,
 ) -> Finding | None:
     """What an invitation or a plain-text confirmation schedules or cancels, or None."""
@@ -144,8 +150,12 @@ def _interview(
 
 
 def _forwarded(
-    outer: MailMessage, inner: MailMessage, events: list[CalEvent], context: Context,
-    verdict: RuleVerdict, sender_domain: str,
+    outer: MailMessage,
+    inner: MailMessage,
+    events: list[CalEvent],
+    context: Context,
+    verdict: RuleVerdict,
+    sender_domain: str,
 ) -> Finding:
     """A forward is read as the message it carries, by the same rules as if that message had
     come directly (rules match either message; either may force or ignore). Whoever forwarded
@@ -154,9 +164,11 @@ def _forwarded(
     inner_verdict = apply_rules(inner, context.rules)
     if inner_verdict.action == "ignore":
         return Finding(FindingKind.NONE, reason="ignored by a rule (forwarded message)")
-    verdict = RuleVerdict(action=verdict.action or inner_verdict.action,
-                          company=inner_verdict.company or verdict.company,
-                          role=inner_verdict.role or verdict.role)
+    verdict = RuleVerdict(
+        action=verdict.action or inner_verdict.action,
+        company=inner_verdict.company or verdict.company,
+        role=inner_verdict.role or verdict.role,
+    )
     forwarders = (outer.from_, *([outer.sender] if outer.sender else []), *outer.reply_to)
     inner_context = replace(context, bystanders=(*context.bystanders, *forwarders))
     finding = _interview(inner, events, inner_context, verdict, verdict.action == "interview")
@@ -178,7 +190,9 @@ def bulk_whatever_the_text(message: MailMessage, context: Context) -> bool:
 
 def _bulk(message: MailMessage) -> bool:
     return bool(message.list_id or message.list_unsubscribe) or message.precedence in (
-        "bulk", "list", "junk"
+        "bulk",
+        "list",
+        "junk",
     )
 
 
@@ -228,12 +242,11 @@ def _invited_about_a_job(message: MailMessage, events: list[CalEvent], context: 
     Ashby"): an interview even when its title says only "Intro chat" or "Portfolio review".
     """
     invitations = [e for e in events if e.method == "REQUEST" and e.organizer is not None]
-    if not invitations or not any(
-        a.email in context.me for e in invitations for a in e.attendees
-    ):
+    if not invitations or not any(a.email in context.me for e in invitations for a in e.attendees):
         return False
-    text = "\n".join([message.subject, *(f"{e.summary}\n{e.description[:3000]}"
-                                          for e in invitations)])
+    text = "\n".join(
+        [message.subject, *(f"{e.summary}\n{e.description[:3000]}" for e in invitations)]
+    )
     return bool(signals.HIRING_CONTEXT.search(_URL.sub(" ", text)))
 
 
@@ -247,8 +260,14 @@ def _ats_involved(message: MailMessage, events: list[CalEvent]) -> bool:
     if any(signals.domain_matches(d, signals.ATS_DOMAINS) for d in addresses if d):
         return True
     blob = " ".join(e.description[:3000] for e in events) + message.text[:3000]
-    return bool(re.search(r"greenhouse|lever\.co|ashbyhq|myworkday|goodtime|calendly|"
-                          r"smartrecruiters|icims|jobvite|modernloop", blob, re.I))
+    return bool(
+        re.search(
+            r"greenhouse|lever\.co|ashbyhq|myworkday|goodtime|calendly|"
+            r"smartrecruiters|icims|jobvite|modernloop",
+            blob,
+            re.I,
+        )
+    )
 
 
 _URL = re.compile(r"<?\b(?:https?://|mailto:)[^\s<>]+>?", re.I)
@@ -260,8 +279,9 @@ _BOILERPLATE_VETOES = frozenset({"application received"})
 
 def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     head = [message.subject, *(e.summary for e in events)]
-    body = _URL.sub(" ", message.text[:6000] + "\n" + "\n".join(
-        e.description[:3000] for e in events))
+    body = _URL.sub(
+        " ", message.text[:6000] + "\n" + "\n".join(e.description[:3000] for e in events)
+    )
     if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body}"):
         return "instructions to a program"
     if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}"):
@@ -272,8 +292,15 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     if signals.domain_matches(message.from_.domain, signals.NEVER_INTERVIEW_DOMAINS):
         return "job board or assessment sender"
     headed = any(signals.INTERVIEW_WORDS.search(t) for t in head if t)
-    for name in ("async video", "assessment", "webinar", "podcast", "security code",
-                 "coaching", "application received"):
+    for name in (
+        "async video",
+        "assessment",
+        "webinar",
+        "podcast",
+        "security code",
+        "coaching",
+        "application received",
+    ):
         if name in _BOILERPLATE_VETOES and headed:
             continue
         if signals.DISTRACTOR_PATTERNS[name].search(body) and not _strong_live_signal(body):
@@ -284,7 +311,8 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
 def _own_domains(context: Context) -> frozenset[str]:
     """The user's own non-webmail domains: mail from there comes from colleagues."""
     return frozenset(
-        domain for domain in (a.rpartition("@")[2] for a in context.me)
+        domain
+        for domain in (a.rpartition("@")[2] for a in context.me)
         if domain and not signals.domain_matches(domain, signals.GENERIC_DOMAINS)
     )
 
@@ -323,12 +351,16 @@ def _names_of_the_user(
 
 def _strong_live_signal(text: str) -> bool:
     """Words that only a live, scheduled conversation has (guards body-level distractors)."""
-    return bool(re.search(
-        r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak)\s+with|interviewers?\s*:|"
-        r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:zoom|teams|meet|webex)\s+link|"
-        r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|on-?site|"
-        r"interview\s+panel|confirm\w*\s+(?:your|the|our)\s+(?:[\w-]+\s+){0,3}interview\b",
-        text, re.I))
+    return bool(
+        re.search(
+            r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak)\s+with|interviewers?\s*:|"
+            r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:zoom|teams|meet|webex)\s+link|"
+            r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|on-?site|"
+            r"interview\s+panel|confirm\w*\s+(?:your|the|our)\s+(?:[\w-]+\s+){0,3}interview\b",
+            text,
+            re.I,
+        )
+    )
 
 
 def from_calendar(
@@ -349,19 +381,29 @@ def from_calendar(
             return Finding(FindingKind.NONE, reason=f"not an interview: {own}")
         if cancelled:
             facts = _facts(message, [primary], context, verdict, cancelled=True)
-            return Finding(FindingKind.CANCEL, interview=facts, company=facts.company,
-                           reason="invitation cancelled")
+            return Finding(
+                FindingKind.CANCEL,
+                interview=facts,
+                company=facts.company,
+                reason="invitation cancelled",
+            )
         distractor = _distractor(message, events)
         if distractor:
             return Finding(FindingKind.NONE, reason=f"not an interview: {distractor}")
-        if (message.date is not None
-                and (primary.end or primary.start) < message.date - _STALE_EVENT):
+        if (
+            message.date is not None
+            and (primary.end or primary.start) < message.date - _STALE_EVENT
+        ):
             return Finding(FindingKind.NONE, reason="an event long over when the mail was sent")
         if not _interview_signal(message, events, context):
             return None
-        if primary.method == "PUBLISH" and not _ats_involved(message, events) and not (
-            signals.INTERVIEW_WORDS.search(message.subject)
-            and signals.INTERVIEW_WORDS.search(primary.summary)
+        if (
+            primary.method == "PUBLISH"
+            and not _ats_involved(message, events)
+            and not (
+                signals.INTERVIEW_WORDS.search(message.subject)
+                and signals.INTERVIEW_WORDS.search(primary.summary)
+            )
         ):
             return Finding(FindingKind.NONE, reason="a published event, not an invitation")
     facts = _facts(message, [primary], context, verdict, cancelled=cancelled)
@@ -369,9 +411,13 @@ def from_calendar(
     if end is not None and end != facts.end:
         facts = replace(facts, end=end)
     kind = FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW
-    return Finding(kind, interview=facts, company=facts.company,
-                   company_domain=(facts.company_domains or ("",))[0],
-                   reason="calendar invitation")
+    return Finding(
+        kind,
+        interview=facts,
+        company=facts.company,
+        company_domain=(facts.company_domains or ("",))[0],
+        reason="calendar invitation",
+    )
 
 
 _LONGEST_DAY_OF_BLOCKS = timedelta(hours=12)
@@ -387,9 +433,13 @@ def _end_of_blocks(primary: CalEvent, events: list[CalEvent], tz: ZoneInfo) -> d
     day = primary.start.astimezone(tz).date()
     ends = [primary.end or primary.start]
     for event in events:
-        if (event.recurrence_id is None and event.method == primary.method
-                and event.status != "CANCELLED" and event.start >= primary.start
-                and event.start.astimezone(tz).date() == day):
+        if (
+            event.recurrence_id is None
+            and event.method == primary.method
+            and event.status != "CANCELLED"
+            and event.start >= primary.start
+            and event.start.astimezone(tz).date() == day
+        ):
             ends.append(event.end or event.start)
     last = max(ends)
     if last - primary.start > _LONGEST_DAY_OF_BLOCKS:
@@ -467,7 +517,8 @@ def _from_text(
     subject_and_body = f"{message.subject}\n{message.text[:6000]}"
     new_text = strip_quoted(message.text[:6000])
     cancelled = bool(signals.TEXT_CANCELLATION.search(new_text)) and not (
-        signals.RESCHEDULED.search(new_text))
+        signals.RESCHEDULED.search(new_text)
+    )
     if not forced:
         if not signals.INTERVIEW_WORDS.search(subject_and_body) and not (
             signals.MEETING_NOUNS.search(subject_and_body) and _signed_by_a_recruiter(message)
@@ -510,21 +561,29 @@ def _from_text(
         cancelled=cancelled,
         company_domains=_company_domains(message, people, [], _not_the_company(context)),
     )
-    return Finding(FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW, interview=facts,
-                   company=company, company_domain=(facts.company_domains or ("",))[0],
-                   reason="plain-text cancellation" if cancelled else "plain-text confirmation")
+    return Finding(
+        FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW,
+        interview=facts,
+        company=company,
+        company_domain=(facts.company_domains or ("",))[0],
+        reason="plain-text cancellation" if cancelled else "plain-text confirmation",
+    )
 
 
 _LONGEST_SCHEDULE = timedelta(days=7)
 # A message listing several blocks of one process ("your interviews", "your schedule") rather
 # than times to choose from ("which of these works", "options", "or").
 _SCHEDULE_WORDS = re.compile(r"\b(?:interviews|schedule|itinerary|agenda|blocks|sessions)\b", re.I)
-_CHOICE_WORDS = re.compile(r"\b(?:or|options?|alternatives?|choose|pick|select|which\s+(?:of|one|"
-                           r"works|suits)|availability|available\s+slots?|either)\b", re.I)
+_CHOICE_WORDS = re.compile(
+    r"\b(?:or|options?|alternatives?|choose|pick|select|which\s+(?:of|one|"
+    r"works|suits)|availability|available\s+slots?|either)\b",
+    re.I,
+)
 
 
-def _end_of_schedule(times: list[tuple[datetime, datetime | None, str]], text: str
-                     ) -> datetime | None:
+def _end_of_schedule(
+    times: list[tuple[datetime, datetime | None, str]], text: str
+) -> datetime | None:
     """The end of the last block when a text confirms a schedule of blocks on different days
     (tests/corpus/README.md: start of the first block, end of the last), or None."""
     if len(times) < 2 or any(t[1] is None for t in times) or not _SCHEDULE_WORDS.search(text):
@@ -582,7 +641,9 @@ def _after_interview(message: MailMessage, context: Context, sender_domain: str)
     timeline = phrases.find_timeline(body_top, sent, context.tz, context.business)
     requests = phrases.find_requests(body_top, sent, context.tz, context.business)
     return Finding(
-        FindingKind.REPLY, company_domain=sender_domain, timeline=timeline, requests=requests,
+        FindingKind.REPLY,
+        company_domain=sender_domain,
+        timeline=timeline,
+        requests=requests,
         reason="a message",
     )
-

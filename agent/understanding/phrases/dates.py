@@ -82,14 +82,51 @@ NUMBERS: dict[str, int] = {
 
 # unit word -> (unit, counts business days only)
 _UNIT_WORDS: dict[tuple[str, bool], tuple[str, ...]] = {
-    ("day", False): ("day", "days", "tag", "tage", "tagen", "jour", "jours", "día", "días", "dia",
-                     "dias"),
-    ("day", True): ("werktag", "werktage", "werktagen", "arbeitstag", "arbeitstage",
-                    "arbeitstagen", "businessday", "businessdays"),
-    ("week", False): ("week", "weeks", "woche", "wochen", "semaine", "semaines", "semana",
-                      "semanas"),
-    ("hour", False): ("hour", "hours", "hr", "hrs", "stunde", "stunden", "heure", "heures", "hora",
-                      "horas"),
+    ("day", False): (
+        "day",
+        "days",
+        "tag",
+        "tage",
+        "tagen",
+        "jour",
+        "jours",
+        "día",
+        "días",
+        "dia",
+        "dias",
+    ),
+    ("day", True): (
+        "werktag",
+        "werktage",
+        "werktagen",
+        "arbeitstag",
+        "arbeitstage",
+        "arbeitstagen",
+        "businessday",
+        "businessdays",
+    ),
+    ("week", False): (
+        "week",
+        "weeks",
+        "woche",
+        "wochen",
+        "semaine",
+        "semaines",
+        "semana",
+        "semanas",
+    ),
+    ("hour", False): (
+        "hour",
+        "hours",
+        "hr",
+        "hrs",
+        "stunde",
+        "stunden",
+        "heure",
+        "heures",
+        "hora",
+        "horas",
+    ),
     ("month", False): ("month", "months", "monat", "monate", "monaten", "mois", "mes", "meses"),
 }
 UNITS = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
@@ -141,8 +178,7 @@ def weekday_piece(p: str) -> str:
 def dated_piece(p: str) -> str:
     """A date, optionally after its weekday ("Friday, March 14", "Donnerstag, den 1. Oktober")."""
     return (
-        r"(?:" + weekday_piece(p + "w") + r",?\s{1,3}(?:the\s|den\s|le\s|el\s)?)?"
-        + _date_piece(p)
+        r"(?:" + weekday_piece(p + "w") + r",?\s{1,3}(?:the\s|den\s|le\s|el\s)?)?" + _date_piece(p)
     )
 
 
@@ -191,7 +227,8 @@ def date_from(m: re.Match[str], p: str, base: date) -> date | None:
             month, day, year = int(g[f"{p}_mon4"]), g[f"{p}_day4"], g[f"{p}_year4"]
             # 31/08 can only be day/month; "Tuesday 06/10/2026" is when only that fits Tuesday
             if (month > 12 and int(day) <= 12) or _day_first_by_weekday(
-                    g.get(f"{p}w_wd"), month, int(day), year, base):
+                g.get(f"{p}w_wd"), month, int(day), year, base
+            ):
                 month, day = int(day), str(month)
         elif g[f"{p}_mon5"]:
             month, day, year = int(g[f"{p}_mon5"]), g[f"{p}_day5"], g[f"{p}_year5"]
@@ -216,7 +253,8 @@ def _day_first_by_weekday(
         return False
     us, day_first = _calendar_date(day, month, year, base), _calendar_date(month, day, year, base)
     return (us is None or us.weekday() != wanted) and (
-        day_first is not None and day_first.weekday() == wanted)
+        day_first is not None and day_first.weekday() == wanted
+    )
 
 
 def weekday_of(name: str) -> int | None:

@@ -60,56 +60,154 @@ _LONGEST = {"day": 366, "week": 52, "hour": 24 * 31, "month": 24}  # longer is n
 # Deadlines: "by Friday", "within 5-7 business days", "bis Ende der Woche"
 
 _POINT_PREPS = (
-    "by", "before", "no later than", "not later than", "on or before", "prior to", "until",
-    "till", "on", "sometime", "some time", "around",
-    "bis", "bis zum", "bis zur", "bis spätestens", "spätestens", "spätestens bis",
-    "spätestens bis zum", "spätestens am", "vor dem", "vor", "am", "zum", "noch vor",
-    "d'ici", "d'ici le", "d'ici au", "d'ici à", "avant", "avant le", "au plus tard",
-    "au plus tard le", "jusqu'au", "pour", "pour le", "le",
-    "antes de", "antes del", "para", "para el", "a más tardar", "a más tardar el", "hasta",
-    "hasta el", "el",
+    "by",
+    "before",
+    "no later than",
+    "not later than",
+    "on or before",
+    "prior to",
+    "until",
+    "till",
+    "on",
+    "sometime",
+    "some time",
+    "around",
+    "bis",
+    "bis zum",
+    "bis zur",
+    "bis spätestens",
+    "spätestens",
+    "spätestens bis",
+    "spätestens bis zum",
+    "spätestens am",
+    "vor dem",
+    "vor",
+    "am",
+    "zum",
+    "noch vor",
+    "d'ici",
+    "d'ici le",
+    "d'ici au",
+    "d'ici à",
+    "avant",
+    "avant le",
+    "au plus tard",
+    "au plus tard le",
+    "jusqu'au",
+    "pour",
+    "pour le",
+    "le",
+    "antes de",
+    "antes del",
+    "para",
+    "para el",
+    "a más tardar",
+    "a más tardar el",
+    "hasta",
+    "hasta el",
+    "el",
 )
 _DURATION_PREPS = (
-    "within", "within the next", "in", "in the next", "in the coming", "over the next",
-    "during the next", "up to", "takes", "take", "usually takes",
-    "innerhalb", "innerhalb von", "innerhalb der nächsten", "innerhalb der kommenden",
-    "in den nächsten", "in den kommenden", "binnen",
-    "sous", "dans", "dans les", "dans un délai de", "d'ici",
-    "en", "en los próximos", "en las próximas", "dentro de", "dentro de los próximos",
-    "dentro de las próximas", "en un plazo de", "en un máximo de",
+    "within",
+    "within the next",
+    "in",
+    "in the next",
+    "in the coming",
+    "over the next",
+    "during the next",
+    "up to",
+    "takes",
+    "take",
+    "usually takes",
+    "innerhalb",
+    "innerhalb von",
+    "innerhalb der nächsten",
+    "innerhalb der kommenden",
+    "in den nächsten",
+    "in den kommenden",
+    "binnen",
+    "sous",
+    "dans",
+    "dans les",
+    "dans un délai de",
+    "d'ici",
+    "en",
+    "en los próximos",
+    "en las próximas",
+    "dentro de",
+    "dentro de los próximos",
+    "dentro de las próximas",
+    "en un plazo de",
+    "en un máximo de",
 )
 # Prepositions that say when rather than by when: no deadline for the candidate, and no
 # company timeline unless the company's words come first ("we'll call you on Friday").
-_WHEN_PREPS = {"on", "sometime", "some time", "around", "am", "le", "el", "takes", "take",
-               "usually takes"}
+_WHEN_PREPS = {
+    "on",
+    "sometime",
+    "some time",
+    "around",
+    "am",
+    "le",
+    "el",
+    "takes",
+    "take",
+    "usually takes",
+}
 
 _NEXT_WEEK = r"(?:next|following|coming)\s{1,3}week"
 _NEXT_WEEK_DE = r"(?:(?:der\s{1,3})?(?:nächsten|kommenden)|nächster|kommender)\s{1,3}Woche"
 _NEXT_WEEK_FR = r"(?:la\s{1,3})?semaine\s{1,3}prochaine"
-_NEXT_WEEK_ES = (r"(?:la\s{1,3}(?:próxima|proxima|siguiente)\s{1,3}semana"
-                 r"|la\s{1,3}semana\s{1,3}que\s{1,3}viene)")
+_NEXT_WEEK_ES = (
+    r"(?:la\s{1,3}(?:próxima|proxima|siguiente)\s{1,3}semana"
+    r"|la\s{1,3}semana\s{1,3}que\s{1,3}viene)"
+)
 
 _PERIOD = (
     r"""
     (?P<eonw>
-        (?:the\s{1,3})?end\s{1,3}of\s{1,3}(?:the\s{1,3})?""" + _NEXT_WEEK + r"""
-      | Ende\s{1,3}""" + _NEXT_WEEK_DE + r"""
-      | (?:la\s{1,3})?fin\s{1,3}de\s{1,3}""" + _NEXT_WEEK_FR + r"""
-      | (?:a\s{1,3})?(?:finales|fin(?:al)?)\s{1,3}de\s{1,3}""" + _NEXT_WEEK_ES + r"""
+        (?:the\s{1,3})?end\s{1,3}of\s{1,3}(?:the\s{1,3})?"""
+    + _NEXT_WEEK
+    + r"""
+      | Ende\s{1,3}"""
+    + _NEXT_WEEK_DE
+    + r"""
+      | (?:la\s{1,3})?fin\s{1,3}de\s{1,3}"""
+    + _NEXT_WEEK_FR
+    + r"""
+      | (?:a\s{1,3})?(?:finales|fin(?:al)?)\s{1,3}de\s{1,3}"""
+    + _NEXT_WEEK_ES
+    + r"""
     )
   | (?P<early_nw>
         early\s{1,3}next\s{1,3}week
-      | (?:the\s{1,3})?(?:beginning|start)\s{1,3}of\s{1,3}(?:the\s{1,3})?""" + _NEXT_WEEK + r"""
-      | Anfang\s{1,3}""" + _NEXT_WEEK_DE + r"""
-      | (?:en\s{1,3})?début\s{1,3}de\s{1,3}""" + _NEXT_WEEK_FR + r"""
-      | (?:a\s{1,3})?principios\s{1,3}de\s{1,3}""" + _NEXT_WEEK_ES + r"""
+      | (?:the\s{1,3})?(?:beginning|start)\s{1,3}of\s{1,3}(?:the\s{1,3})?"""
+    + _NEXT_WEEK
+    + r"""
+      | Anfang\s{1,3}"""
+    + _NEXT_WEEK_DE
+    + r"""
+      | (?:en\s{1,3})?début\s{1,3}de\s{1,3}"""
+    + _NEXT_WEEK_FR
+    + r"""
+      | (?:a\s{1,3})?principios\s{1,3}de\s{1,3}"""
+    + _NEXT_WEEK_ES
+    + r"""
     )
   | (?P<mid_nw>
         mid[-\s]?next\s{1,3}week
-      | (?:the\s{1,3})?middle\s{1,3}of\s{1,3}(?:the\s{1,3})?""" + _NEXT_WEEK + r"""
-      | Mitte\s{1,3}""" + _NEXT_WEEK_DE + r"""
-      | (?:en\s{1,3})?milieu\s{1,3}de\s{1,3}""" + _NEXT_WEEK_FR + r"""
-      | (?:a\s{1,3})?mediados\s{1,3}de\s{1,3}""" + _NEXT_WEEK_ES + r"""
+      | (?:the\s{1,3})?middle\s{1,3}of\s{1,3}(?:the\s{1,3})?"""
+    + _NEXT_WEEK
+    + r"""
+      | Mitte\s{1,3}"""
+    + _NEXT_WEEK_DE
+    + r"""
+      | (?:en\s{1,3})?milieu\s{1,3}de\s{1,3}"""
+    + _NEXT_WEEK_FR
+    + r"""
+      | (?:a\s{1,3})?mediados\s{1,3}de\s{1,3}"""
+    + _NEXT_WEEK_ES
+    + r"""
     )
   | (?P<late_nw> later?\s{1,3}next\s{1,3}week )
   | (?P<eow>
@@ -121,9 +219,17 @@ _PERIOD = (
       | (?:a\s{1,3})?fin(?:al)?\s{1,3}de\s{1,3}esta\s{1,3}semana
     )
   | (?P<nw>
-        (?:the\s{1,3})?""" + _NEXT_WEEK + r"""
-      | (?:im\s{1,3}Laufe\s{1,3})?""" + _NEXT_WEEK_DE + r""" | nächste\s{1,3}Woche
-      | """ + _NEXT_WEEK_FR + r""" | """ + _NEXT_WEEK_ES + r"""
+        (?:the\s{1,3})?"""
+    + _NEXT_WEEK
+    + r"""
+      | (?:im\s{1,3}Laufe\s{1,3})?"""
+    + _NEXT_WEEK_DE
+    + r""" | nächste\s{1,3}Woche
+      | """
+    + _NEXT_WEEK_FR
+    + r""" | """
+    + _NEXT_WEEK_ES
+    + r"""
     )
   | (?P<tw>
         (?:later\s{1,3}|late\s{1,3})?this\s{1,3}week
@@ -159,11 +265,17 @@ _PERIOD = (
 
 _DURATION = (
     r"""
-    (?P<n1>""" + NUM + r""")
-    (?:\s{0,3}(?:-|–|—|to|or|bis|à|a|o)\s{0,3}(?P<n2>""" + NUM + r"""))?
+    (?P<n1>"""
+    + NUM
+    + r""")
+    (?:\s{0,3}(?:-|–|—|to|or|bis|à|a|o)\s{0,3}(?P<n2>"""
+    + NUM
+    + r"""))?
     \s{0,3}(?:(?:prochain|prochaine|nächsten|kommenden|próximos|próximas|proximos|proximas)s?\s{1,3})?
     (?:(?P<biz_pre>business|working|work)[\s-]{1,3})?
-    (?P<unit>""" + alternation(*UNITS) + r""")(?!\w)
+    (?P<unit>"""
+    + alternation(*UNITS)
+    + r""")(?!\w)
     (?:\s{1,3}(?P<biz_post>ouvrés?|ouvrables?|hábiles|habiles|hábil|laborables?))?
     (?:\s{1,3}(?:or|o|ou|oder)\s{1,3}(?P<n3>two|three|2|3|dos|tres|deux|trois|zwei|drei))?
     """
@@ -186,8 +298,17 @@ _WEEKDAY_REF = (
 
 _DEADLINE = re.compile(
     r"(?=\w)(?<![\w'])(?:(?P<prep>" + alternation(*_POINT_PREPS, *_DURATION_PREPS) + r")\s{1,3})?"
-    r"(?:(?P<dur>" + _DURATION + r")|(?P<period>" + _PERIOD + r")|(?P<date>" + dated_piece("d")
-    + r")|(?P<wdref>" + _WEEKDAY_REF + r")|(?P<ordinal>" + _ORDINAL + r"))(?!\w)",
+    r"(?:(?P<dur>"
+    + _DURATION
+    + r")|(?P<period>"
+    + _PERIOD
+    + r")|(?P<date>"
+    + dated_piece("d")
+    + r")|(?P<wdref>"
+    + _WEEKDAY_REF
+    + r")|(?P<ordinal>"
+    + _ORDINAL
+    + r"))(?!\w)",
     FLAGS,
 )
 
@@ -196,7 +317,9 @@ _YOU_HAVE = re.compile(
     (?=\w)(?<!\w)(?:you(?:'ll|\s{1,3}will)?\s{1,3}(?:have|get)
             |vous\s{1,3}(?:avez|aurez|disposez\s{1,3}de)
             |(?:tienes|tiene|tendrás|tendrá|dispones\s{1,3}de|dispone\s{1,3}de))
-    \s{1,3}(?P<dur>""" + _DURATION + r""")
+    \s{1,3}(?P<dur>"""
+    + _DURATION
+    + r""")
     \s{1,3}(?:to|pour|para)\s{1,3}(?P<what>[^.!?\n]{1,150})
     """,
     FLAGS,
@@ -255,8 +378,11 @@ def _resolve_deadline(
 def _duration_end(
     m: re.Match[str], sent: datetime, base: date, tz: ZoneInfo, cal: BusinessCalendar
 ) -> date | None:
-    amounts = [NUMBERS.get(phrase_key(m[g]), 0) if not m[g].isdigit() else int(m[g])
-               for g in ("n1", "n2", "n3") if m[g]]
+    amounts = [
+        NUMBERS.get(phrase_key(m[g]), 0) if not m[g].isdigit() else int(m[g])
+        for g in ("n1", "n2", "n3")
+        if m[g]
+    ]
     if m["n3"] and len(amounts) >= 2:  # "a week or two": the second number replaces the first
         amounts = amounts[1:]
     n = max(amounts) if amounts else 0
@@ -312,9 +438,7 @@ def _period_end(m: re.Match[str], base: date, cal: BusinessCalendar) -> date | N
     return None
 
 
-def _deadlines(
-    text: str, sent: datetime, tz: ZoneInfo, cal: BusinessCalendar
-) -> list[_Hit]:
+def _deadlines(text: str, sent: datetime, tz: ZoneInfo, cal: BusinessCalendar) -> list[_Hit]:
     base = base_date(sent, tz)
     hits: list[_Hit] = []
     for m in _DEADLINE.finditer(text):
@@ -393,8 +517,14 @@ def _analyse(text: str, sent: datetime, tz: ZoneInfo, cal: BusinessCalendar) -> 
     words = own_words(text)
     cues = tuple(find_cues(words))
     sentences = Sentences(words)
-    return _Analysis(words, sentences, cues, tuple(c.start for c in cues),
-                     tuple(_deadlines(words, sent, tz, cal)), _decision_words(cues, sentences))
+    return _Analysis(
+        words,
+        sentences,
+        cues,
+        tuple(c.start for c in cues),
+        tuple(_deadlines(words, sent, tz, cal)),
+        _decision_words(cues, sentences),
+    )
 
 
 def find_timeline(
@@ -446,9 +576,7 @@ _TRAILING = re.compile(r"(?:[\s,;:.!?\-–—(]|\b(?:and|or|und|oder|et|ou|y|o)\
 _DETERMINER = re.compile(r"(?:your|the|a|an|our|any|all|copies|proof|two|three)\b", re.I)
 
 
-_AND_VERB = re.compile(
-    r"\s{0,3},?\s{0,3}and\s{1,3}(?P<rest>" + IMPERATIVE_VERBS + r"\b.*)", FLAGS
-)
+_AND_VERB = re.compile(r"\s{0,3},?\s{0,3}and\s{1,3}(?P<rest>" + IMPERATIVE_VERBS + r"\b.*)", FLAGS)
 
 
 def _tidy_what(segment: str) -> str:
@@ -474,17 +602,17 @@ def _what(words: str, hit: _Hit, cue: Cue, sentences: Sentences) -> str:
     index = sentences.index(hit.start)
     if cue.end <= hit.start:
         start = cue.start if cue.kind == "imp" else cue.end
-        segment = words[start: hit.start]
+        segment = words[start : hit.start]
     else:
         start = cue.start if cue.kind == "imp" else cue.end
-        segment = words[start: min(sentences.end(index), start + _SEGMENT_MAX)]
+        segment = words[start : min(sentences.end(index), start + _SEGMENT_MAX)]
     what = _tidy_what(segment)
     if cue.kind == "need" and what and _DETERMINER.match(what):
         what = "send " + what
     if cue.end <= hit.start:
         # the words after the date can finish the request: "confirm by Friday that this time
         # works", "complete the take-home within 5 days and send your repo link"
-        tail = words[hit.end: min(sentences.end(index), hit.end + _SEGMENT_MAX)]
+        tail = words[hit.end : min(sentences.end(index), hit.end + _SEGMENT_MAX)]
         tail = re.split(r"[.;:!?(\n]", tail, maxsplit=1)[0]
         more = _AND_VERB.match(tail)
         if more:
@@ -522,9 +650,11 @@ def find_requests(
     for _, _, item in events:
         if isinstance(item, Cue):
             cue = item
-            if (cue.owner == "candidate" and sentences.index(cue.start) not in dated_sentences
-                    and not REPLY_ONLY.match(words, cue.start if cue.kind == "imp"
-                                              else cue.end)):
+            if (
+                cue.owner == "candidate"
+                and sentences.index(cue.start) not in dated_sentences
+                and not REPLY_ONLY.match(words, cue.start if cue.kind == "imp" else cue.end)
+            ):
                 index = sentences.index(cue.start)
                 if not pending or pending[-1][0] != index:
                     what = _pending_request(words, cue, sentences)
@@ -550,8 +680,12 @@ def find_requests(
         day = _duration_end(m, sent, base, tz, cal)
         what = _tidy_what(m["what"])
         if day is not None and what:
-            found.append((m.start(), Request(what=what, due=Deadline(day, clean(m[0][: m.end(
-                "dur") - m.start()])))))
+            found.append(
+                (
+                    m.start(),
+                    Request(what=what, due=Deadline(day, clean(m[0][: m.end("dur") - m.start()]))),
+                )
+            )
     found.sort(key=lambda f: f[0])
     result: list[Request] = []
     seen: set[tuple[str, date]] = set()

@@ -31,16 +31,28 @@ from agent.understanding.phrases.prose import FLAGS, QUOTED_LINE, clean, normali
 
 _ZONE_NAMES: tuple[tuple[str, str], ...] = (
     # (normalised prefix of a spelled-out zone, IANA zone); first match wins
-    ("central europe", "Europe/Berlin"), ("mitteleurop", "Europe/Berlin"),
-    ("heure d'europe centrale", "Europe/Paris"), ("heure de paris", "Europe/Paris"),
-    ("eastern european", "Europe/Athens"), ("western european", "Europe/Lisbon"),
-    ("australian eastern", "Australia/Sydney"), ("eastern", "America/New_York"),
-    ("central", "America/Chicago"), ("mountain", "America/Denver"),
-    ("pacific", "America/Los_Angeles"), ("alaska", "America/Anchorage"),
-    ("hawaii", "Pacific/Honolulu"), ("atlantic", "America/Halifax"),
-    ("greenwich", "UTC"), ("coordinated universal", "UTC"), ("british", "Europe/London"),
-    ("horário de brasília", "America/Sao_Paulo"), ("horario de brasilia", "America/Sao_Paulo"),
-    ("india", "Asia/Kolkata"), ("japan", "Asia/Tokyo"), ("singapore", "Asia/Singapore"),
+    ("central europe", "Europe/Berlin"),
+    ("mitteleurop", "Europe/Berlin"),
+    ("heure d'europe centrale", "Europe/Paris"),
+    ("heure de paris", "Europe/Paris"),
+    ("eastern european", "Europe/Athens"),
+    ("western european", "Europe/Lisbon"),
+    ("australian eastern", "Australia/Sydney"),
+    ("eastern", "America/New_York"),
+    ("central", "America/Chicago"),
+    ("mountain", "America/Denver"),
+    ("pacific", "America/Los_Angeles"),
+    ("alaska", "America/Anchorage"),
+    ("hawaii", "Pacific/Honolulu"),
+    ("atlantic", "America/Halifax"),
+    ("greenwich", "UTC"),
+    ("coordinated universal", "UTC"),
+    ("british", "Europe/London"),
+    ("horário de brasília", "America/Sao_Paulo"),
+    ("horario de brasilia", "America/Sao_Paulo"),
+    ("india", "Asia/Kolkata"),
+    ("japan", "Asia/Tokyo"),
+    ("singapore", "Asia/Singapore"),
 )
 # Abbreviations name the region's civil time, not a fixed offset: "3pm EST" written in July
 # means 3pm on New York clocks, so EST and EDT both map to America/New_York.
@@ -139,7 +151,8 @@ def _time_piece(p: str, *, first: bool) -> str:
     bare_hour = (
         r"""| (?P<P_hb>\d{1,2})(?=\s{0,2}(?:-|–|—|to|until|till)\s{0,2}\d{1,2}(?:[:.]\d\d)?\s{0,2}
                 [ap]\.?\s?m\b)"""
-        if first else ""
+        if first
+        else ""
     )
     return expand(
         r"""
@@ -169,8 +182,11 @@ _TIME_RANGE = (
     + r")?"
 )
 _DAY_PART = (
-    r"(?:" + dated_piece("d") + r"|(?:(?P<wmod>this|next|coming)\s{1,3})?"
-    + weekday_piece("w") + r"|(?P<rel>today|tomorrow)(?!\w))"
+    r"(?:"
+    + dated_piece("d")
+    + r"|(?:(?P<wmod>this|next|coming)\s{1,3})?"
+    + weekday_piece("w")
+    + r"|(?P<rel>today|tomorrow)(?!\w))"
 )
 _TIME_SEP = (
     r"(?:,?\s{0,3}(?:at|@|um|à|a\s{1,3}las|a\s{1,3}la|from|kl\.|-|–|—|\||·|⋅|:|de|T)?\s{0,3})"
@@ -182,8 +198,7 @@ _MEETING_DAY_FIRST = re.compile(
 )
 _MEETING_TIME_FIRST = re.compile(
     _TIME_RANGE + r"(?:" + _zone_piece("z") + r")?"
-    r"\s{0,3}(?:-|–|—|,|on|am|le|el|\|)?\s{0,3}"
-    + _DAY_PART + r"(?:" + _zone_piece("y") + r")?",
+    r"\s{0,3}(?:-|–|—|,|on|am|le|el|\|)?\s{0,3}" + _DAY_PART + r"(?:" + _zone_piece("y") + r")?",
     FLAGS,
 )
 # A day, the meeting it holds and then its time: "tomorrow's interview with Raymond Okoye at
@@ -192,14 +207,18 @@ _MEETING_DAY_THEN_AT = re.compile(
     r"(?=\w)(?<!\w)" + _DAY_PART + r"(?:'s)?\s{1,3}(?:[\w-]+\s{1,3}){0,2}"
     r"(?:interview|call|meeting|conversation|chat|screen)s?"
     r"(?:\s{1,3}with\s{1,3}[^\W\d_][^\n.!?\d]{0,50}?)?\s{1,3}(?:at|@)\s{1,3}"
-    + _TIME_RANGE + r"(?:" + _zone_piece("z") + r")?",
+    + _TIME_RANGE
+    + r"(?:"
+    + _zone_piece("z")
+    + r")?",
     FLAGS,
 )
 _MEETING_TIME_ONLY = re.compile(_TIME_RANGE + _zone_piece("z"), FLAGS)
 # A range with no day and no zone, as an itinerary's rows write it ("9:30 – 10:15 AM"): a
 # meeting only under a day named just before it (or under the row before it).
 _MEETING_RANGE_ONLY = re.compile(
-    _time_piece("s", first=True) + r"\s{0,2}(?:-|–|—|to|until|bis|às|à|até)\s{0,2}"
+    _time_piece("s", first=True)
+    + r"\s{0,2}(?:-|–|—|to|until|bis|às|à|até)\s{0,2}"
     + _time_piece("e", first=False),
     FLAGS,
 )
@@ -236,8 +255,16 @@ _CONTEXT_DAY = re.compile(r"(?=\w)(?<!\w)" + _DAY_PART, FLAGS)
 _NOT_A_MEETING_BEFORE = re.compile(
     r"""(?:\b(?:by|before|until|till|no\s+later\s+than|due|deadline:?|bis|avant|antes\s+del?
         |d'ici|expires?|closes?|through|thru|between|entre|zwischen)\s{0,3}(?:the\s)?
-      | (?:""" + WEEKDAY_FULL + "|" + WEEKDAY_SHORT + r""")\.?\s{0,2}(?:-|–|—|to|through|thru|bis)
-        \s{0,2}(?:""" + WEEKDAY_FULL + "|" + WEEKDAY_SHORT + r""")?\.?,?:?\s{0,3}
+      | (?:"""
+    + WEEKDAY_FULL
+    + "|"
+    + WEEKDAY_SHORT
+    + r""")\.?\s{0,2}(?:-|–|—|to|through|thru|bis)
+        \s{0,2}(?:"""
+    + WEEKDAY_FULL
+    + "|"
+    + WEEKDAY_SHORT
+    + r""")?\.?,?:?\s{0,3}
       | [-–—]\s{0,2}
     )$""",
     FLAGS,
@@ -252,9 +279,15 @@ _HEADER_LINE = re.compile(
 def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
     """(hour, minute, "a"/"p"/None) for the time piece with prefix `p`, or None if absent."""
     g = m.groupdict()
-    for hour_group, minute_group in (("h12", "m12"), ("h24", "m24"), ("hde", "mde"),
-                                     ("hfr", "mfr"), ("hkl", "mkl"), ("hes", None),
-                                     ("hb", None)):
+    for hour_group, minute_group in (
+        ("h12", "m12"),
+        ("h24", "m24"),
+        ("hde", "mde"),
+        ("hfr", "mfr"),
+        ("hkl", "mkl"),
+        ("hes", None),
+        ("hb", None),
+    ):
         hour = g.get(f"{p}_{hour_group}")
         if hour:
             minute = g.get(f"{p}_{minute_group}") if minute_group else None
@@ -321,9 +354,7 @@ def _first_day_after(
     return day
 
 
-def _day_of(
-    m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time
-) -> date | None:
+def _day_of(m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time) -> date | None:
     """The meeting's day from a match of _DAY_PART; the date beats a disagreeing weekday."""
     if m["d_mon1"] or m["d_mon2"] or m["d_year3"] or m["d_mon4"] or m["d_mon5"] or m["d_mon6"]:
         return date_from(m, "d", base)
@@ -357,10 +388,14 @@ def find_meeting_times(
     aware_sent = sent if sent.tzinfo is not None else sent.replace(tzinfo=UTC)
     declared = _declared_zone(words)
     matches: list[tuple[int, int, re.Match[str], str]] = []
-    for kind, pattern in (("day_first", _MEETING_DAY_FIRST), ("day_then_at", _MEETING_DAY_THEN_AT),
-                          ("time_first", _MEETING_TIME_FIRST),
-                          ("time_only", _MEETING_TIME_ONLY), ("range_only", _MEETING_RANGE_ONLY),
-                          ("row_start", _MEETING_ROW_START)):
+    for kind, pattern in (
+        ("day_first", _MEETING_DAY_FIRST),
+        ("day_then_at", _MEETING_DAY_THEN_AT),
+        ("time_first", _MEETING_TIME_FIRST),
+        ("time_only", _MEETING_TIME_ONLY),
+        ("range_only", _MEETING_RANGE_ONLY),
+        ("row_start", _MEETING_ROW_START),
+    ):
         for m in pattern.finditer(words):
             matches.append((m.start(), -m.end(), m, kind))
     matches.sort(key=lambda x: (x[0], x[1]))
@@ -421,8 +456,12 @@ def _joined(
         m, found = located[i]
         if i + 1 < len(located) and found[1] is None:
             m2, later = located[i + 1]
-            if (later[1] is None and timedelta(0) < later[0] - found[0] <= _LONGEST_ROW
-                    and _labelled(words, m, _START_LABEL) and _labelled(words, m2, _END_LABEL)):
+            if (
+                later[1] is None
+                and timedelta(0) < later[0] - found[0] <= _LONGEST_ROW
+                and _labelled(words, m, _START_LABEL)
+                and _labelled(words, m2, _END_LABEL)
+            ):
                 results.append((found[0], later[0], f"{found[2]} – {later[2]}"))
                 i += 2
                 continue
@@ -438,7 +477,7 @@ def _labelled(words: str, m: re.Match[str], label: re.Pattern[str]) -> bool:
 
 
 def _unique(
-    found: list[tuple[datetime, datetime | None, str]]
+    found: list[tuple[datetime, datetime | None, str]],
 ) -> list[tuple[datetime, datetime | None, str]]:
     results: list[tuple[datetime, datetime | None, str]] = []
     seen: set[tuple[datetime, datetime | None]] = set()
@@ -459,8 +498,9 @@ _LENGTH = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # "in the last 30 minutes" is a deadline; "it will last 45 minutes" is a length
-_WITHIN = re.compile(r"\b(?:within|in|next|after|every|the\s+(?:last|past)|up\s+to)\s+(?:the\s+)?$",
-                     re.I)
+_WITHIN = re.compile(
+    r"\b(?:within|in|next|after|every|the\s+(?:last|past)|up\s+to)\s+(?:the\s+)?$", re.I
+)
 _SHORTEST_MEETING, _LONGEST_MEETING = timedelta(minutes=15), timedelta(hours=8)
 
 
@@ -533,10 +573,15 @@ def _meeting(
         return None
     start_t, end_t = times
     written = (_zone_from(m, "z") if kind != "range_only" else None) or (
-        _zone_from(m, "y") if kind == "time_first" else None)
+        _zone_from(m, "y") if kind == "time_first" else None
+    )
     zone: tzinfo = written or tz
-    if kind == "range_only" and (context is None or end_t is None or not start_t < end_t
-                                 or _span(start_t, end_t) > _LONGEST_ROW):
+    if kind == "range_only" and (
+        context is None
+        or end_t is None
+        or not start_t < end_t
+        or _span(start_t, end_t) > _LONGEST_ROW
+    ):
         return None
     if kind == "row_start" and context is None:
         return None

@@ -112,8 +112,11 @@ def find_return_date(text: str, sent: datetime, tz: ZoneInfo) -> date | None:
         day = guarded(_target_date, m, base)
         if day is None:
             continue
-        inclusive = (kw in {"through", "thru", "to"} or m["incl2"]
-                     or re.search(r"includ|einschl|inkl", m["incl"] or "", re.IGNORECASE))
+        inclusive = (
+            kw in {"through", "thru", "to"}
+            or m["incl2"]
+            or re.search(r"includ|einschl|inkl", m["incl"] or "", re.IGNORECASE)
+        )
         if inclusive:
             day = guarded(_next_weekday, day)
         if day is not None and day >= base:

@@ -31,8 +31,9 @@ def clean(s: str) -> str:
     return " ".join(s.split())
 
 
-_TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " ", "\u202f": " ",
-                            "\u2009": " ", "\r": " "})
+_TRANSLATE = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\r": " "}
+)
 
 
 def normalise(text: str) -> str:

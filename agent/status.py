@@ -1,0 +1,123 @@
+"""What `status` shows: interviews grouped by application, each with its follow-ups, as a table
+for people and as the JSON object other tools rely on (SPEC.md, "Interfaces")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from agent.config.types import Config
+from agent.model import FollowUpState, Interview
+from agent.planning.lifecycle import end_of, interview_status
+from agent.planning.planner import Plan
+
+
+def _local(value: datetime, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).isoformat(timespec="minutes")
+
+
+def as_json(
+    plan: Plan, interviews: list[Interview], config: Config, now: datetime
+) -> dict[str, Any]:
+    tz = config.me.timezone
+    minutes = config.followups.default_interview_minutes
+    result = []
+    for interview in interviews:
+        facts = interview.facts
+        end = end_of(interview, minutes)
+        result.append(
+            {
+                "id": interview.id,
+                "company": facts.company,
+                "role": facts.role,
+                "start": _local(facts.start, tz),
+                "end": _local(end, tz),
+                "status": str(interview_status(interview, now, minutes)),
+                "application": _stage(plan, interview.id),
+                "people": [
+                    {"name": p.name, "email": p.email, "role": str(p.role)} for p in facts.people
+                ],
+                "followups": [
+                    {
+                        "key": f.key,
+                        "kind": str(f.kind),
+                        "to": ", ".join(a.email for a in f.to),
+                        "draft_at": _local(f.draft_at, tz),
+                        "due": _local(f.due, tz),
+                        "state": str(f.state),
+                        "reason": f.reason,
+                    }
+                    for f in plan.for_interview(interview.id)
+                ],
+            }
+        )
+    return {"interviews": result}
+
+
+def _stage(plan: Plan, interview_id: str) -> str:
+    found = plan.application_of(interview_id)
+    return str(found.stage) if found is not None else ""
+
+
+def relative(when: datetime, now: datetime) -> str:
+    seconds = (when - now).total_seconds()
+    if seconds < 0:
+        return "overdue" if seconds < -60 else "now"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"in {int(minutes)} min"
+    if minutes < 48 * 60:
+        return f"in {int(minutes // 60)} h"
+    return f"in {int(minutes // 1440)} days"
+
+
+def print_table(
+    plan: Plan, interviews: list[Interview], config: Config, now: datetime, out: TextIO
+) -> None:
+    tz = config.me.timezone
+    if not interviews:
+        print("No interviews found yet.", file=out)
+        return
+    minutes = config.followups.default_interview_minutes
+    by_id = {i.id: i for i in interviews}
+    groups = [[by_id[i] for i in a.interview_ids if i in by_id] for a in plan.applications]
+    grouped = {i.id for g in groups for i in g}
+    groups += [[i] for i in interviews if i.id not in grouped]
+    for members in groups:
+        if not members:
+            continue
+        found = plan.application_of(members[0].id)
+        company = members[0].facts.company or "(company unknown)"
+        print(f"{company} — {found.headline(tz) if found else 'unknown stage'}", file=out)
+        for interview in members:
+            _print_interview(plan, interview, tz, now, minutes, out)
+        print(file=out)
+
+
+def _print_interview(
+    plan: Plan, interview: Interview, tz: ZoneInfo, now: datetime, minutes: int, out: TextIO
+) -> None:
+    facts = interview.facts
+    start = facts.start.astimezone(tz)
+    status = interview_status(interview, now, minutes)
+    print(
+        f"  {interview.id}  {facts.company or '(company unknown)'} – "
+        f"{facts.role or '(role unknown)'}  {start:%a %b %d %H:%M %Z}  [{status}]",
+        file=out,
+    )
+    for followup in plan.for_interview(interview.id):
+        due = followup.due.astimezone(tz)
+        when = (
+            relative(followup.due, now)
+            if followup.state in (FollowUpState.PLANNED, FollowUpState.DRAFTED)
+            else ""
+        )
+        to = ", ".join(a.email for a in followup.to) or "-"
+        print(
+            f"      {followup.kind:<12} {followup.state:<9} due {due:%a %b %d %H:%M}"
+            f" {when:<10} to {to}",
+            file=out,
+        )
+        print(f"          {followup.reason}", file=out)
+        print(f"          key: {followup.key}", file=out)
