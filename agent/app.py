@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # the stages a pass needs load with the pass: `status` starts
     from agent.compose import Sender
     from agent.ingest.mailbox import SyncReport
     from agent.mail.store import MailStore
-    from agent.understanding.understand import Context
+    from agent.understanding.detect import Context
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def settings_of(config: Config) -> Settings:
 
 
 def context_of(config: Config, now: datetime) -> Context:
-    from agent.understanding.understand import Context
+    from agent.understanding.detect import Context
 
     return Context(
         me=config.me.addresses,

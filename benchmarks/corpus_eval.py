@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from agent.businessdays import BusinessCalendar  # noqa: E402
 from agent.mail import mime  # noqa: E402
 from agent.model import FindingKind  # noqa: E402
-from agent.understanding.understand import Context, understand  # noqa: E402
+from agent.understanding.detect import Context, understand  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 CONTEXT = Context(

@@ -15,7 +15,7 @@ from agent.config.types import CalendarConfig, Config
 from agent.errors import AgentError
 from agent.ingest.mailbox import MailSync, SyncReport
 from agent.model import Address, CalEvent, FindingKind, MailMessage
-from agent.understanding.understand import apply_rules, from_calendar
+from agent.understanding.detect import apply_rules, from_calendar
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from agent.model import (
     MessageRecord,
 )
 from agent.state.store import StateStore
-from agent.understanding import extract, signals
-from agent.understanding.understand import Context, bulk_whatever_the_text, understand
+from agent.understanding import extract, platforms
+from agent.understanding.detect import Context, bulk_whatever_the_text, understand
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def wins(new: InterviewFacts, old: InterviewFacts) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _ats_domain(domain: str) -> bool:
-    return signals.domain_matches(domain, signals.ATS_DOMAINS)
+    return platforms.sends_on_behalf(domain)
 
 
 class MailSync:

@@ -3,7 +3,7 @@
 (`forwarded`), and dates, deadlines and meetings written in prose (`phrases`). Pure: values in,
 findings out; no I/O and no clock."""
 
-from agent.understanding.understand import (
+from agent.understanding.detect import (
     Context,
     RuleVerdict,
     apply_rules,

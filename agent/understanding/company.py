@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from agent.model import Address, CalEvent, MailMessage, is_no_reply
-from agent.understanding import signals
+from agent.understanding import platforms, signals
 from agent.understanding.people import (
     body_text,
     fold,
@@ -93,13 +93,16 @@ _NOT_COMPANY = re.compile(
     r"hi|hello|dear|thanks|thank|please|cancel|reschedule|join|where|when|time|date)$",
     re.I,
 )
-_VENDORS = re.compile(
-    r"greenhouse|lever|ashby|workday|goodtime|calendly|smartrecruiters|icims|jobvite|modernloop|"
-    r"gem\b|rippling|bamboo|workable|recruitee|teamtailor|personio|breezy|jazzhr|taleo|"
-    r"successfactors|paradox|linkedin|indeed|glassdoor|zoom|google|gmail|outlook|microsoft|"
-    r"teams|webex|hirevue|codesignal|hackerrank|coderpad",
-    re.I,
-)
+# Conferencing and calendar products that name a meeting, not its host ("Zoom", "Google").
+_MEETING_PRODUCTS = re.compile(r"zoom|google|gmail|outlook|microsoft|teams|webex", re.I)
+
+
+def _is_vendor_name(value: str) -> bool:
+    return bool(
+        _MEETING_PRODUCTS.search(value) or platforms.is_name(value) or platforms.named(value)
+    )
+
+
 _AGENCY = re.compile(
     r"\b(?:talent|staffing|recruitment|search|headhunt\w*|resourcing|placements?|personnel)\b",
     re.I,
@@ -164,9 +167,7 @@ def company_from_domain(domain: str) -> str:
 
 
 def _vendor_domain(domain: str) -> bool:
-    return signals.domain_matches(
-        domain, signals.GENERIC_DOMAINS + signals.ATS_DOMAINS + signals.NEVER_INTERVIEW_DOMAINS
-    )
+    return platforms.is_platform(domain)
 
 
 def company_domain_of(addresses: Iterable[Address], me: frozenset[str]) -> str:
@@ -242,7 +243,7 @@ def clean_company(value: str, people: frozenset[str]) -> str:
         return ""
     if not value or len(value) > 40 or any(_NOT_COMPANY.match(w) for w in words[:1]):
         return ""
-    if not value[0].isupper() or _VENDORS.search(value) or _ROLE_END.search(words[-1]):
+    if not value[0].isupper() or _is_vendor_name(value) or _ROLE_END.search(words[-1]):
         return ""
     folded = fold(normalize_name(value))
     if folded in people or fold(value) in people:
@@ -284,9 +285,7 @@ def _candidates(
             name
             and (not leading_name(name) or _company_display(address, domains))
             and (_vendor_domain(address.domain) or is_no_reply(address.email))
-            and not (
-                signals.domain_matches(address.domain, signals.WEBMAIL_DOMAINS)  # "Sam" <...@gmail>
-            )
+            and platforms.kind_of(address.domain) != "mail"  # "Sam" <...@gmail>
         ):
             found.append((name, "display"))  # "Quillbase" <no-reply@greenhouse-mail.io>
     heads = [strip_prefixes(message.subject), *(e.summary for e in events)]

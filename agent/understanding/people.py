@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from agent.model import Address, Attendee, CalEvent, MailMessage, Person, PersonRole, is_no_reply
-from agent.understanding import signals
+from agent.understanding import platforms, signals
 from agent.understanding.mentions import (
     EMAIL,
     body_text,
@@ -215,7 +215,7 @@ def find_people(message: MailMessage, events: list[CalEvent], scene: Scene) -> l
                 participant=attendee.role.upper() != "NON-PARTICIPANT",
             )
     ats = any(
-        signals.domain_matches(a.domain, signals.ATS_DOMAINS)
+        platforms.sends_on_behalf(a.domain)
         for a in (message.from_, *([message.sender] if message.sender else []))
     )
     sender = _sender(message, scene.me)
@@ -363,9 +363,7 @@ def _assign_roles(
 def _sender(message: MailMessage, me: frozenset[str]) -> Address | None:
     """The person behind the mail: the sender, else (no-reply, ATS) the Reply-To person."""
     for address in (message.from_, *message.reply_to):
-        if _usable(address.email, me) and not signals.domain_matches(
-            address.domain, signals.ATS_DOMAINS
-        ):
+        if _usable(address.email, me) and not platforms.sends_on_behalf(address.domain):
             return address
     for address in message.reply_to:
         if _usable(address.email, me):
@@ -382,7 +380,7 @@ def _trusted_domains(message: MailMessage, events: list[CalEvent], scene: Scene)
             addresses.append(event.organizer.email)
         addresses.extend(a.email for a in event.attendees)
     domains = {a.rpartition("@")[2] for a in addresses if "@" in a and a not in scene.me}
-    domains = {d for d in domains if not signals.domain_matches(d, signals.GENERIC_DOMAINS)}
+    domains = {d for d in domains if not platforms.is_generic(d)}
     for email in re.findall(EMAIL, message.text):
         domain = email.rpartition("@")[2].lower()
         label = fold(domain.split(".")[0])

@@ -32,7 +32,7 @@ from agent.model import (
     MailMessage,
     Person,
 )
-from agent.understanding import extract, forwarded, phrases, signals
+from agent.understanding import extract, forwarded, phrases, platforms, signals
 from agent.understanding.phrases.prose import strip_quoted
 
 log = logging.getLogger(__name__)
@@ -257,17 +257,11 @@ def _ats_involved(message: MailMessage, events: list[CalEvent]) -> bool:
     for event in events:
         if event.organizer:
             addresses.append(event.organizer.email.rpartition("@")[2])
-    if any(signals.domain_matches(d, signals.ATS_DOMAINS) for d in addresses if d):
+    if any(platforms.sends_on_behalf(d) for d in addresses if d):
         return True
     blob = " ".join(e.description[:3000] for e in events) + message.text[:3000]
-    return bool(
-        re.search(
-            r"greenhouse|lever\.co|ashbyhq|myworkday|goodtime|calendly|"
-            r"smartrecruiters|icims|jobvite|modernloop",
-            blob,
-            re.I,
-        )
-    )
+    # a job board's name in a text is no sign: "follow us on LinkedIn" is in every footer
+    return any(p.kind in ("ats", "scheduler", "interviewing") for p in platforms.named(blob))
 
 
 _URL = re.compile(r"<?\b(?:https?://|mailto:)[^\s<>]+>?", re.I)
@@ -289,8 +283,8 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     kind = signals.distractor_kind(*head)
     if kind:
         return kind
-    if signals.domain_matches(message.from_.domain, signals.NEVER_INTERVIEW_DOMAINS):
-        return "job board or assessment sender"
+    if platforms.never_live(message.from_.domain):
+        return "an assessment or newsletter platform"
     headed = any(signals.INTERVIEW_WORDS.search(t) for t in head if t)
     for name in (
         "async video",
@@ -313,7 +307,7 @@ def _own_domains(context: Context) -> frozenset[str]:
     return frozenset(
         domain
         for domain in (a.rpartition("@")[2] for a in context.me)
-        if domain and not signals.domain_matches(domain, signals.GENERIC_DOMAINS)
+        if domain and not platforms.is_generic(domain)
     )
 
 
