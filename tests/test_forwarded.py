@@ -15,7 +15,7 @@ from agent.businessdays import BusinessCalendar
 from agent.mail import mime
 from agent.model import Address, FindingKind, MailMessage
 from agent.understanding.forwarded import inner_message
-from agent.understanding.understand import Context, understand
+from agent.understanding.detect import Context, understand
 
 TZ = ZoneInfo("America/New_York")
 CONTEXT = Context(

@@ -28,7 +28,7 @@ from agent.businessdays import BusinessCalendar
 from agent.mail import mime
 from agent.mail.imap import parts_of_bodystructure
 from agent.model import MailMessage
-from agent.understanding.understand import Context, understand
+from agent.understanding.detect import Context, understand
 
 NOW = datetime(2026, 10, 6, 20, 0, tzinfo=UTC)
 CONTEXT = Context(

@@ -21,7 +21,7 @@ from agent.mail import imapfetch, mime
 from agent.mail.imap import CHUNK, HEADER_ITEM, ImapStore, single_text_part
 from agent.model import FindingKind, MailMessage
 from agent.understanding import forwarded
-from agent.understanding.understand import Context, bulk_whatever_the_text, understand
+from agent.understanding.detect import Context, bulk_whatever_the_text, understand
 
 CORPUS = Path(__file__).parent / "corpus"
 

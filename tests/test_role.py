@@ -17,7 +17,7 @@ from agent.businessdays import BusinessCalendar
 from agent.calendars import ical
 from agent.model import Address, Attendee, CalEvent, MailMessage, PersonRole
 from agent.understanding import extract
-from agent.understanding.understand import Context, understand
+from agent.understanding.detect import Context, understand
 
 ME = frozenset({"alex@example.com"})
 START = datetime(2026, 10, 6, 14, 0, tzinfo=UTC)

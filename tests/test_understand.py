@@ -14,7 +14,7 @@ import pytest
 from agent.businessdays import BusinessCalendar
 from agent.mail import mime
 from agent.model import Finding, FindingKind, MailMessage
-from agent.understanding.understand import Context, understand
+from agent.understanding.detect import Context, understand
 
 CONTEXT = Context(
     me=frozenset({"alex@example.com", "alex.rivera@gmail.com"}),
