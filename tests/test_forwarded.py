@@ -14,8 +14,8 @@ import pytest
 from agent.businessdays import BusinessCalendar
 from agent.mail import mime
 from agent.model import Address, FindingKind, MailMessage
-from agent.understanding.forwarded import inner_message
 from agent.understanding.detect import Context, understand
+from agent.understanding.forwarded import inner_message
 
 TZ = ZoneInfo("America/New_York")
 CONTEXT = Context(

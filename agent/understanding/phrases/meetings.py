@@ -28,6 +28,7 @@ from agent.understanding.phrases.dates import (
     weekday_piece,
 )
 from agent.understanding.phrases.prose import FLAGS, QUOTED_LINE, clean, normalise, phrase_key
+from agent.understanding.phrases.zones import zone_after
 
 _ZONE_NAMES: tuple[tuple[str, str], ...] = (
     # (normalised prefix of a spelled-out zone, IANA zone); first match wins
@@ -214,6 +215,9 @@ _MEETING_DAY_THEN_AT = re.compile(
     FLAGS,
 )
 _MEETING_TIME_ONLY = re.compile(_TIME_RANGE + _zone_piece("z"), FLAGS)
+# A time whose zone is written in words after it ("16:00 Zurich time", "14h30 (hora de
+# Lisboa)"): a meeting only when `zones.zone_after` reads a zone there.
+_MEETING_TIME_WORDS_ZONE = re.compile(_TIME_RANGE, FLAGS)
 # A range with no day and no zone, as an itinerary's rows write it ("9:30 – 10:15 AM"): a
 # meeting only under a day named just before it (or under the row before it).
 _MEETING_RANGE_ONLY = re.compile(
@@ -393,10 +397,13 @@ def find_meeting_times(
         ("day_then_at", _MEETING_DAY_THEN_AT),
         ("time_first", _MEETING_TIME_FIRST),
         ("time_only", _MEETING_TIME_ONLY),
+        ("time_words_zone", _MEETING_TIME_WORDS_ZONE),
         ("range_only", _MEETING_RANGE_ONLY),
         ("row_start", _MEETING_ROW_START),
     ):
         for m in pattern.finditer(words):
+            if kind == "time_words_zone" and zone_after(words, m.end()) is None:
+                continue  # only a time with its zone in words after it is this kind
             matches.append((m.start(), -m.end(), m, kind))
     matches.sort(key=lambda x: (x[0], x[1]))
     days_named = _DaysNamed(words)
@@ -412,11 +419,11 @@ def find_meeting_times(
             continue
         taken_until = m.end()  # a bad date or time here is not rescued by the time inside it
         context = None
-        if kind in ("time_only", "range_only", "row_start"):
+        if kind in ("time_only", "time_words_zone", "range_only", "row_start"):
             context = days_named.last_before(m.start())
             if context is None and kind == "range_only" and row and start - row[0] <= _CHAINED_ROW:
                 context = row[1]
-        found = _meeting(m, kind, context, base, aware_sent, declared or tz)
+        found = _meeting(m, kind, context, base, aware_sent, declared or tz, words)
         if found is None:
             continue
         if kind == "row_start":
@@ -439,10 +446,26 @@ def find_meeting_times(
     return _unique(_joined(words, located))
 
 
+_DECLARED_IN_WORDS = re.compile(
+    r"\ball\s{1,3}times\s{1,3}(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?|"
+    r"\b(?:todos\s{1,3}los\s{1,3}horarios|toutes\s{1,3}les\s{1,3}heures|alle\s{1,3}"
+    r"(?:Zeiten|Uhrzeiten)|tutti\s{1,3}gli\s{1,3}orari|todos\s{1,3}os\s{1,3}hor[áa]rios)"
+    r"[^.\n]{0,20}?\s(?=\()?",
+    FLAGS,
+)
+
+
 def _declared_zone(words: str) -> tzinfo | None:
-    """The zone a message declares once for all its times, or None."""
+    """The zone a message declares once for all its times ("all times Eastern", "All times
+    are UK time", "todos los horarios en hora de Madrid"), or None."""
     m = _DECLARED_ZONE.search(words)
-    return _zone_from(m, "z") if m else None
+    if m:
+        return _zone_from(m, "z")
+    for m in _DECLARED_IN_WORDS.finditer(words):
+        found = zone_after(words, m.end())
+        if found is not None:
+            return found
+    return None
 
 
 def _joined(
@@ -566,15 +589,20 @@ def _meeting(
     base: date,
     sent: datetime,
     tz: tzinfo,
+    words: str,
 ) -> tuple[datetime, datetime | None, str] | None:
     """One match as a meeting; `context` is the day named before a time that names none."""
     times = _times(m)
     if times is None:
         return None
     start_t, end_t = times
-    written = (_zone_from(m, "z") if kind != "range_only" else None) or (
-        _zone_from(m, "y") if kind == "time_first" else None
+    written = (
+        (_zone_from(m, "z") if kind not in ("range_only", "time_words_zone") else None)
+        or (_zone_from(m, "y") if kind == "time_first" else None)
+        or zone_after(words, m.end())
     )
+    if kind == "time_words_zone" and written is None:
+        return None
     zone: tzinfo = written or tz
     if kind == "range_only" and (
         context is None
@@ -586,7 +614,7 @@ def _meeting(
     if kind == "row_start" and context is None:
         return None
     try:
-        if kind in ("time_only", "range_only", "row_start"):
+        if kind in ("time_only", "time_words_zone", "range_only", "row_start"):
             day = _day_of(context, base, sent, zone, start_t) if context else None
             if day is None:
                 day = _first_day_after(sent, zone, start_t, None, False)

@@ -1,0 +1,215 @@
+"""Time zones written in words next to a time: "(UK time)", "Sydney time", "hora de Madrid",
+"heure de Paris", "horário de Brasília", "ora di Roma", "Berliner Zeit", "heure d'Europe
+centrale", "hora del centro de México".
+
+The vocabulary is CLDR's: every exemplar city, region (territory) name and metazone name in
+each language we read, generated from Babel into `data/zone_names.json` (`python -m
+agent.understanding.phrases.zones > agent/understanding/data/zone_names.json`; a test checks it
+is current), so that a new city or language is data, not code. What is ours is only the grammar
+of the frames people wrap a place in ("<place> time", "hora de <place>", "<Ort>er Zeit") and a
+few names CLDR does not carry (`_ALIASES`). A metazone names a region's civil time, so its
+daylight saving follows the date: "heure d'Europe centrale" in October and in January are
+different offsets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+
+# CLDR's primaryZones (supplemental metaZones.xml), for regions with several zones, plus Brazil
+# and Australia, whose written "Brasília" / "Australian Eastern" time is the capital's.
+_PRIMARY_ZONES = {
+    "CL": "America/Santiago", "CN": "Asia/Shanghai", "DE": "Europe/Berlin",
+    "EC": "America/Guayaquil", "ES": "Europe/Madrid", "MH": "Pacific/Majuro",
+    "MX": "America/Mexico_City", "MY": "Asia/Kuala_Lumpur", "NZ": "Pacific/Auckland",
+    "PT": "Europe/Lisbon", "UA": "Europe/Kyiv", "UZ": "Asia/Tashkent", "BR": "America/Sao_Paulo",
+    "GB": "Europe/London", "NL": "Europe/Amsterdam", "FR": "Europe/Paris", "IT": "Europe/Rome",
+    "DK": "Europe/Copenhagen", "AR": "America/Argentina/Buenos_Aires",
+}  # fmt: skip
+# CLDR's golden zones (metaZones.xml, territory 001) of the metazones people name most.
+_GOLDEN = {
+    "America_Eastern": "America/New_York", "America_Central": "America/Chicago",
+    "America_Mountain": "America/Denver", "America_Pacific": "America/Los_Angeles",
+    "Alaska": "America/Juneau", "Atlantic": "America/Halifax", "India": "Asia/Kolkata",
+    "Europe_Central": "Europe/Paris", "Europe_Western": "Atlantic/Canary",
+    "Europe_Eastern": "Europe/Bucharest", "Australia_Eastern": "Australia/Sydney",
+    "Australia_Central": "Australia/Adelaide", "Australia_Western": "Australia/Perth",
+    "Brasilia": "America/Sao_Paulo", "Japan": "Asia/Tokyo", "China": "Asia/Shanghai",
+    "Singapore": "Asia/Singapore", "New_Zealand": "Pacific/Auckland", "GMT": "Atlantic/Reykjavik",
+    "Mexico_Pacific": "America/Mazatlan", "Israel": "Asia/Jerusalem", "Gulf": "Asia/Dubai",
+}  # fmt: skip
+# Names people write that CLDR has no entry for (a short form, an adjective of a country).
+_ALIASES = {
+    "uk": "Europe/London", "u.k.": "Europe/London", "britain": "Europe/London",
+    "peninsular": "Europe/Madrid", "peninsula": "Europe/Madrid", "españa peninsular":
+    "Europe/Madrid", "italiana": "Europe/Rome", "italian": "Europe/Rome", "española":
+    "Europe/Madrid", "francaise": "Europe/Paris", "française": "Europe/Paris",
+    "deutsche": "Europe/Berlin", "german": "Europe/Berlin", "french": "Europe/Paris",
+    "spanish": "Europe/Madrid", "irish": "Europe/Dublin", "swiss": "Europe/Zurich",
+    "dutch": "Europe/Amsterdam", "portuguesa": "Europe/Lisbon", "indian": "Asia/Kolkata",
+    "japanese": "Asia/Tokyo", "mexico city": "America/Mexico_City",
+}  # fmt: skip
+
+# The frames around a place. A place is one to four words, the first capitalised.
+
+
+def _place(n: int) -> str:
+    return (
+        rf"(?P<place{n}>[^\W\d_][\w.'’-]*"
+        r"(?:\s(?:de\s|del\s|do\s|da\s)?[^\W\d_][\w.'’-]*){0,3})"
+    )
+
+
+_FRAMES = re.compile(
+    r"""^\s{0,2}[(\[]?\s{0,2}(?:
+        (?:in\s)?(?:the\s)?"""
+    + _place(1)
+    + r"""\s(?:local\s)?time\b
+      | (?:heure|hora|horário|horario|ora|tijd)\s(?:locale\s|local\s|legale\s)?
+        (?:de\s|d['’]\s?|del\s|do\s|da\s|di\s|della\s|du\s|van\s)?"""
+    + _place(2)
+    + r"""
+      | (?:heure|hora|horário|horario|ora)\s(?P<word>[a-zà-ÿ]{4,20})\b
+      | """
+    + _place(3)
+    + r"""er\sZeit
+      | (?:Ortszeit|local\stime)\s"""
+    + _place(4)
+    + r"""
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("’", "'")
+    return " ".join(text.lower().strip(" .,;:()[]").split())
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())  # slow (it walks tzdata): only to build the data
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _metazone_zone(zones: list[str]) -> str:
+    """The zone a metazone's name stands for: the largest group of its zones that keep the same
+    offsets in January and July (so the common daylight-saving rule wins), primary zones first."""
+    groups: dict[tuple[object, object], list[str]] = {}
+    for name in sorted(zones):
+        zone = _zone(name)
+        if zone is None:
+            continue
+        key = (
+            datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset(),
+            datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset(),
+        )
+        groups.setdefault(key, []).append(name)
+    if not groups:
+        return ""
+    best = max(groups.values(), key=len)
+    primary = set(_PRIMARY_ZONES.values())
+    return next((z for z in best if z in primary), best[0])
+
+
+@cache
+def lexicon() -> tuple[dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
+    """(place -> IANA zone, first word -> the metazone names it begins, longest first), from
+    the shipped CLDR data."""
+    data = json.loads(
+        resources.files("agent.understanding").joinpath("data/zone_names.json").read_text("utf-8")
+    )
+    places: dict[str, str] = {**data["places"], **_ALIASES}
+    by_word: dict[str, list[tuple[str, str]]] = {}
+    for name, zone in sorted(data["names"].items(), key=lambda kv: -len(kv[0])):
+        by_word.setdefault(name.split()[0], []).append((name, zone))
+    return places, {word: tuple(found) for word, found in by_word.items()}
+
+
+def build_lexicon() -> dict[str, dict[str, str]]:
+    """The CLDR vocabulary from Babel (a development dependency): places and zone names."""
+    from babel import Locale
+    from babel.core import get_global
+
+    places: dict[str, str] = {}
+    for name in sorted(_zone_names()):
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")):
+            places.setdefault(_key(name.rsplit("/", 1)[-1].replace("_", " ")), name)
+    territory_zones = get_global("territory_zones")
+    by_metazone: dict[str, list[str]] = {}
+    for zone, metazone in get_global("meta_zones").items():
+        by_metazone.setdefault(metazone, []).append(zone)
+    metazone_zone = {
+        mz: _GOLDEN.get(mz) or _metazone_zone(zones) for mz, zones in by_metazone.items()
+    }
+    phrases: dict[str, str] = {}
+    for language in LANGUAGES:
+        locale = Locale.parse(language)
+        for zone, names in locale.time_zones.items():
+            city = names.get("city")
+            if city and zone in _zone_names():
+                places.setdefault(_key(city), zone)
+        for code, territory in locale.territories.items():
+            zones = territory_zones.get(code, [])
+            zone = _PRIMARY_ZONES.get(code) or (zones[0] if len(zones) == 1 else "")
+            if zone:
+                places.setdefault(_key(territory), zone)
+        for metazone, forms in locale.meta_zones.items():
+            zone = metazone_zone.get(metazone, "")
+            if not zone:
+                continue
+            for form in ("generic", "standard", "daylight"):
+                text = forms.get("long", {}).get(form)
+                if text:
+                    phrases.setdefault(_key(text), zone)
+    return {"places": dict(sorted(places.items())), "names": dict(sorted(phrases.items()))}
+
+
+def _place_zone(place: str) -> str:
+    """The zone of a place as written ("Madrid", "centro de México", "Brasília"): the whole
+    phrase, else its longest run of words that names a place."""
+    places, _ = lexicon()
+    words = _key(place).split()
+    for size in range(len(words), 0, -1):
+        for i in range(len(words) - size + 1):
+            found = places.get(" ".join(words[i : i + size]))
+            if found:
+                return found
+    return ""
+
+
+def zone_after(text: str, pos: int) -> ZoneInfo | None:
+    """The zone written in words right after position `pos` (a time's end), or None."""
+    window = text[pos : pos + 80]
+    lowered = _key(window.lstrip(" \t(["))
+    _, names = lexicon()
+    if lowered:
+        for name, zone in names.get(lowered.split()[0], ()):
+            if lowered.startswith(name):
+                return _zone(zone)
+    m = _FRAMES.match(window)
+    if m is None:
+        return None
+    place = next((m[f"place{n}"] for n in range(1, 5) if m[f"place{n}"]), m["word"] or "")
+    found = _place_zone(place)
+    return _zone(found) if found else None
+
+
+if __name__ == "__main__":
+    json.dump(build_lexicon(), sys.stdout, ensure_ascii=False, indent=0, sort_keys=True)
+    sys.stdout.write("\n")
