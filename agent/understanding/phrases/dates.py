@@ -178,7 +178,15 @@ def weekday_piece(p: str) -> str:
 def dated_piece(p: str) -> str:
     """A date, optionally after its weekday ("Friday, March 14", "Donnerstag, den 1. Oktober")."""
     return (
-        r"(?:" + weekday_piece(p + "w") + r",?\s{1,3}(?:the\s|den\s|le\s|el\s)?)?" + _date_piece(p)
+        r"(?:(?:"
+        + weekday_piece(p + "w")
+        + r",?\s{1,3}(?:the\s|den\s|le\s|el\s)?)?"
+        + _date_piece(p)
+        # a weekday and an ordinal day of an unnamed month: "Friday 30th", "Friday the 30th"
+        + r"|"
+        + weekday_piece(p + "o")
+        + expand(r",?\s{1,3}(?:the\s)?(?P<P_day7>\d{1,2})(?:st|nd|rd|th)(?!\w)", p)
+        + r")"
     )
 
 
@@ -234,6 +242,8 @@ def date_from(m: re.Match[str], p: str, base: date) -> date | None:
             month, day, year = int(g[f"{p}_mon5"]), g[f"{p}_day5"], g[f"{p}_year5"]
         elif g[f"{p}_mon6"]:
             month, day, year = MONTHS[phrase_key(g[f"{p}_mon6"])], g[f"{p}_day6"], g[f"{p}_year6"]
+        elif g.get(f"{p}_day7"):
+            return _weekday_and_day(g[f"{p}o_wd"], int(g[f"{p}_day7"]), base)
         else:
             return None
     except KeyError:
@@ -241,6 +251,26 @@ def date_from(m: re.Match[str], p: str, base: date) -> date | None:
     if not 1 <= month <= 12:
         return None
     return _calendar_date(int(day), month, year, base)
+
+
+def _weekday_and_day(weekday: str, day: int, base: date) -> date | None:
+    """ "Friday 30th": the first date on or after `base` that is that day of its month and falls
+    on that weekday (within a year), else that day of this month or the next."""
+    wanted = weekday_of(weekday)
+    fallback: date | None = None
+    year, month = base.year, base.month
+    for _ in range(14):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= base:
+            if fallback is None:
+                fallback = candidate
+            if wanted is None or candidate.weekday() == wanted:
+                return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return fallback
 
 
 def _day_first_by_weekday(

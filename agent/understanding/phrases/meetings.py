@@ -166,6 +166,8 @@ def _time_piece(p: str, *, first: bool) -> str:
           | (?P<P_hfr>\d{1,2})\s?h(?:\s?(?P<P_mfr>[0-5]\d))?(?!\w)
           | (?<=kl\.\s)(?P<P_hkl>\d{1,2})\.(?P<P_mkl>[0-5]\d)
           | (?<=a\slas\s)(?P<P_hes>\d{1,2})(?![\d:.h])
+          | (?<=\bat\s)(?P<P_hat>\d{1,2})
+                (?![\d:]|[.,]\d|\s?(?:h\b|[ap]\.?\s?m\b|%|per|min|hour|day|week))
           | (?P<P_noon>noon|midday|Mittag|midi|mediodía)
           """
         + bare_hour
@@ -190,7 +192,8 @@ _DAY_PART = (
     + r"|(?P<rel>today|tomorrow)(?!\w))"
 )
 _TIME_SEP = (
-    r"(?:,?\s{0,3}(?:at|@|um|à|a\s{1,3}las|a\s{1,3}la|from|kl\.|-|–|—|\||·|⋅|:|de|T)?\s{0,3})"
+    r"(?:,?\s{0,3}(?:at|@|um|à|às|as|alle\s{1,3}ore|alle|ore|om|a\s{1,3}las|a\s{1,3}la|from|kl\.|-|–|—|\||·|⋅|:"
+    r"|de|T)?\s{0,3})"
 )
 
 _MEETING_DAY_FIRST = re.compile(
@@ -222,7 +225,7 @@ _MEETING_TIME_WORDS_ZONE = re.compile(_TIME_RANGE, FLAGS)
 # meeting only under a day named just before it (or under the row before it).
 _MEETING_RANGE_ONLY = re.compile(
     _time_piece("s", first=True)
-    + r"\s{0,2}(?:-|–|—|to|until|bis|às|à|até)\s{0,2}"
+    + r"\s{0,2}(?:-|–|—|to|until|bis|às|à|até|a|al|alle)\s{0,2}"
     + _time_piece("e", first=False),
     FLAGS,
 )
@@ -290,12 +293,19 @@ def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
         ("hfr", "mfr"),
         ("hkl", "mkl"),
         ("hes", None),
+        ("hat", None),
         ("hb", None),
     ):
         hour = g.get(f"{p}_{hour_group}")
         if hour:
             minute = g.get(f"{p}_{minute_group}") if minute_group else None
             meridiem = g.get(f"{p}_ap") if hour_group == "h12" else None
+            if hour_group == "hat":  # "Tuesday at 2": a meeting hour, so 1-7 is afternoon
+                return (
+                    int(hour),
+                    0,
+                    "p" if 1 <= int(hour) <= 7 else ("a" if int(hour) <= 11 else "p"),
+                )
             return int(hour), int(minute or 0), meridiem.lower() if meridiem else None
     if g.get(f"{p}_noon"):
         return 12, 0, None
@@ -360,7 +370,15 @@ def _first_day_after(
 
 def _day_of(m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time) -> date | None:
     """The meeting's day from a match of _DAY_PART; the date beats a disagreeing weekday."""
-    if m["d_mon1"] or m["d_mon2"] or m["d_year3"] or m["d_mon4"] or m["d_mon5"] or m["d_mon6"]:
+    if (
+        m["d_mon1"]
+        or m["d_mon2"]
+        or m["d_year3"]
+        or m["d_mon4"]
+        or m["d_mon5"]
+        or m["d_mon6"]
+        or m["d_day7"]
+    ):
         return date_from(m, "d", base)
     if m["rel"]:
         return base + timedelta(days=1 if phrase_key(m["rel"]) == "tomorrow" else 0)
