@@ -150,6 +150,9 @@ class FindingKind(enum.StrEnum):
     OFFER = "offer"
     OUT_OF_OFFICE = "out_of_office"
     REPLY = "reply"  # a company person wrote (resets the check-in clock)
+    # Looks like the user's interview but is not read with confidence: no drafts; listed in
+    # `status` for the user to confirm or ignore, with `Finding.reason` saying why.
+    POSSIBLE = "possible"
     NONE = "none"
 
 
@@ -184,6 +187,9 @@ class InterviewFacts:
     location: str = ""
     cancelled: bool = False
     company_domains: tuple[str, ...] = ()
+    # What the interview stands on, in short phrases ("calendar invite to the user",
+    # "confirmation from a scheduling platform"): a wrong finding is explained from the output.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

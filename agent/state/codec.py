@@ -62,6 +62,7 @@ def facts_to_json(f: InterviewFacts) -> Json:
         "location": f.location,
         "cancelled": f.cancelled,
         "company_domains": list(f.company_domains),
+        "evidence": list(f.evidence),
     }
 
 
@@ -83,6 +84,7 @@ def facts_from_json(v: Json) -> InterviewFacts:
         location=v.get("location", ""),
         cancelled=bool(v.get("cancelled", False)),
         company_domains=tuple(v.get("company_domains", [])),
+        evidence=tuple(str(e) for e in v.get("evidence", [])),
     )
 
 

@@ -32,7 +32,7 @@ from agent.model import (
     MailMessage,
     Person,
 )
-from agent.understanding import extract, forwarded, phrases, platforms, signals
+from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.phrases.prose import strip_quoted
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,9 @@ class Context:
     # Whoever forwarded the message being read (the user from another address, a colleague):
     # never a person of the interview. Set by `understand` itself for a forward's inner message.
     bystanders: tuple[Address, ...] = ()
+    # Whether a message replies in the thread of an interview (or of a possible one) the agent
+    # knows: evidence that a meeting it sets up is that interview's.
+    in_interview_thread: Callable[[MailMessage], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,14 +125,23 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
         )
     forced = verdict.action == "interview"
     events = _events(message, context)
-    if _bulk(message) and not forced and not _invites_the_user(events, context):
+    if (
+        _bulk(message)
+        and not forced
+        and not _invites_the_user(events, context)
+        and not _relayed_by_a_platform(message)
+    ):
         return Finding(FindingKind.NONE, reason="mailing list or newsletter")
     inner = forwarded.inner_message(message, context.tz)
     if inner is not None:
         return _forwarded(message, inner, events, context, verdict, sender_domain)
-    return _interview(message, events, context, verdict, forced) or _after_interview(
-        message, context, sender_domain
-    )
+    found = _interview(message, events, context, verdict, forced)
+    if found is not None and found.kind != FindingKind.POSSIBLE:
+        return found
+    after = _after_interview(message, context, sender_domain)
+    if found is not None and after.kind in (FindingKind.REPLY, FindingKind.NONE):
+        return replace(after, kind=FindingKind.POSSIBLE, reason=found.reason)
+    return after
 
 
 def _interview(
@@ -185,7 +197,8 @@ def bulk_whatever_the_text(message: MailMessage, context: Context) -> bool:
         return False
     if any(rule.action == "interview" for rule in context.rules):
         return False  # a rule may force it, on its text
-    return _bulk(message)
+    # job boards and schedulers relay a recruiter's own words with list headers
+    return _bulk(message) and not _relayed_by_a_platform(message)
 
 
 def _bulk(message: MailMessage) -> bool:
@@ -247,7 +260,13 @@ def _invited_about_a_job(message: MailMessage, events: list[CalEvent], context: 
     text = "\n".join(
         [message.subject, *(f"{e.summary}\n{e.description[:3000]}" for e in invitations)]
     )
-    return bool(signals.HIRING_CONTEXT.search(_URL.sub(" ", text)))
+    if signals.HIRING_CONTEXT.search(_URL.sub(" ", text)):
+        return True
+    # "Lanthorn / Alex Rivera - Security Engineer intro": a job title and a meeting in the title
+    titles = [e.summary for e in invitations if e.summary]
+    return any(signals.MEETING_NOUNS.search(s) for s in titles) and bool(
+        extract.find_role(replace(message, subject="", text=""), invitations)
+    )
 
 
 def _ats_involved(message: MailMessage, events: list[CalEvent]) -> bool:
@@ -283,6 +302,9 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     kind = signals.distractor_kind(*head)
     if kind:
         return kind
+    purpose = purposes.not_a_job(*head, body)
+    if purpose:
+        return f"not a job interview ({purpose})"
     if platforms.never_live(message.from_.domain):
         return "an assessment or newsletter platform"
     headed = any(signals.INTERVIEW_WORDS.search(t) for t in head if t)
@@ -404,6 +426,7 @@ def from_calendar(
     end = _end_of_blocks(primary, events, context.tz)
     if end is not None and end != facts.end:
         facts = replace(facts, end=end)
+    facts = replace(facts, evidence=_calendar_evidence(message, events, primary, context, forced))
     kind = FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW
     return Finding(
         kind,
@@ -412,6 +435,38 @@ def from_calendar(
         company_domain=(facts.company_domains or ("",))[0],
         reason="calendar invitation",
     )
+
+
+def _calendar_evidence(
+    message: MailMessage,
+    events: list[CalEvent],
+    primary: CalEvent,
+    context: Context,
+    forced: bool,
+) -> tuple[str, ...]:
+    """What an interview read from a calendar stands on, in short phrases."""
+    invited = any(a.email in context.me for a in primary.attendees)
+    if primary.method == "CANCEL" or primary.status == "CANCELLED":
+        found = ["calendar cancellation"]
+    elif primary.method == "REQUEST" and invited:
+        found = ["calendar invite to the user"]
+    elif primary.method == "REQUEST":
+        found = ["calendar invite"]
+    else:
+        found = ["calendar file in the mail" if message.message_id else "event in a calendar"]
+    if forced:
+        found.append("a rule or the calendar marks it an interview")
+    word = signals.INTERVIEW_WORDS.search(f"{message.subject}\n{primary.summary}")
+    if word:
+        found.append(f"the word '{' '.join(word[0].split())}' in its title")
+    domains = [message.from_.domain, *(a.domain for a in message.reply_to)]
+    domains += [e.organizer.email.rpartition("@")[2] for e in events if e.organizer]
+    platform = next((p for d in domains if d for p in [platforms.platform_of(d)] if p), None)
+    if platform is not None and platform.kind in platforms.ON_BEHALF:
+        found.append(f"sent through {platform.name}")
+    if not word and _invited_about_a_job(message, events, context):
+        found.append("an invitation about a job")
+    return tuple(found)
 
 
 _LONGEST_DAY_OF_BLOCKS = timedelta(hours=12)
@@ -497,6 +552,25 @@ def _company_domains(
     return tuple(domains)
 
 
+def _for_a_job(message: MailMessage) -> bool:
+    """The message ties its meeting to a job the user is a candidate for: a role, a position,
+    an application or a hiring process in its words, a platform that sends for employers, or a
+    recruiter's signature."""
+    text = strip_quoted(message.text[:6000])
+    return (
+        bool(signals.JOB_CONTEXT.search(f"{message.subject}\n{text}"))
+        or _relayed_by_a_platform(message)
+        or _signed_by_a_recruiter(message)
+    )
+
+
+def _relayed_by_a_platform(message: MailMessage) -> bool:
+    """Sent through a platform that sends for employers (an ATS, a scheduler, a job board's
+    messaging, an interviewing service)."""
+    senders = [message.from_, *message.reply_to, *([message.sender] if message.sender else [])]
+    return any(platforms.sends_on_behalf(a.domain) for a in senders if a.domain)
+
+
 def _signed_by_a_recruiter(message: MailMessage) -> bool:
     """The last lines of the new text carry a recruiting title ("Talent Acquisition |
     Brightloop", "Recruiter, Orbitly")."""
@@ -507,29 +581,44 @@ def _signed_by_a_recruiter(message: MailMessage) -> bool:
 def _from_text(
     message: MailMessage, context: Context, verdict: RuleVerdict, forced: bool
 ) -> Finding | None:
-    """A plain-text scheduling confirmation: interview + confirmation words + a time."""
+    """A plain-text scheduling confirmation: interview evidence + confirmation words + a time.
+
+    Interview evidence is an interview word, or a meeting tied to a job (a role or an
+    application named, a platform that sends for employers, a recruiter's signature, a thread
+    about an interview). A message that has some of this but not enough to act on is a
+    `POSSIBLE` finding (no drafts; the user confirms or ignores it)."""
     subject_and_body = f"{message.subject}\n{message.text[:6000]}"
     new_text = strip_quoted(message.text[:6000])
-    cancelled = bool(signals.TEXT_CANCELLATION.search(new_text)) and not (
-        signals.RESCHEDULED.search(new_text)
+    called_off = bool(signals.TEXT_CANCELLATION.search(new_text))
+    # "cancelled; I'll email you new times" is off; "moved to Thursday at 2" is not
+    cancelled = called_off and (
+        not signals.RESCHEDULED.search(new_text) or bool(signals.REBOOK_LATER.search(new_text))
     )
+    evidence: list[str] = []
+    word = signals.INTERVIEW_WORDS.search(subject_and_body)
+    if word:
+        evidence.append(f"the word '{' '.join(word[0].split())}'")
+    meeting = signals.MEETING_NOUNS.search(subject_and_body)
+    job = _job_evidence(message, context) if meeting or word else []
     if not forced:
-        if not signals.INTERVIEW_WORDS.search(subject_and_body) and not (
-            signals.MEETING_NOUNS.search(subject_and_body) and _signed_by_a_recruiter(message)
-        ):
-            return None
+        if not word and not (meeting and job):
+            return _possible_meeting(message, context, meeting is not None)
         if _distractor(message, []) or _users_own_meeting(message, [], context):
-            return None
-        if not cancelled and not signals.CONFIRMATION_WORDS.search(subject_and_body):
             return None
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
+        if not called_off and not signals.CONFIRMATION_WORDS.search(subject_and_body):
+            return _possible(message, "an interview is mentioned but nothing is confirmed")
+    evidence += job
     sent = _sent(message, context)
     times = phrases.find_meeting_times(message.text[:20000], sent, context.tz)
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
     if not times:
-        return None
-    start, end, _phrase = times[0]
+        return _possible(message, "an interview is mentioned but no time is given")
+    if not forced and not cancelled and _proposes_times(times, new_text):
+        return _possible(message, "times are proposed; none is confirmed yet")
+    start, end, phrase = times[0]
+    evidence.append(f"a time: '{phrase[:60]}'")
     if end is None:
         later = [t for t in times[1:] if t[0] >= start]
         if later and later[-1][1] is not None and later[-1][1] - start <= timedelta(hours=9):
@@ -542,6 +631,8 @@ def _from_text(
     company = verdict.company or extract.find_company(message, [], context.me, context.names)
     role = verdict.role or extract.find_role(message, [])
     people = _people(message, [], context, company)
+    if forced:
+        evidence.insert(0, "a rule marks it an interview")
     facts = InterviewFacts(
         uid=synthetic_uid(company or from_address.domain, start, message.message_id),
         sequence=0,
@@ -554,7 +645,13 @@ def _from_text(
         location=_video_link(message.text),
         cancelled=cancelled,
         company_domains=_company_domains(message, people, [], _not_the_company(context)),
+        evidence=(
+            "plain-text cancellation" if cancelled else "plain-text confirmation",
+            *evidence,
+        ),
     )
+    if not forced and not company and not people:
+        return _possible(message, "an interview notice that names no company and no one")
     return Finding(
         FindingKind.CANCEL if cancelled else FindingKind.INTERVIEW,
         interview=facts,
@@ -562,6 +659,70 @@ def _from_text(
         company_domain=(facts.company_domains or ("",))[0],
         reason="plain-text cancellation" if cancelled else "plain-text confirmation",
     )
+
+
+def _possible(message: MailMessage, why: str) -> Finding:
+    return Finding(FindingKind.POSSIBLE, reason=why)
+
+
+# The way a hiring meeting is offered ("Ollie would love to meet you"): with a time and a
+# confirmation but no job named, the message is worth showing, not acting on.
+_WANTS_TO_MEET_YOU = re.compile(
+    r"\b(?:would\s+(?:love|like)|keen|excited|wants?)\s+to\s+(?:meet|chat\s+with|speak\s+(?:with|to)|"
+    r"talk\s+(?:with|to))\s+you\b",
+    re.I,
+)
+
+
+def _possible_meeting(message: MailMessage, context: Context, meeting: bool) -> Finding | None:
+    """A meeting offered to the user by someone at a company, with a time, but with no sign it
+    is for a job: possible, never acted on."""
+    if not meeting or not _WANTS_TO_MEET_YOU.search(strip_quoted(message.text[:6000])):
+        return None
+    if platforms.is_generic(message.from_.domain) or _users_own_meeting(message, [], context):
+        return None
+    if not signals.CONFIRMATION_WORDS.search(f"{message.subject}\n{message.text[:6000]}"):
+        return None
+    if not phrases.find_meeting_times(message.text[:20000], _sent(message, context), context.tz):
+        return None
+    return _possible(message, "a meeting with someone at a company, with no job named")
+
+
+def _job_evidence(message: MailMessage, context: Context) -> list[str]:
+    """What ties the message to a job the user is a candidate for, in short phrases."""
+    found: list[str] = []
+    text = strip_quoted(message.text[:6000])
+    if signals.JOB_CONTEXT.search(f"{message.subject}\n{text}"):
+        found.append("a role or application named")
+    senders = [message.from_, *message.reply_to, *([message.sender] if message.sender else [])]
+    platform = next(
+        (p for a in senders if a.domain for p in [platforms.platform_of(a.domain)] if p), None
+    )
+    if platform is not None and platform.kind in platforms.ON_BEHALF:
+        found.append(f"sent through {platform.name}")
+    if _signed_by_a_recruiter(message):
+        found.append("signed by a recruiter")
+    if context.in_interview_thread is not None and context.in_interview_thread(message):
+        found.append("a reply in an interview's thread")
+    return found
+
+
+# Offering times to choose from rather than confirming one.
+_PROPOSAL = re.compile(
+    r"\bwhich\s+(?:one|of\s+(?:these|them|the\s+\w+)|works|suits|would\s+work|is\s+best)|"
+    r"\blet\s+(?:me|us)\s+know\s+(?:which|what\s+works|if\s+any)|"
+    r"\b(?:two|three|four|a\s+few|some|these|the\s+following)\s+(?:slots|options|times)\b|"
+    r"\beither\s+of\s+these|\bcu[áa]l\s+(?:te|le)\s+(?:viene|va)|\blaquelle|\bwelche[rsn]?\s+"
+    r"(?:termin|zeit)|\bquale\s+(?:preferisci|ti\s+va)|\bqual\s+(?:prefere|funciona)",
+    re.I,
+)
+
+
+def _proposes_times(times: list[tuple[datetime, datetime | None, str]], text: str) -> bool:
+    """Two or more different slots offered to choose from ("They have two slots: ... let me
+    know which one works"), not a schedule of blocks."""
+    starts = {t[0] for t in times}
+    return len(starts) >= 2 and bool(_PROPOSAL.search(text))
 
 
 _LONGEST_SCHEDULE = timedelta(days=7)

@@ -13,7 +13,7 @@ INTERVIEW_WORDS = re.compile(
         interview(?:s|ing)?|phone\s+screen|screening\s+call|recruiter\s+(?:call|screen|chat)|
         technical\s+(?:screen|round|interview)|tech\s+screen|on-?site|onsite|super\s*day|
         hiring\s+manager|final\s+round|panel\s+(?:interview|conversation)|loop\b|
-        (?:first|second|third|next|final)\s+round|system\s+design\s+(?:round|interview)|
+        (?:first|second|third|next|final)\s+(?:round|stage)|system\s+design\s+(?:round|interview)|
         coding\s+interview|culture\s+(?:fit|interview)|intro(?:ductory)?\s+call\s+(?:with|about)|
         vorstellungsgespr(?:ä|ae)ch|bewerbungsgespr(?:ä|ae)ch|entretien|entrevista|colloquio|
         sollicitatiegesprek
@@ -36,7 +36,7 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "assessment": re.compile(
-        r"hackerrank|codesignal|codility|testgorilla|coderpad\s+assessment|criteria\s*corp|"
+        r"codesignal|codility|testgorilla|coderpad\s+assessment|criteria\s*corp|"
         r"(?:coding|online|technical|skills?)\s+(?:assessment|challenge|test)|take[-\s]home|"
         r"invited\s+you\s+to\s+take|complete\s+(?:the|this|your)\s+(?:assessment|test|challenge)",
         re.I,
@@ -50,7 +50,8 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "webinar": re.compile(
         r"webinar|webcast|live\s+stream|info(?:rmation)?\s+session|"
-        r"career\s+fair|virtual\s+event|meetup\b|conference\s+registration",
+        r"career\s+fair|virtual\s+event|meetup\b|conference\s+registration|live\s+q\s?&\s?a\b|"
+        r"(?:cancel|your)\s+registration|registrants?\b",
         re.I,
     ),
     "podcast": re.compile(
@@ -153,7 +154,15 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"mov(?:e|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?to\s+(?=(?:"
     r"(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|tomorrow|week\b)|\d))|"
     r"\bbooked\b|(?:have|put)\s+you\s+down\s+for|(?:locked|pencil(?:l?ed))\s+in|"
-    r"all\s+set\s+for|\b(?:set|lined)\s+up\b|\barranged\b",
+    r"all\s+set\s+for|\b(?:set|lined)\s+up\b|\barranged\b|"
+    # a time held for the candidate: "I have reserved the following time", "fica marcada"
+    r"reserved|blocked\s+(?:out|off|for)|is\s+blocked|marcad[ao]|agendad[ao]|fissat[ao]|"
+    r"prenotat[ao]|vereinbart|convenu|fixée?|"
+    # a reminder of, or a notice about, a meeting already set
+    r"reminder|recordatorio|rappel|erinnerung|promemoria|lembrete|"
+    r"upcoming\s+(?:interview|call|meeting|conversation)|"
+    r"your\s+(?:[\w-]+\s+){0,3}(?:interview|call|conversation|chat)\s+(?:with\s+[^\n.]{1,60}?\s+)?"
+    r"(?:on|at|is\s+on|tomorrow|today)\b|(?:record|transcribe)\s+your\s+interview",
     re.I,
 )
 
@@ -166,8 +175,22 @@ TEXT_CANCELLATION = _at_word_starts(
     r"must|got|going\s+to\s+have)\s+(?:to\s+)?cancel\b|"
     r"cancel(?:l?ing|l?ed)\s+(?:your|the|our|(?:tomorrow|today|this\s+\w+)'s|\w+day's)\s+"
     r"(?:[\w-]+\s+){0,2}(?:interview|call|meeting|conversation)|"
-    r"(?:interview|call|meeting)\s+(?:is|has\s+been|was|will\s+be)\s+"
-    r"(?:cancel(?:l)?ed|called\s+off)",
+    r"(?:interview|call|meeting|appointment|booking|session|event)\s+(?:is|has\s+been|was|will\s+be)"
+    r"\s+(?:cancel(?:l)?ed|called\s+off)|"
+    # the same, in the other languages we read
+    r"(?:entrevista|reunião|reunión|chamada|llamada)\s+(?:foi\s+|fue\s+|ha\s+sido\s+)?"
+    r"(?:cancelad[ao]|desmarcad[ao])|cancelamento\s+d[ao]|(?:entretien|rendez-vous)\s+(?:est\s+)?"
+    r"annulé|(?:gespräch|termin)\s+(?:wurde\s+|ist\s+)?(?:abgesagt|storniert)|"
+    r"(?:colloquio|appuntamento)\s+(?:è\s+stato\s+)?annullat[oa]|"
+    r"(?:precisamos|tenemos\s+que|devons|müssen|dobbiamo)\s+(?:de\s+)?(?:cancelar|annuler|absagen|"
+    r"annullare)",
+    re.I,
+)
+# New times promised for later: the cancelled slot is off, with nothing in its place yet.
+REBOOK_LATER = _at_word_starts(
+    r"(?:send|share|offer|suggest|propose|email|get\s+back\s+to)\s+(?:you\s+)?(?:with\s+)?(?:some|"
+    r"a\s+couple\s+of|a\s+few|new|alternative|other)\s+(?:new\s+|alternative\s+)?(?:times|slots|dates|"
+    r"options)|book\s+a\s+new\s+time|(?:will|'ll)\s+be\s+in\s+touch\s+to\s+reschedule",
     re.I,
 )
 RESCHEDULED = _at_word_starts(
@@ -177,8 +200,23 @@ RESCHEDULED = _at_word_starts(
 # What a recruiter calls an interview when the word itself is not used ("a technical
 # conversation with Marco, our Lead Engineer"): counts only from a signed recruiter.
 MEETING_NOUNS = re.compile(
-    r"\b(?:conversation|chat|call|discussion|meeting)\b|"
-    r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b",
+    r"\b(?:conversation|chat|call|discussion|meeting|panel|session|intro|talk)\b|"
+    r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b|\bmeet\s+(?:you|with)\b|"
+    r"\b(?:gespräch|austausch|échange|rencontre|charla|reunión|conversa(?:ção)?|reunião|"
+    r"incontro|chiacchierata)\b",
+    re.I,
+)
+# Context that ties a message to a job the user is a candidate for: a role or position, an
+# application or a hiring process, in each language we read.
+JOB_CONTEXT = _at_word_starts(
+    r"(?:the|this|a|our|your)\s+(?:[\w/&+-]+\s+){0,5}(?:role|position|opening|vacancy|job)\b|"
+    r"your\s+(?:application|candidacy)\b|hiring\s+(?:process|team|manager)|recruit\w*|"
+    r"(?:der|die|ihre?)\s+(?:\w+\s+){0,3}(?:Stelle|Position|Bewerbung)\b|"
+    r"(?:le|ce|du|au|votre)\s+(?:\w+\s+){0,3}(?:poste|candidature|recrutement)\b|"
+    r"(?:el|la|del|al|tu|su)\s+(?:\w+\s+){0,3}(?:puesto|vacante|candidatura|proceso\s+de\s+"
+    r"selecci[óo]n)\b|(?:la|il|della|del|alla|tua)\s+(?:\w+\s+){0,3}(?:posizione|candidatura|"
+    r"selezione)\b|(?:a|o|da|do|na|sua)\s+(?:\w+\s+){0,3}(?:vaga|posição|candidatura|processo\s+"
+    r"seletivo)\b",
     re.I,
 )
 

@@ -36,6 +36,18 @@ _WEEKDAYS: dict[str, int] = {
     "lunedì": 0, "lunedi": 0, "martedì": 1, "martedi": 1, "mercoledì": 2, "mercoledi": 2,
     "giovedì": 3, "giovedi": 3, "venerdì": 4, "venerdi": 4, "sabato": 5, "domenica": 6,
 }  # fmt: skip
+
+
+def _transpositions(word: str) -> list[str]:
+    """The word with two neighbouring letters swapped, as hurried typing does ("Thrusday")."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1)]
+
+
+# A mistyped English weekday still names its day: neighbours swapped past the first letter.
+for _name, _day in [(n, d) for n, d in _WEEKDAYS.items() if n.isascii() and n.endswith("day")]:
+    for _typo in _transpositions(_name):
+        _WEEKDAYS.setdefault(_typo, _day)
+
 # Abbreviations are also English words ("sat", "wed", "sun"), so they must be capitalised.
 _WEEKDAY_ABBR: dict[str, int] = {
     "Mon": 0, "Tue": 1, "Tues": 1, "Wed": 2, "Thu": 3, "Thur": 3, "Thurs": 3, "Fri": 4,
