@@ -20,7 +20,7 @@ EMAIL = r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _TIME = r"\d{1,2}(?:[:.]\d{2})?[ \t]*(?:[ap]\.?m\.?)?"
 _SCHEDULE_LINE = re.compile(  # horizontal space only: a \s* could run across every line
     rf"^[ \t]*(?:[-•*][ \t]*)?(?<!\d){_TIME}[ \t]*(?:[-–—]|to)[ \t]*{_TIME}"
-    rf"(?:[ \t]*(?-i:[A-Z]{{2,4}})\b)?[ \t]+(?P<rest>\S.*)$",  # "EDT", never "Sam"
+    rf"(?:[ \t]*(?-i:[A-Z]{{2,4}})\b)?(?:[ \t]*[-–—|,])?[ \t]+(?P<rest>\S.*)$",  # "EDT", not "Sam"
     re.M | re.I,
 )
 # "Interviewers: A, B", a table row "Entrevistadores<TAB>A", or the label over a list.
@@ -38,7 +38,9 @@ _LIST_HEAD = re.compile(
 _MAX_LIST_LINES = 12  # lines read under a list's label
 _BULLET = re.compile(r"^[ \t]*(?:[-•*]|\d{1,2}[.)])[ \t]+(?P<item>\S.*)$")
 _WITH = re.compile(
-    r"\b(?:with|avec|con|mit|(?:chaired|conducted|led|hosted|interviewed)\s+by)\s+"
+    r"\b(?:with|avec|con|com|mit|(?:chaired|conducted|led|hosted|interviewed)\s+by|"
+    r"(?-i:[Yy])ou(?:'ll|\s+will)\s+(?:meet|be\s+meeting)|vous\s+(?:rencontrerez|verrez)|"
+    r"(?:conocerás|incontrerai|conhecerá|conhecerás|Sie\s+treffen|Sie\s+lernen))\s+"
     r"(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+)?"
     r"(?=(?P<rest>(?:[^\n.;!?]|\.(?=\S)|(?<=\bDr)\.|(?<=\bProf)\.|(?<=\bM[rsx])\.|"
     r"(?<=\bMrs)\.){3,200}))",  # a lookahead: "conducted by a panel chaired by X" finds X
@@ -129,8 +131,8 @@ def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
 
 
 def mentions(text: str) -> list[tuple[str, str, str, str]]:
-    """(name, email, title, how) for every person the text names; how is "list", "with",
-    "paren" or "signature"."""
+    """(name, email, title, how) for every person the text names; how is "list", "row" (a
+    schedule's row), "with", "paren" or "signature"."""
     mentions: list[tuple[str, str, str, str]] = []
     for match in _LIST_HEAD.finditer(text):
         rest = match.group("rest").strip()
@@ -151,12 +153,17 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
         if listed:
             mentions.extend((*p, "list") for p in listed)
             continue
-        # "Lunch with the team   Jane Doe, Engineer": a "with" naming nobody, then the column
-        segments = [s for s in re.split(r"\s{2,}|\t|\s[-–—|]\s", rest) if s.strip()]
-        for segment in reversed(segments[1:] if len(segments) > 1 else segments):
-            people = _split_people_list(segment)
-            if people:
-                mentions.append((*people[0], "list"))
+        # A row's cells (two spaces, a tab, a dash or a bar between them, or commas): the cell
+        # that is one or more people's names ("Samir Haddad & Wen Zhou"), whichever its column
+        cells = [c for c in re.split(r"\s{2,}|\t|\s[-–—|]\s|,\s(?=[^\W\d_])", rest) if c.strip()]
+        for cell in cells:
+            people = _split_people_list(cell)
+            if people and all(fold(p[0]) for p in people) and _whole_names(cell, people):
+                title = next((c.strip() for c in cells if c is not cell and is_title(c)), "")
+                mentions.extend(
+                    (name, email, person_title or title, "row")
+                    for name, email, person_title in people
+                )
                 break
     for match in _WITH.finditer(text):
         mentions.extend((*p, "with") for p in _split_people_list(match.group("rest")))
@@ -174,6 +181,15 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
             mentions.append((name, email, "" if email else inner, "paren"))
     mentions.extend(_signature(text))
     return mentions
+
+
+def _whole_names(cell: str, people: list[tuple[str, str, str]]) -> bool:
+    """The cell is only names (with honorifics and joining words): "Dr. Imani Greer",
+    "Samir Haddad & Wen Zhou", never "Jonah Pereira on Gameplay"."""
+    rest = fold(HONORIFICS.sub("", cell))
+    for name, _, _ in people:
+        rest = rest.replace(fold(name), "", 1)
+    return not rest or rest in ("and", "y", "et", "und", "e")
 
 
 def _trailing_name(span: str) -> str:

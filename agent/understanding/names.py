@@ -56,6 +56,11 @@ _NOT_NAME_WORDS = _TITLE_WORDS | _words("""
     heure lieu quand
     review conversation discussion session presentation lunch breakfast dinner tour visit talk
     seminar debrief coffee welcome wrap-up
+    live coding pairing pair programming whiteboard deep dive dives case study systems pipeline
+    collaboration values culture behavioral behavioural technical break portfolio architecture
+    exercise walkthrough demo craft leadership fit values-fit onsite on-site panel final round
+    screening overview q&a intro introduction closing kickoff kick-off sync check-in
+    hall building center centre auditorium library atrium suite wing tower house court
     estará estarán será serán participará participarán
 """)
 _PARTICLES = frozenset(
@@ -84,7 +89,8 @@ _PARTICLES = frozenset(
 # Courtesy and academic titles before a name ("Prof. Lin Zhao"); a word that may also be a
 # first name ("Dean") only before two more words ("Dean Robert Achterberg").
 HONORIFICS = re.compile(
-    r"^(?:(?:dr|mr|mrs|ms|mx|prof|professor|sir|dame)\.?|"
+    r"^(?:(?:dr|dra|mr|mrs|ms|mx|prof|professor|sir|dame|mme|mlle|sr|sra|srta|frau|herr)\.?|"
+    r"(?:m|me|sig|sig\.ra|dott|dott\.ssa|ing|lic)\.|"
     r"(?:dean|provost|chancellor)(?=\s+[^\W\d_][\w'’-]*\s+[^\W\d_]))\s+",
     re.I,
 )

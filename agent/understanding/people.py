@@ -83,6 +83,7 @@ class _Draft:
     recruiter_hint: bool = False
     sources: set[str] = field(default_factory=set)  # host, attendee, text, sender, signature
     participant: bool = True
+    on_row: bool = False  # named in a schedule's row: takes part, whatever their title
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,9 @@ def find_people(message: MailMessage, events: list[CalEvent], scene: Scene) -> l
     for name, email, title, how in mentions(text):
         if email and email.rpartition("@")[2] not in trusted:
             email = ""
-        roster.add(name, email, title, source="signature" if how == "signature" else "text")
+        added = roster.add(name, email, title, source="signature" if how == "signature" else "text")
+        if added is not None and how == "row":
+            added.on_row = True
     new_words = {fold(w) for w in re.findall(r"[^\W\d_]+", text)}
     earlier = quoted_text(message)
     for name, email, title, how in mentions(earlier) if earlier else []:
@@ -256,7 +259,7 @@ def find_people(message: MailMessage, events: list[CalEvent], scene: Scene) -> l
             draft.title = title_from_text(draft.name, text) or (
                 title_from_text(first, text) if unique else ""
             )
-        draft.recruiter_hint = (
+        draft.recruiter_hint = not draft.on_row and (
             bool(
                 RECRUITER_TITLE.search(draft.title)
                 or (draft.name and recruiter_context(draft.name, text))
@@ -350,6 +353,12 @@ def _assign_roles(
         contact = next((p for p in people if p.email and p.email == host.email), None)
         if contact is not None:
             people.append(replace(contact, role=PersonRole.RECRUITER))
+            recruiters = [people[-1]]
+    if not recruiters and replier is not None and replier.on_row:
+        # the recruiter who wrote the schedule also runs one of its blocks: both
+        writer = next((p for p in people if p.email and p.email == replier.email), None)
+        if writer is not None:
+            people.append(replace(writer, role=PersonRole.RECRUITER))
             recruiters = [people[-1]]
     heads = " ".join([message.subject, *(e.summary for e in events), text[:1500]])
     if not interviewers and len(recruiters) == 1 and _SCREEN.search(heads):
