@@ -114,9 +114,18 @@ _ROLE_END = re.compile(
     re.I,
 )
 # A legal form ends only a company's name, never a person's: "Lindenhof Maschinenbau GmbH".
-_LEGAL_FORM = re.compile(
-    r"[\s,]+(?:inc|llc|llp|ltd|limited|plc|gmbh|ag|kg|se|b\.\s?v|n\.\s?v|s\.\s?a\.?\s?s|"
-    r"s\.\s?a|sas|sarl|s\.\s?r\.\s?l|s\.\s?p\.\s?a|oy|ab|pty|corp|co)\.?$",
+_LEGAL_FORMS = (
+    r"inc|llc|llp|ltd|limited|plc|gmbh|ag|kg|se|b\.\s?v|n\.\s?v|s\.\s?a\.?\s?s|"
+    r"s\.\s?a|sas|sarl|s\.\s?r\.\s?l|s\.\s?p\.\s?a|srl|spa|s\.\s?l|lda|ltda|oy|ab|a/s|as|pty|"
+    r"corp|co|pvt\.?\s?ltd|pvt|private\s+limited|pty\.?\s?ltd|s\.\s?a\.\s?de\s?c\.\s?v"
+)
+_LEGAL_FORM = re.compile(rf"[\s,]+(?:{_LEGAL_FORMS})\.?$", re.I)
+# A name written with its legal form, as footers and signatures do: "Elmstead & Vane Partners
+# LLP", "Fallowmere Biosciences, Inc.", "Tanpura Labs Pvt. Ltd.".
+_LEGAL_NAME = re.compile(
+    r"(?<![\w&])(?P<c>(?-i:[A-ZÀ-Þ][\w'’.-]*)"
+    r"(?:[ \t]+(?:&|and|und|et|y|e|(?-i:[A-ZÀ-Þ][\w'’.-]*))){0,5})"
+    rf",?[ \t]+(?:{_LEGAL_FORMS})\.?(?![\w/])",
     re.I,
 )
 _CONNECTORS = frozenset({"&", "and", "of", "de", "del", "y", "und", "et", "für", "for"})
@@ -195,7 +204,17 @@ def matches_domain(name: str, domain: str) -> bool:
     if len(label) >= 2 and initials == label and len(initials) >= 2:
         return True
     shorter = min(len(label), len(folded))
-    return shorter >= 4 and (folded.startswith(label) or label.startswith(folded))
+    if shorter >= 4 and (folded.startswith(label) or label.startswith(folded)):
+        return True
+    # a shortened domain: "elmstd.com" for "Elmstead & Vane", "lnthrn.co" for "Lanthorn"
+    first = fold(name.split()[0]) if name.split() else ""
+    return len(label) >= 5 and label[0] == first[:1] and _subsequence(label, first)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Every letter of `short`, in order, in `long`, and most of `long` accounted for."""
+    letters = iter(long)
+    return all(c in letters for c in short) and len(short) >= 0.6 * len(long)
 
 
 def single(text: str) -> str:
@@ -301,6 +320,7 @@ def _candidates(
     for location in locations:
         found.extend((m.group("c"), "location") for m in _LOCATION.finditer(location))
     found.extend((m.group("c"), "prose") for m in _AT.finditer(text))
+    found.extend((m.group("c"), "legal") for m in _LEGAL_NAME.finditer(text))
     return found
 
 
@@ -359,7 +379,10 @@ def find_company(
             words
             and candidate.split()[: len(words)] == words
             and extra
-            and not any(_NOT_COMPANY.match(w) or not w[0].isupper() for w in extra)
+            and not any(
+                _NOT_COMPANY.match(w) or not (w[0].isupper() or w.lower() in _CONNECTORS)
+                for w in extra
+            )
         ):
             return candidate
     return chosen
