@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from agent.businessdays import BusinessCalendar  # noqa: E402
 from agent.mail import mime  # noqa: E402
-from agent.model import FindingKind  # noqa: E402
+from agent.model import FindingKind, MailMessage  # noqa: E402
 from agent.understanding.detect import Context, understand  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -60,6 +61,16 @@ def _person_key(person: dict[str, str] | None) -> str:
     return person.get("email") or person.get("name", "").lower()
 
 
+_THREAD_KINDS = (FindingKind.INTERVIEW, FindingKind.CANCEL, FindingKind.POSSIBLE)
+
+
+def _reading_order(path: Path) -> tuple[str, int, str]:
+    """A story's messages in their `order`, stories by name."""
+    expected = json.loads(path.with_suffix(".json").read_text())
+    group = expected.get("group") or path.stem
+    return (group, int(expected.get("order") or 0), path.name)
+
+
 def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
     tp = fp = fn = tn = 0
     fields: dict[str, list[int]] = {
@@ -75,12 +86,23 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
         "kind": [0, 0],
     }
     misses: list[str] = []
-    for path in sorted(corpus.glob("*.eml")):
+    # A thread is read in order, as a mailbox delivers it: a reply in the thread of a message
+    # read as an interview (or a possible one) knows it is in one, as the program does.
+    threads: set[str] = set()
+
+    def in_thread(message: MailMessage) -> bool:
+        return bool(({message.in_reply_to, *message.references} - {""}) & threads)
+
+    context = replace(CONTEXT, in_interview_thread=in_thread)
+    paths = sorted(corpus.glob("*.eml"), key=_reading_order)
+    for path in paths:
         expected = json.loads(path.with_suffix(".json").read_text())
         message = mime.message_from_bytes(
             path.read_bytes(), folder="INBOX", uid=1, max_part_bytes=262144, is_sent=False
         )
-        finding = understand(message, CONTEXT)
+        finding = understand(message, context)
+        if message.message_id and finding.kind in _THREAD_KINDS:
+            threads.add(message.message_id)
         found = finding.kind in (FindingKind.INTERVIEW, FindingKind.CANCEL) or (
             message.has_tnef and finding.kind != FindingKind.NONE and expected.get("tnef")
         )

@@ -59,6 +59,10 @@ def _ats_domain(domain: str) -> bool:
     return platforms.sends_on_behalf(domain)
 
 
+# Findings whose thread later replies continue (a reply there may confirm the time).
+_THREAD_KINDS = frozenset({FindingKind.INTERVIEW, FindingKind.CANCEL, FindingKind.POSSIBLE})
+
+
 class MailSync:
     def __init__(
         self,
@@ -76,7 +80,9 @@ class MailSync:
         self._interviews: dict[str, Interview] | None = None  # read when first needed
         self._domains: set[str] = set()
         self._threads: set[str] = set()
-        self.context = replace(context, related=self._related)
+        self.context = replace(
+            context, related=self._related, in_interview_thread=self._in_interview_thread
+        )
 
     @property
     def interviews(self) -> dict[str, Interview]:
@@ -156,6 +162,8 @@ class MailSync:
                 log.exception("message %s in %s: could not be read; skipped", message.uid, folder)
                 continue
             self._apply(message, finding, now, report)
+            if message.message_id and finding.kind in _THREAD_KINDS:
+                self._threads.add(message.message_id)  # its replies belong to it
             record = self._record(message, finding)
             if record is not None:
                 records.append(record)
@@ -174,6 +182,12 @@ class MailSync:
         return any(is_calendar(p) or is_tnef(p) for p in parts) or not bulk_whatever_the_text(
             message, self.context
         )
+
+    def _in_interview_thread(self, message: MailMessage) -> bool:
+        """A reply in the thread of a known interview, of a possible one, or of a draft."""
+        if self._interviews is None:
+            self._interviews = self._load()
+        return bool(({message.in_reply_to, *message.references} - {""}) & self._threads)
 
     def _related(self, message: MailMessage) -> bool:
         """From a company, a scheduling service or a thread of an interview the agent knows."""
