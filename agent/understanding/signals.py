@@ -232,7 +232,19 @@ REJECTION = _at_word_starts(
     r"decided\s+not\s+to\s+(?:proceed|move|continue|extend)|unable\s+to\s+offer\s+you|"
     r"not\s+(?:to\s+)?(?:selected|successful)|regret\s+to\s+inform|isn't\s+progressing|"
     r"other\s+candidates\s+(?:who|whose)|leider\s+(?:müssen|können)\s+wir|"
-    r"nous\s+sommes\s+au\s+regret|lamentablemente|hemos\s+decidido\s+continuar\s+con\s+otros",
+    r"nous\s+sommes\s+au\s+regret|lamentablemente|hemos\s+decidido\s+continuar\s+con\s+otros|"
+    # another candidate chosen, in the other languages we read
+    r"(?:mit|für)\s+(?:einer?|einem)\s+(?:anderen?|weiteren?)\s+(?:Kandidat(?:in|en)?|Bewerber(?:in)?)|"
+    r"(?:leider|bedauerlicherweise)\s+(?:\w+\s+){0,6}(?:entschieden|absagen|nicht\s+"
+    r"(?:weiter|berücksichtigen|fortsetzen))|"
+    r"(?:poursuivre|continuer|avancer)\s+avec\s+(?:un|une|d')\s*(?:autres?\s+)?candidat|"
+    r"ne\s+pas\s+donner\s+suite|ne\s+(?:pouvons|pourrons)\s+pas\s+donner\s+suite|"
+    r"(?:continuar|seguir|avanzar)\s+con\s+otr[oa]s?\s+(?:candidat|perfil)|no\s+(?:continuar|"
+    r"avanzar)\s+con\s+tu\s+candidatura|"
+    r"(?:proseguire|procedere|andare\s+avanti)\s+con\s+altr[oiae]\s+candidat|non\s+(?:potremo\s+)?"
+    r"proseguire\s+con\s+la\s+tua\s+candidatura|"
+    r"(?:seguir|avançar|prosseguir)\s+com\s+outr[oa]s?\s+candidat|não\s+(?:vamos\s+)?(?:avançar|"
+    r"seguir)\s+com\s+(?:a\s+)?sua\s+candidatura",
     re.I,
 )
 _TO_SOMEONE_ELSE = r"(?!\s+to\s+(?:another|a\s+different|other|someone))"
@@ -243,7 +255,14 @@ OFFER = _at_word_starts(
     + _TO_SOMEONE_ELSE
     + r"|your\s+offer\s+from|"
     r"(?:job|employment|formal)\s+offer|offer\s+of\s+employment|happy\s+to\s+offer\s+you|"
-    r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer",
+    r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer|"
+    # an offer made, in the other languages we read
+    r"carta\s+(?:de\s+)?oferta|oferta\s+(?:laboral|de\s+(?:trabajo|empleo))|ofrecerte\s+el\s+puesto|"
+    r"proposition\s+d'embauche|(?:vous|te)\s+proposer\s+le\s+poste|promesse\s+d'embauche|"
+    r"Vertragsangebot|(?:Ihnen|dir)\s+(?:ein|unser)\s+(?:Vertrags)?angebot|"
+    r"(?:lettera|proposta)\s+di\s+(?:assunzione|offerta)|offerta\s+di\s+lavoro\s+per\s+te|"
+    r"proporti\s+(?:il\s+ruolo|la\s+posizione)|"
+    r"carta[\s-]proposta|proposta\s+de\s+(?:trabalho|emprego)|oferecer(?:-lhe|-te)?\s+a\s+vaga",
     re.I,
 )
 # A disclaimer that a letter is NOT an offer ("This notice does not constitute an offer of
