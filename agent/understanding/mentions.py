@@ -27,6 +27,7 @@ _SCHEDULE_LINE = re.compile(  # horizontal space only: a \s* could run across ev
 _LIST_HEAD = re.compile(
     r"(?:^|\n)[^\n]*?\b(?:interviewers?(?:\(s\))?|interview\s+panel|panel(?:ists)?|"
     r"entrevistador(?:es|as?)?|gesprächspartner(?:in|innen)?|gesprekspartners?|"
+    r"(?<![\w ])(?:with|avec|con|com|mit|host(?:ed\s+by)?)(?=[ \t]*:)|"
     r"interlocut(?:eur|rice)s?|intervistatori|"
     r"you(?:'ll|\s+will)\s+(?:be\s+)?(?:meet|meeting|speak|speaking|talk|talking)(?:\s+with)?|"
     r"vous\s+(?:échangerez|rencontrerez|parlerez|discuterez|serez\s+reçue?)(?:\s+avec)?|"
@@ -39,9 +40,10 @@ _MAX_LIST_LINES = 12  # lines read under a list's label
 _BULLET = re.compile(r"^[ \t]*(?:[-•*]|\d{1,2}[.)])[ \t]+(?P<item>\S.*)$")
 _WITH = re.compile(
     r"\b(?:with|avec|con|com|mit|(?:chaired|conducted|led|hosted|interviewed)\s+by|"
-    r"(?-i:[Yy])ou(?:'ll|\s+will)\s+(?:meet|be\s+meeting)|vous\s+(?:rencontrerez|verrez)|"
-    r"(?:conocerás|incontrerai|conhecerá|conhecerás|Sie\s+treffen|Sie\s+lernen))\s+"
-    r"(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+)?"
+    r"(?i:you(?:'ll|\s+will)\s+(?:meet|be\s+meeting)|vous\s+(?:rencontrerez|verrez)|"
+    r"conocerás|incontrerai|conhecerá|conhecerás|sie\s+treffen|sie\s+lernen))\s+"
+    r"(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+|a\s+|o\s+|la\s+|le\s+|il\s+|nossa\s+|"
+    r"nosso\s+|notre\s+|nostro\s+|nostra\s+|unsere[mnr]?\s+)?"
     r"(?=(?P<rest>(?:[^\n.;!?]|\.(?=\S)|(?<=\bDr)\.|(?<=\bProf)\.|(?<=\bM[rsx])\.|"
     r"(?<=\bMrs)\.){3,200}))",  # a lookahead: "conducted by a panel chaired by X" finds X
 )
@@ -99,9 +101,10 @@ def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     pending_title = ""
     segment = re.sub(r"^[a-z][a-z -]{0,30}:\s+", "", segment)  # "faculty: A and B"
-    pieces = re.split(r",(?![^()]*\))|;|\s+(?:and|y|et|und|&)\s+", segment)
+    pieces = re.split(r",(?![^()]*\))|;|\s+(?:and|y|et|und|e|&)\s+", segment)
     for piece in pieces:
         piece = piece.strip(" \t-–—:")
+        piece = re.sub(r"^(?:with|avec|con|com|mit)\s+(?:(?:a|o|la|le|il|the)\s+)?", "", piece)
         if not piece:
             continue
         inner = re.search(r"[(<\[]\s*([^)>\]]*)\s*[)>\]]", piece)
