@@ -129,7 +129,7 @@ _LEGAL_NAME = re.compile(
     re.I,
 )
 _CONNECTORS = frozenset({"&", "and", "of", "de", "del", "y", "und", "et", "für", "for"})
-_STRONG = ("display", "signature")
+_STRONG = ("display", "signature", "legal")
 _SKIP_LABELS = frozenset(
     {
         "mail",
@@ -262,6 +262,8 @@ def clean_company(value: str, people: frozenset[str]) -> str:
         return ""
     if not value or len(value) > 40 or any(_NOT_COMPANY.match(w) for w in words[:1]):
         return ""
+    if signals.INTERVIEW_WORDS.fullmatch(value):  # "Entrevista", "Interview"
+        return ""
     if not value[0].isupper() or _is_vendor_name(value) or _ROLE_END.search(words[-1]):
         return ""
     folded = fold(normalize_name(value))
@@ -337,6 +339,19 @@ def _org_phrases(message: MailMessage, events: list[CalEvent]) -> list[str]:
     ]  # "Harcourt & Vane Recruitment Ltd"
 
 
+def _written_form(domain: str, text: str) -> str:
+    """The domain's name as the text writes it: "Ulverston Mutual" for ulverstonmutual.com."""
+    label = fold(domain_label(domain))
+    if len(label) < 4:
+        return ""
+    for m in re.finditer(r"(?-i:[A-ZÀ-Þ][\w'’-]*)(?:[ \t]+(?-i:[A-ZÀ-Þ][\w'’-]*)){1,3}", text):
+        words = m[0].split()
+        for size in range(len(words), 1, -1):
+            if fold("".join(words[:size])) == label:
+                return " ".join(words[:size])
+    return ""
+
+
 def _signature_companies(text: str) -> list[str]:
     """Organisations in title lines: "Talent Partner, Tidewater Analytics",
     "Senior Recruiter | Umbrella Health", "Recruiter at Globex", or on the line under a title."""
@@ -410,9 +425,10 @@ def _choose(
         ]
         domains = [d for d in domains if d not in agencies]
     for domain in domains:
-        for candidate, _source in candidates:
-            if matches_domain(candidate, domain):
-                return candidate, candidates
+        matching = [(c, s) for c, s in candidates if matches_domain(c, domain)]
+        if matching:  # a legal name first: "Tessaly Quantum Research" over "TQR"
+            legal_names = [c for c, s in matching if s == "legal"]
+            return (legal_names or [matching[0][0]])[0], candidates
     candidates = [(c, s) for c, s in candidates if s != "prose"] + [
         (c, s) for c, s in candidates if s == "prose"
     ]
@@ -421,10 +437,14 @@ def _choose(
         for c, s in candidates
         if s in _STRONG and not _AGENCY.search(c) and not (s == "signature" and domains)
     ]  # "Director of Product, Payments"
+    legal = [c for c, s in candidates if s == "legal" and not _AGENCY.search(c)]
+    if legal and domains:  # the footer's legal name beats a domain no candidate matches
+        return legal[0], candidates
     if strong:
         return strong[0], candidates
     if domains:
-        return company_from_domain(domains[0]), candidates
+        written = _written_form(domains[0], body_text(message, events))
+        return written or company_from_domain(domains[0]), candidates
     return next((c for c, _s in candidates if not _AGENCY.search(c)), ""), candidates
 
 

@@ -15,7 +15,7 @@ INTERVIEW_WORDS = re.compile(
         hiring\s+manager|final\s+round|panel\s+(?:interview|conversation)|loop\b|
         (?:first|second|third|next|final)\s+(?:round|stage)|system\s+design\s+(?:round|interview)|
         coding\s+interview|culture\s+(?:fit|interview)|intro(?:ductory)?\s+call\s+(?:with|about)|
-        vorstellungsgespr(?:ä|ae)ch|bewerbungsgespr(?:ä|ae)ch|entretien|entrevista|colloquio|
+        vorstellungsgespr(?:ä|ae)ch|bewerbungsgespr(?:ä|ae)ch|entretien|entrevue|entrevista|colloquio|
         sollicitatiegesprek
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -55,7 +55,7 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "podcast": re.compile(
-        r"podcast|episode|be\s+(?:a\s+)?guest|on\s+our\s+show|"
+        r"podcast|episode|be\s+(?:a\s+)?guest|on\s+(?:our|the)\s+show|"
         r"press\s+interview|media\s+interview|journalist",
         re.I,
     ),
@@ -162,7 +162,11 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"reminder|recordatorio|rappel|erinnerung|promemoria|lembrete|"
     r"upcoming\s+(?:interview|call|meeting|conversation)|"
     r"your\s+(?:[\w-]+\s+){0,3}(?:interview|call|conversation|chat)\s+(?:with\s+[^\n.]{1,60}?\s+)?"
-    r"(?:on|at|is\s+on|tomorrow|today)\b|(?:record|transcribe)\s+your\s+interview",
+    r"(?:on|at|is\s+on|tomorrow|today)\b|(?:record|transcribe)\s+your\s+interview|"
+    r"(?:i|we)(?:'ll|\s+will)\s+(?:call|ring|phone)\s+you\b|"
+    # a meeting moved, in the other languages we read
+    r"verschieben|verlegen|neue[rn]?\s+termin|nouveau\s+créneau|décal|reprogramad[ao]|"
+    r"cambiamos\s+(?:la|el)|spostat[ao]|spostiamo|remarcad[ao]",
     re.I,
 )
 
@@ -202,7 +206,7 @@ RESCHEDULED = _at_word_starts(
 MEETING_NOUNS = re.compile(
     r"\b(?:conversation|chat|call|discussion|meeting|panel|session|intro|talk)\b|"
     r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b|\bmeet\s+(?:you|with)\b|"
-    r"\b(?:gespräch|austausch|échange|rencontre|charla|reunión|conversa(?:ção)?|reunião|"
+    r"\b(?:gespräch|austausch|échange|rencontre|charla|reunión|conversa(?:ção|ción)?|reunião|"
     r"incontro|chiacchierata)\b",
     re.I,
 )
@@ -213,7 +217,7 @@ JOB_CONTEXT = _at_word_starts(
     r"your\s+(?:application|candidacy)\b|hiring\s+(?:process|team|manager)|recruit\w*|"
     r"(?:der|die|ihre?)\s+(?:\w+\s+){0,3}(?:Stelle|Position|Bewerbung)\b|"
     r"(?:le|ce|du|au|votre)\s+(?:\w+\s+){0,3}(?:poste|candidature|recrutement)\b|"
-    r"(?:el|la|del|al|tu|su)\s+(?:\w+\s+){0,3}(?:puesto|vacante|candidatura|proceso\s+de\s+"
+    r"(?:el|la|del|al|tu|su|o|do|ao)\s+(?:\w+\s+){0,3}(?:puesto|cargo|vacante|candidatura|proceso\s+de\s+"
     r"selecci[óo]n)\b|(?:la|il|della|del|alla|tua)\s+(?:\w+\s+){0,3}(?:posizione|candidatura|"
     r"selezione)\b|(?:a|o|da|do|na|sua)\s+(?:\w+\s+){0,3}(?:vaga|posição|candidatura|processo\s+"
     r"seletivo)\b",
@@ -232,7 +236,7 @@ REJECTION = _at_word_starts(
     r"decided\s+not\s+to\s+(?:proceed|move|continue|extend)|unable\s+to\s+offer\s+you|"
     r"not\s+(?:to\s+)?(?:selected|successful)|regret\s+to\s+inform|isn't\s+progressing|"
     r"other\s+candidates\s+(?:who|whose)|leider\s+(?:müssen|können)\s+wir|"
-    r"nous\s+sommes\s+au\s+regret|lamentablemente|hemos\s+decidido\s+continuar\s+con\s+otros|"
+    r"nous\s+sommes\s+au\s+regret|suite\s+défavorable|lamentablemente|hemos\s+decidido\s+continuar\s+con\s+otros|"
     # another candidate chosen, in the other languages we read
     r"(?:mit|für)\s+(?:einer?|einem)\s+(?:anderen?|weiteren?)\s+(?:Kandidat(?:in|en)?|Bewerber(?:in)?)|"
     r"(?:leider|bedauerlicherweise)\s+(?:\w+\s+){0,6}(?:entschieden|absagen|nicht\s+"
@@ -282,7 +286,8 @@ def is_offer(text: str) -> bool:
 
 OUT_OF_OFFICE_SUBJECT = re.compile(
     r"^(?:automatic\s+reply|auto(?:matic)?[-\s]?reply|out\s+of\s+(?:the\s+)?office|"
-    r"abwesenheitsnotiz|absence|réponse\s+automatique|respuesta\s+automática|"
+    r"abwesenheitsnotiz|automatische\s+antwort|absence|réponse\s+automatique|"
+    r"respuesta\s+automática|risposta\s+automatica|resposta\s+automática|fuori\s+sede|"
     r"fuera\s+de\s+la\s+oficina|autosvar|ooo\b)",
     re.I,
 )

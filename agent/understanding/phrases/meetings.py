@@ -260,7 +260,9 @@ _LONGEST_ROW = timedelta(hours=8)
 _CONTEXT_DAY = re.compile(r"(?=\w)(?<!\w)" + _DAY_PART, FLAGS)
 
 _NOT_A_MEETING_BEFORE = re.compile(
-    r"""(?:\b(?:by|before|until|till|no\s+later\s+than|due|deadline:?|bis|avant|antes\s+del?
+    r"""(?:\b(?:lands?|landing|arrives?|arrival|departs?|departure|flight|pick\s+you\s+up|pickup|
+        check[-\s]?in|check[-\s]?out|hotel)\b[^\n]{0,30}
+      | \b(?:by|before|until|till|no\s+later\s+than|due|deadline:?|bis|avant|antes\s+del?
         |d'ici|expires?|closes?|through|thru|between|entre|zwischen)\s{0,3}(?:the\s)?
       | (?:"""
     + WEEKDAY_FULL
@@ -618,6 +620,9 @@ def _meeting(
         (_zone_from(m, "z") if kind not in ("range_only", "time_words_zone") else None)
         or (_zone_from(m, "y") if kind == "time_first" else None)
         or zone_after(words, m.end())
+        # a zone written after the day a schedule's rows sit under: "Jeudi 29 octobre (heure
+        # de Paris) :" then "15h00 – 15h45 : ..."
+        or (zone_after(words, context.end()) if context is not None else None)
     )
     if kind == "time_words_zone" and written is None:
         return None
