@@ -8,6 +8,7 @@ form a greeting uses and `fold` gives the accent- and case-free key names are co
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -97,6 +98,7 @@ HONORIFICS = re.compile(
 PRONOUNS = re.compile(r"\s*\((?:she|he|they|ze|xe)/\w+(?:/\w+)?\)", re.I)
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case without accents or punctuation: "José Núñez" -> "josenunez"."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -13,7 +13,8 @@ from importlib import resources
 
 
 @cache
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _pattern() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One pattern for every wording (one pass over a text), a named group per purpose."""
     text = resources.files("agent.understanding").joinpath("data/not_a_job.tsv").read_text("utf-8")
     by_purpose: dict[str, list[str]] = {}
     for line in text.splitlines():
@@ -21,15 +22,18 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
             continue
         purpose, phrase = line.split("\t", 1)
         by_purpose.setdefault(purpose, []).append(phrase.replace(" ", r"\s{1,3}"))
-    return tuple(
-        (purpose, re.compile(r"(?:^|\b)(?:" + "|".join(phrases) + ")", re.I | re.M))
-        for purpose, phrases in by_purpose.items()
+    purposes = tuple(by_purpose)
+    groups = "|".join(
+        f"(?P<p{i}>{'|'.join(by_purpose[purpose])})" for i, purpose in enumerate(purposes)
     )
+    return re.compile(rf"\b(?:{groups})", re.I | re.M), purposes
 
 
 def not_a_job(*texts: str) -> str:
     """The purpose a meeting has that makes it no job interview ("a research study"), or ""."""
-    for purpose, pattern in _patterns():
-        if any(pattern.search(t) for t in texts if t):
-            return purpose
+    pattern, purposes = _pattern()
+    for text in texts:
+        m = pattern.search(text) if text else None
+        if m is not None and m.lastgroup:
+            return purposes[int(m.lastgroup[1:])]
     return ""
