@@ -38,6 +38,7 @@ def as_json(
                 "people": [
                     {"name": p.name, "email": p.email, "role": str(p.role)} for p in facts.people
                 ],
+                "evidence": list(facts.evidence),
                 "followups": [
                     {
                         "key": f.key,
