@@ -22,6 +22,7 @@ servers:
 	@command -v systemd-analyze >/dev/null 2>&1 || { \
 	  echo "installing systemd (for systemd-analyze verify)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null; }
+	@tests/install_servers.sh  # Cyrus and Courier, unpacked beside Dovecot (quick once done)
 
 lint: $(STAMP)
 	$(BIN)/ruff check agent tests benchmarks
@@ -29,9 +30,10 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict
 	$(BIN)/lint-imports
 
-# The fast tier: every test that starts no server (the edit-test loop).
+# The fast tier: every test that starts no server (the edit-test loop), with a tenth of the
+# property tests' examples (hypothesis profile `dev`, see tests/conftest.py) unless one is set.
 unit: $(STAMP)
-	$(BIN)/pytest -q -m "not servers"
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-dev} $(BIN)/pytest -q -m "not servers"
 
 test: $(STAMP) servers lint
 	$(BIN)/pytest -q
@@ -39,9 +41,12 @@ test: $(STAMP) servers lint
 bench: $(STAMP) servers
 	$(BIN)/python benchmarks/corpus_eval.py
 	$(BIN)/python benchmarks/daemon_bench.py
+	$(BIN)/python benchmarks/servers_bench.py
 	$(BIN)/python benchmarks/plan_bench.py
 	$(BIN)/python benchmarks/scan.py --quick
 	$(BIN)/python benchmarks/soak.py
+	$(BIN)/python benchmarks/concurrency.py
+	$(BIN)/python benchmarks/startup.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

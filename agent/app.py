@@ -11,7 +11,7 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from agent.businessdays import BusinessCalendar
@@ -33,6 +33,9 @@ if TYPE_CHECKING:  # the stages a pass needs load with the pass: `status` starts
 log = logging.getLogger(__name__)
 
 
+CLOCK_SUSPECT_AHEAD = timedelta(days=7)
+
+
 @dataclass
 class PassResult:
     sync: SyncReport
@@ -40,9 +43,31 @@ class PassResult:
     interviews: list[Interview]
     placed: list[str] = field(default_factory=list)
     quiet: bool = False  # nothing new: planning skipped (see `settled`)
+    removed_copies: list[str] = field(default_factory=list)  # our second copies, removed
+    left_copies: list[str] = field(default_factory=list)  # second copies the server kept
+    clock_warning: str = ""  # set when the clock looks far ahead of the mailbox
 
 
-def open_store(config: Config, environ: Mapping[str, str] | None = None) -> MailStore:
+def clock_warning(now: datetime, newest: datetime | None) -> str:
+    """A line for the log when `now` is far ahead of the newest mail's arrival by the mail
+    server's own clock (its INTERNALDATE): a clock that jumped, or `--now` in the future.
+    Decisions that depend on the clock are made again on every pass, so nothing is lost for
+    good, but drafts placed meanwhile are real."""
+    if newest is None or now - newest <= CLOCK_SUSPECT_AHEAD:
+        return ""
+    days = (now - newest).total_seconds() / 86400
+    return (
+        f"the clock says {now:%Y-%m-%d %H:%M} UTC, {days:.0f} days after the newest mail in "
+        f"INBOX arrived ({newest:%Y-%m-%d %H:%M} UTC by the server's clock); if this "
+        "machine's clock is wrong, fix it (timedatectl): follow-ups may be drafted early"
+    )
+
+
+def open_store(
+    config: Config, environ: Mapping[str, str] | None = None, *, read_only: bool = False
+) -> MailStore:
+    """The configured mailbox, connected and logged in. `read_only`: create nothing (a
+    Maildir's Drafts folder is not made), for `once --dry-run`."""
     from agent.config.secrets import renewal_hint, resolve_secret
     from agent.mail.imap import ImapStore
     from agent.mail.maildir import MaildirStore
@@ -51,7 +76,11 @@ def open_store(config: Config, environ: Mapping[str, str] | None = None) -> Mail
     if config.maildir is not None:
         m = config.maildir
         return MaildirStore(
-            m.path, drafts=m.drafts_folder, sent=m.sent_folder, trash=m.trash_folder
+            m.path,
+            drafts=m.drafts_folder,
+            sent=m.sent_folder,
+            trash=m.trash_folder,
+            read_only=read_only,
         )
     imap = config.imap
     if imap is None:
@@ -106,7 +135,8 @@ def context_of(config: Config, now: datetime) -> Context:
 def sender_of(config: Config) -> Sender:
     from agent.compose import Sender
 
-    return Sender(config.me.name, config.me.email, config.me.signature, config.me.timezone)
+    me = config.me
+    return Sender(me.name, me.email, me.signature, me.timezone, me.languages)
 
 
 def templates_of(config: Config) -> jinja2.Environment:
@@ -157,12 +187,25 @@ def one_pass(
     report = SyncReport()
     if calendars is not None:  # first, so mail about a calendar's interviews is related to them
         sync_calendars(calendars, syncer, config, now, report)
+        log.debug("calendars read: %d interviews new, %d updated so far", *_found(report))
     syncer.run(now, report)
+    log.debug(
+        "mail read: %d messages, %d interviews new, %d updated%s",
+        report.messages_read,
+        *_found(report),
+        f"; rescanned {', '.join(report.rescanned)} (new UIDVALIDITY)" if report.rescanned else "",
+    )
     if dry_run:
         the_plan, interviews = current_plan(config, state, now)
-        return PassResult(sync=report, plan=the_plan, interviews=interviews)
+        log.debug(
+            "planned %d follow-ups, %d actions", len(the_plan.followups), len(the_plan.actions)
+        )
+        result = PassResult(sync=report, plan=the_plan, interviews=interviews)
+        result.clock_warning = _check_clock(store, now)
+        return result
     inputs = quiet.Inputs.of(config, store.drafts_mark())  # before Drafts is listed
     if not full and quiet.holds(state, inputs, now):
+        log.debug("nothing new since the last full pass and its plan still holds: done")
         return PassResult(sync=report, plan=Plan((), ()), interviews=[], quiet=True)
     settings = settings_of(config)
     placer = Placer(store, state, templates_of(config), sender_of(config))
@@ -170,12 +213,43 @@ def one_pass(
     written = state.changes()
     placer.observe(list(world.messages), now)
     if state.changes() != written:
+        log.debug("Drafts changed since the last pass (drafts sent, deleted or edited)")
         generation, world = state.generation(), world_of(config, state)
     the_plan = plan(world, settings, now)
+    log.debug(
+        "planned %d follow-ups of %d interviews: %d actions",
+        len(the_plan.followups),
+        len(world.interviews),
+        len(the_plan.actions),
+    )
+    for action in the_plan.actions:
+        log.debug("to do: %s", action.describe())
+    warning = ""
+    if full or the_plan.actions:  # about to act on what the clock says: is it plausible?
+        warning = _check_clock(store, now)
     written = state.changes()
     placed = placer.execute(the_plan, {i.id: i for i in world.interviews}, now)
     if state.changes() != written:
         generation, world = state.generation(), world_of(config, state)
         the_plan = plan(world, settings, now)
     quiet.record(state, inputs, generation, world, settings, the_plan, now)
-    return PassResult(sync=report, plan=the_plan, interviews=list(world.interviews), placed=placed)
+    return PassResult(
+        sync=report,
+        plan=the_plan,
+        interviews=list(world.interviews),
+        placed=placed,
+        removed_copies=placer.removed_copies,
+        left_copies=placer.left_copies,
+        clock_warning=warning,
+    )
+
+
+def _found(report: SyncReport) -> tuple[int, int]:
+    return report.interviews_new, report.interviews_updated
+
+
+def _check_clock(store: MailStore, now: datetime) -> str:
+    warning = clock_warning(now, store.newest_arrival())
+    if warning:
+        log.warning("%s", warning)
+    return warning

@@ -10,21 +10,23 @@ import enum
 
 
 class ExitCode(enum.IntEnum):
+    """Every code the command line can exit with; README.md lists them all."""
+
     OK = 0
-    FAILURE = 1
     USAGE = 64  # EX_USAGE: bad command line
-    DATA = 65  # EX_DATAERR: bad input data (e.g. an unknown follow-up key)
     UNAVAILABLE = 69  # EX_UNAVAILABLE: server unreachable
     SOFTWARE = 70  # EX_SOFTWARE: a bug
-    TEMPFAIL = 75  # EX_TEMPFAIL: try again later
+    TEMPFAIL = 75  # EX_TEMPFAIL: try again later (another pass holds the state, a busy server)
     NOPERM = 77  # EX_NOPERM: authentication or certificate refused
-    CONFIG = 78  # EX_CONFIG: any configuration problem
+    CONFIG = 78  # EX_CONFIG: any configuration problem, and a state file that cannot be used
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    BROKEN_PIPE = 141  # the reader of the output went away, e.g. `| head` (128 + SIGPIPE)
 
 
 class AgentError(Exception):
     """Base of every error the agent reports to the user."""
 
-    exit_code: ExitCode = ExitCode.FAILURE
+    exit_code: ExitCode = ExitCode.SOFTWARE
 
 
 class ConfigError(AgentError):
@@ -62,15 +64,34 @@ class AuthenticationFailed(AgentError):
 
 
 class MailboxError(AgentError):
-    """A folder is missing or the server refused an operation on it."""
+    """The server refused an operation on a folder for what may be a passing reason."""
 
     exit_code = ExitCode.TEMPFAIL
 
 
-class StateError(AgentError):
-    """The state database cannot be opened or is from a newer version."""
+class QuotaExceeded(MailboxError):
+    """The server refused an APPEND because the mailbox is over its quota (RFC 5530
+    OVERQUOTA). The user must free space; the daemon tries again on its next tick."""
 
-    exit_code = ExitCode.FAILURE
+
+class FolderMissing(ConfigError):
+    """A folder the config names (or a Drafts folder to be found by role) does not exist on
+    the server: retrying cannot help, the config must change."""
+
+
+class StateError(AgentError):
+    """The state file cannot be used as it is (not a database, truncated, empty, from a newer
+    version, unreadable). Never repaired or replaced silently: the message names the file and
+    what to do."""
+
+    exit_code = ExitCode.CONFIG
+
+
+class StateBusy(AgentError):
+    """The state file is busy for now (another process holds a pass, or SQLite stayed
+    locked); trying again later is right."""
+
+    exit_code = ExitCode.TEMPFAIL
 
 
 class UsageError(AgentError):

@@ -7,14 +7,48 @@ planning returns `Action`s. Times are aware `datetime`s in UTC unless a field sa
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import enum
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# The header that carries a draft's follow-up key (the placer writes it; stores search for it).
+# The header that carried a draft's follow-up key in clear, up to version 0.1. Drafts are no
+# longer written with it (a client such as mutt sends it on to the company); stores still read
+# it, so that drafts placed by an older version are recognised. See `draft_tag`.
 KEY_HEADER = "X-Interview-Agent-Key"
+
+# A draft's Message-ID is `<TAG.NONCE@the user's domain>`: TAG (24 characters of base32) is
+# `draft_tag(key)`, NONCE 12 hex digits of randomness. Nothing in it names the program or spells
+# the key, and it looks like the ids many clients write.
+_DRAFT_ID = re.compile(r"<([a-z2-7]{24})\.[0-9a-f]{12}@[^<>\s]+>")
+
+
+def draft_tag(key: str) -> str:
+    """The opaque value that stands for a follow-up key in its draft's Message-ID: a hash, so
+    a recipient who reads the headers learns nothing, while the agent, which knows its keys,
+    finds its drafts by searching Drafts for the tag (IMAP `SEARCH HEADER Message-ID tag`)."""
+    digest = hashlib.sha256(b"draft\x00" + key.encode("utf-8")).digest()
+    return base64.b32encode(digest[:15]).decode("ascii").lower()
+
+
+def draft_tag_of(message_id: str) -> str:
+    """The tag in a Message-ID the agent wrote, or "" for any other Message-ID."""
+    match = _DRAFT_ID.fullmatch(message_id.strip())
+    return match[1] if match else ""
+
+
+def is_draft_of(found: str, key: str) -> bool:
+    """Whether `found` (what a store read from a draft: a tag, or a key written in clear by an
+    older version) stands for the follow-up `key`."""
+    return bool(found) and (found == key or found == draft_tag(key))
+
+
+# The languages drafts can be written in (ISO 639-1): `[me] languages` lists those the user
+# writes; a draft is in its company's language when it is one of them, else in English.
+LANGUAGES = ("en", "fr", "de", "es", "it", "pt")
 
 # Addresses nobody reads: a draft is never addressed to one, and they are never a person.
 NO_REPLY = re.compile(
@@ -190,6 +224,14 @@ class InterviewFacts:
     # What the interview stands on, in short phrases ("calendar invite to the user",
     # "confirmation from a scheduling platform"): a wrong finding is explained from the output.
     evidence: tuple[str, ...] = ()
+    # The company's own words about it, as read (untrusted; composing cleans them): the
+    # invite's SUMMARY (or the mail's subject) and DESCRIPTION (or the mail's new text), capped.
+    # Composing reads the round and its topic from them.
+    summary: str = ""
+    description: str = ""
+    # The language the company wrote in (ISO 639-1: "en", "fr", "de", "es", "it", "pt"; ""
+    # when unknown), detected from its text by `agent.understanding.language`.
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,6 +276,7 @@ class Note:
     text: str
     promise_due: date | None = None  # set for `note --promise ... --due`
     added: datetime | None = None
+    for_email: str = ""  # `note --for ADDRESS`: for that person's draft only; "": everyone's
 
 
 @dataclass(frozen=True)
@@ -272,6 +315,7 @@ class MessageRecord:
     back_on: dt.date | None = None
     agent_key: str = ""
     company_domain: str = ""
+    reason: str = ""  # why a possible interview was not read with confidence
 
     @property
     def thread_ids(self) -> tuple[str, ...]:

@@ -3,12 +3,13 @@ for people and as the JSON object other tools rely on (SPEC.md, "Interfaces").""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from agent.config.types import Config
-from agent.model import FollowUpState, Interview
+from agent.model import FollowUpState, Interview, MessageRecord
 from agent.planning.lifecycle import end_of, interview_status
 from agent.planning.planner import Plan
 
@@ -18,7 +19,11 @@ def _local(value: datetime, tz: ZoneInfo) -> str:
 
 
 def as_json(
-    plan: Plan, interviews: list[Interview], config: Config, now: datetime
+    plan: Plan,
+    interviews: list[Interview],
+    config: Config,
+    now: datetime,
+    possible: Sequence[MessageRecord] = (),
 ) -> dict[str, Any]:
     tz = config.me.timezone
     minutes = config.followups.default_interview_minutes
@@ -53,7 +58,24 @@ def as_json(
                 ],
             }
         )
-    return {"interviews": result}
+    return {
+        "interviews": result,
+        "possible": [
+            {
+                "message_id": r.message_id,
+                "from": _address(r.from_.name, r.from_.email),
+                "subject": r.subject,
+                "date": _local(r.date, tz),
+                "reason": r.reason,
+            }
+            for r in possible
+        ],
+        "events": [],
+    }
+
+
+def _address(name: str, email: str) -> str:
+    return f"{name} <{email}>" if name else email
 
 
 def _stage(plan: Plan, interview_id: str) -> str:
@@ -74,9 +96,15 @@ def relative(when: datetime, now: datetime) -> str:
 
 
 def print_table(
-    plan: Plan, interviews: list[Interview], config: Config, now: datetime, out: TextIO
+    plan: Plan,
+    interviews: list[Interview],
+    config: Config,
+    now: datetime,
+    out: TextIO,
+    possible: Sequence[MessageRecord] = (),
 ) -> None:
     tz = config.me.timezone
+    _print_possible(possible, tz, out)
     if not interviews:
         print("No interviews found yet.", file=out)
         return
@@ -94,6 +122,20 @@ def print_table(
         for interview in members:
             _print_interview(plan, interview, tz, now, minutes, out)
         print(file=out)
+
+
+def _print_possible(possible: Sequence[MessageRecord], tz: ZoneInfo, out: TextIO) -> None:
+    """Mail that may be an interview, newest first, each with the command that says yes."""
+    if not possible:
+        return
+    print("Possible interviews (no drafts until you confirm one)", file=out)
+    for record in possible:
+        when = record.date.astimezone(tz)
+        sender = record.from_.name or record.from_.email
+        print(f"  {when:%a %b %d}  {sender}: {record.subject[:70]}", file=out)
+        print(f"      {record.reason}", file=out)
+        print(f"      interview-agent confirm '{record.message_id}'   (or: ignore)", file=out)
+    print(file=out)
 
 
 def _print_interview(

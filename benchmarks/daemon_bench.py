@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
+from harness import Daemon, child  # noqa: E402
 from helpers import PASSWORD_ENV, imap_config, invite_eml  # noqa: E402
 from servers import PASSWORD, Dovecot  # noqa: E402
 
@@ -75,18 +74,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="daemon-bench-"))
     config = imap_config(work / "config", port=dovecot.tls_port, ca_file=dovecot.ca_file)
     state = work / "config" / "state.db"
-    env = {**os.environ, PASSWORD_ENV: PASSWORD}
-    log = (work / "daemon.log").open("wb")
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "agent", "-v", "--config", str(config), "run"],
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=ROOT,
-    )
+    env = {PASSWORD_ENV: PASSWORD}
+    daemon = Daemon(config, work / "daemon.log", env=env)
+    daemon.start()
+    assert daemon.proc is not None
     try:
-        wait_for(lambda: b"IDLE: waiting" in (work / "daemon.log").read_bytes(), 30, "IDLE")
+        daemon.wait(lambda: "IDLE: waiting" in daemon.text(), "IDLE")
         latencies = []
         uid = ""
         for n in range(SAMPLES):
@@ -106,33 +99,24 @@ def main() -> None:
                 wait_for(lambda w=wanted: has_interview(state, w), 30, "the interview")
                 latencies.append(time.monotonic() - started)
             time.sleep(1)
-        shown = json.loads(
-            subprocess.run(
-                [sys.executable, "-m", "agent", "--config", str(config), "status", "--json"],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
-                cwd=ROOT,
-            ).stdout
-        )
+        done = child(config, "status", "--json", env=env)
+        assert done.code == 0, done.err
+        shown = json.loads(done.out)
         assert interview_id(uid) in {i["id"] for i in shown["interviews"]}
 
         time.sleep(2)
-        before = cpu_seconds(daemon.pid)
+        before = cpu_seconds(daemon.proc.pid)
         time.sleep(args.idle_seconds)
-        idle_cpu = cpu_seconds(daemon.pid) - before
-        peak = peak_rss_mib(daemon.pid)
+        idle_cpu = cpu_seconds(daemon.proc.pid) - before
+        peak = peak_rss_mib(daemon.proc.pid)
 
-        daemon.send_signal(signal.SIGTERM)
         stop_started = time.monotonic()
-        code = daemon.wait(timeout=10)
+        code = daemon.stop(timeout=10)
         stop_seconds = time.monotonic() - stop_started
     finally:
-        if daemon.poll() is None:
-            daemon.kill()
-            daemon.wait()
-        log.close()
+        if daemon.running:
+            daemon.proc.kill()
+            daemon.proc.wait()
         dovecot.close()
 
     rows = [

@@ -20,14 +20,11 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
-import io
 import json
-import os
 import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -36,11 +33,14 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
+import harness
+from harness import Cli, start_child
 from helpers import ME, PASSWORD_ENV, imap_config
 from servers import PASSWORD, Dovecot, Snapshot, TcpProxy
 
-from agent.cli import main
+from agent.model import draft_tag_of
 
 KEY_HEADER = "X-Interview-Agent-Key"
 # A Tuesday afternoon in New York; the mailbox is dated relative to it.
@@ -177,66 +177,26 @@ def seed(server: Dovecot, now: datetime = NOW) -> None:
         )
 
 
-@contextlib.contextmanager
-def password_in_environment() -> Iterator[None]:
-    previous = os.environ.get(PASSWORD_ENV)
-    os.environ[PASSWORD_ENV] = PASSWORD
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ[PASSWORD_ENV]
-        else:
-            os.environ[PASSWORD_ENV] = previous
-
-
-@dataclass
-class Account:
+class Account(Cli):
     """The agent's config for `server` (reached on `port`: directly or through a proxy) and
-    its state, both in `directory`."""
+    its state, both in `directory`; its command line runs in this process (no interpreter
+    start-up) except `start_once`."""
 
-    server: Dovecot
-    directory: Path
-    port: int
-    config: Path = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.config = imap_config(self.directory, port=self.port, ca_file=self.server.ca_file)
+    def __init__(self, server: Dovecot, directory: Path, port: int) -> None:
+        self.server = server
+        self.directory = directory
+        self.port = port
+        super().__init__(
+            imap_config(directory, port=port, ca_file=server.ca_file),
+            env={PASSWORD_ENV: PASSWORD},
+        )
 
     def start_once(self, now: datetime = NOW) -> subprocess.Popen[bytes]:
         """`interview-agent once` as a subprocess: the one thing a SIGKILL can be sent to."""
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "agent",
-                "--config",
-                str(self.config),
-                "once",
-                "--now",
-                now.isoformat(),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env={**os.environ, PASSWORD_ENV: PASSWORD},
-        )
-
-    def cli(self, *args: str) -> tuple[int, str, str]:
-        """The command line in this process (no interpreter start-up): code, stdout, stderr."""
-        out, err = io.StringIO(), io.StringIO()
-        with (
-            password_in_environment(),
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(err),
-        ):
-            code = main(["--config", str(self.config), *args])
-        return code, out.getvalue(), err.getvalue()
+        return start_child(self.config, "once", "--now", now.isoformat(), env=self.env)
 
     def once(self, now: datetime = NOW) -> None:
-        code, _, err = self.cli("once", "--now", now.isoformat())
-        if code != 0:
-            raise AssertionError(f"once exited {code}: {err.strip()}")
+        super().once(now)
 
     def pending(self) -> int:
         """Follow-ups whose intent is written but whose APPEND is not confirmed."""
@@ -250,12 +210,8 @@ class Account:
                 return 0
         return sum(1 for (record,) in rows if json.loads(record).get("pending"))
 
-    def status(self, now: datetime = NOW) -> dict[str, object]:
-        code, out, err = self.cli("status", "--json", "--now", now.isoformat())
-        if code != 0:
-            raise AssertionError(f"status exited {code}: {err.strip()}")
-        result: dict[str, object] = json.loads(out)
-        return result
+    def status(self, now: datetime | None = NOW) -> dict[str, Any]:
+        return super().status(now)
 
 
 def draft_keys(server: Dovecot) -> Counter[str]:
@@ -266,7 +222,7 @@ def draft_keys(server: Dovecot) -> Counter[str]:
         fetched = client.fetch(client.search(), ["BODY.PEEK[HEADER]"])
     for data in fetched.values():
         headers = email.message_from_bytes(data[b"BODY[HEADER]"], policy=email.policy.default)
-        key = headers.get(KEY_HEADER)
+        key = headers.get(KEY_HEADER) or draft_tag_of(str(headers.get("Message-ID", ""))) or None
         if key is not None:
             keys[" ".join(str(key).split())] += 1
     return keys
@@ -511,38 +467,23 @@ max_backoff_seconds = 4
 WAIT_SECONDS = 60.0
 
 
-class Daemon:
+class Daemon(harness.Daemon):
     """`interview-agent run` as a subprocess with the real clock, through a latency proxy."""
 
     def __init__(self, server: Dovecot, directory: Path) -> None:
         self.server = server
         self.proxy = TcpProxy(server.tls_port, latency=LATENCY)
-        self.config = imap_config(
-            directory, port=self.proxy.port, ca_file=server.ca_file, extra=DAEMON_SECTION
+        super().__init__(
+            imap_config(
+                directory, port=self.proxy.port, ca_file=server.ca_file, extra=DAEMON_SECTION
+            ),
+            directory / "daemon.log",
+            env={PASSWORD_ENV: PASSWORD},
+            wait_seconds=WAIT_SECONDS,
+            poll_seconds=0.05,
         )
-        self.log = directory / "daemon.log"
         self.keys = 0  # distinct keys it should have placed by now
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "agent", "-v", "--config", str(self.config), "run"],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, PASSWORD_ENV: PASSWORD, "PYTHONUNBUFFERED": "1"},
-            )
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait(self, done: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if done():
-                return
-            if self.proc.poll() is not None:
-                raise AssertionError(f"the daemon exited waiting for {what}:\n{self.text()}")
-            time.sleep(0.05)
-        raise AssertionError(f"no {what} within {WAIT_SECONDS:.0f} s; log:\n{self.text()}")
+        self.start()
 
     def wait_for_keys(self, count: int, what: str) -> None:
         """Until `count` distinct keys of ours are in Drafts (duplicates are checked after)."""
@@ -556,15 +497,9 @@ class Daemon:
         self.wait(placed, what)
         self.keys = count
 
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+    def stop(self, timeout: float = 15.0) -> int:
         try:
-            return self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            raise
+            return super().stop(timeout)
         finally:
             self.proxy.close()
 

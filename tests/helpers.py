@@ -1,5 +1,6 @@
 """Builders for end-to-end tests: Google-style iMIP invites (RFC 6047) as .eml bytes, and
-config files pointing at a test Dovecot or a Maildir."""
+config files pointing at a test Dovecot or a Maildir; and the number of examples a property test
+runs under the loaded hypothesis profile."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+
+from hypothesis import settings
 
 PASSWORD_ENV = "IA_TEST_PASSWORD"
 ME = ("Alex Rivera", "alex@example.com")
@@ -27,6 +30,13 @@ email = "alex@example.com"
 timezone = "America/New_York"
 country = "US"
 """
+
+
+def examples(count: int) -> int:
+    """`count` examples as written (`make test`, CI), scaled by the loaded profile: the `dev`
+    profile that `make unit` loads runs a tenth of them (max_examples 10 against the default 100),
+    so the edit-test loop stays fast and the whole suite still runs every example."""
+    return max(1, round(count * settings().max_examples / 100))
 
 
 def _stamp(value: datetime) -> str:

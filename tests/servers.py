@@ -1,5 +1,5 @@
-"""Real servers on loopback for integration tests: Dovecot 2.3 (IMAP, RFC 9051/6154), Radicale 3
-(CalDAV, RFC 4791) and a TCP proxy that counts and cuts traffic.
+"""Real servers on loopback for integration tests: Dovecot 2.3, Cyrus IMAP 3.6 and Courier-IMAP 5
+(IMAP, RFC 9051/6154), Radicale 3 (CalDAV, RFC 4791) and a TCP proxy that counts and cuts traffic.
 
 Each server lives in its own temporary directory, listens on free 127.0.0.1 ports and keeps its mail
 or calendars across `stop()`/`start()`. A server that does not come up raises `ServerError` with
@@ -233,6 +233,11 @@ CAPABILITIES_WITHOUT_SPECIAL_USE = (
     " STATUS=SIZE SAVEDATE LITERAL+ NOTIFY"
 )
 
+# IMAP4rev1 and nothing else (no UIDPLUS, IDLE, SPECIAL-USE, CONDSTORE, ESEARCH, MOVE, LITERAL+,
+# UNSELECT, NAMESPACE): a client sees what an old or minimal server offers. Dovecot still
+# understands the commands; a client that checks the capability list never sends them.
+MINIMAL_CAPABILITIES = "IMAP4rev1"
+
 DOVECOT_CONF = """\
 # Dovecot 2.3 test server: loopback only, everything under one temporary root.
 protocols = imap
@@ -306,10 +311,19 @@ def mailbox_block(name: str, special_use: str | None) -> str:
 
 class Dovecot:
     """A real Dovecot on 127.0.0.1: `port` (plain + STARTTLS), `tls_port` (implicit TLS),
-    user `tester`/`secret`, certificates signed by the CA in `ca_file`."""
+    user `tester`/`secret`, certificates signed by the CA in `ca_file`.
 
-    def __init__(self, layout: str = "standard", idle_notify_seconds: int = 30) -> None:
+    `capabilities` replaces what it offers after login (`imap_capability`): MINIMAL_CAPABILITIES
+    with the `nospecialuse` layout stands in for an old or minimal server."""
+
+    def __init__(
+        self,
+        layout: str = "standard",
+        idle_notify_seconds: int = 30,
+        capabilities: str | None = None,
+    ) -> None:
         self.layout = LAYOUTS[layout]
+        self.capabilities = capabilities
         self.folder_names = dict(self.layout.folders)
         self.root = short_tempdir("dovecot-")
         self.root.chmod(0o755)  # the unprivileged login and mail processes must traverse it
@@ -338,9 +352,10 @@ class Dovecot:
             for role, name in layout.folders.items()
             if role != "inbox"
         )
-        capability = (
-            "" if layout.special_use else (f"imap_capability = {CAPABILITIES_WITHOUT_SPECIAL_USE}")
+        offered = self.capabilities or (
+            None if layout.special_use else CAPABILITIES_WITHOUT_SPECIAL_USE
         )
+        capability = f"imap_capability = {offered}" if offered else ""
         self.config.write_text(
             DOVECOT_CONF.format(
                 root=self.root,
@@ -815,7 +830,8 @@ def chown_tree(top: Path, uid: int, gid: int) -> None:
 def signal_session(session: int, signum: int) -> int:
     """Send `signum` to every process in `session` (a process group is not enough: Courier's
     couriertcpd makes its own group); return how many there were. gam_server, which Courier's
-    IDLE spawns, starts its own session and exits by itself about 30 s after its last client."""
+    IDLE spawns, starts its own session and exits by itself a minute or two after its last
+    client."""
     count = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -825,17 +841,27 @@ def signal_session(session: int, signum: int) -> int:
         except OSError:
             continue  # gone meanwhile
         fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
-        if int(fields[3]) == session:  # state ppid pgrp session
+        if int(fields[3]) == session and fields[0] != "Z":  # state ppid pgrp session
             with contextlib.suppress(ProcessLookupError):
                 os.kill(int(entry), signum)
                 count += 1
     return count
 
 
+def ram_tempdir(prefix: str) -> Path:
+    """A private directory in /dev/shm where there is one: Cyrus and Courier fsync every
+    change, which costs nothing there (Dovecot's fixture has mail_fsync = never instead)."""
+    shm = "/dev/shm"
+    if os.path.isdir(shm) and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=shm))
+    return short_tempdir(prefix)
+
+
 class UnpackedServer:
-    """What Cyrus and Courier share: a process group started as root on two free loopback ports
-    (`port`: plain + STARTTLS, `tls_port`: implicit TLS), a CA made at test time, the test
-    user, and IMAP-level seeding (`append`) and checking (`snapshot`)."""
+    """What Cyrus and Courier share: a session of processes started as root (they drop to their
+    own users) on two free loopback ports (`port`: plain + STARTTLS, `tls_port`: implicit TLS),
+    a CA made at test time, the test user, and IMAP-level seeding (`append`) and checking
+    (`snapshot`). Needs root: Courier's paths are covered by a private mount namespace."""
 
     name = "server"
 
@@ -844,7 +870,7 @@ class UnpackedServer:
             raise ServerError(f"{self.name} runs only as root (it drops to its own user)")
         self.layout = layout
         self.folder_names = dict(layout.folders)
-        self.root = short_tempdir(f"{self.name}-")
+        self.root = ram_tempdir(f"{self.name}-")
         self.root.chmod(0o755)  # the unprivileged server processes must traverse it
         self.port = free_port()
         self.tls_port = free_port()
@@ -861,6 +887,10 @@ class UnpackedServer:
 
     def _wait_ready(self) -> None:
         """Beyond the ports: anything else that must be up before the first login."""
+
+    def reset(self) -> None:
+        """Back to a new account: the role folders, empty. Close clients first."""
+        raise NotImplementedError
 
     @property
     def running(self) -> bool:
@@ -888,16 +918,20 @@ class UnpackedServer:
         self.started_in = time.monotonic() - started
 
     def stop(self) -> None:
-        """Shut down cleanly: SIGTERM to every process of the server's session, then wait."""
+        """Shut down cleanly: SIGTERM to every process of the server's session, then wait for
+        all of them. The leader is reaped last (in kill()), so its pid, which names the session,
+        cannot be reused meanwhile."""
         if self._proc is None:
             return
-        signal_session(self._proc.pid, signal.SIGTERM)
-        try:
-            self._proc.wait(timeout=START_TIMEOUT)
-        except subprocess.TimeoutExpired:
+        session = self._proc.pid
+        signal_session(session, signal.SIGTERM)
+        deadline = time.monotonic() + START_TIMEOUT
+        while signal_session(session, 0) and time.monotonic() < deadline:  # 0: only count
+            time.sleep(0.005)
+        if signal_session(session, 0):
             self.kill()
-            raise ServerError(f"{self.name} did not stop\n{log_tail(self.log)}") from None
-        self.kill()  # whatever outlived SIGTERM; the ports are free when this returns
+            raise ServerError(f"{self.name} did not stop\n{log_tail(self.log)}")
+        self.kill()  # reaps the leader; the ports are free when this returns
 
     def kill(self) -> None:
         """Crash the server: SIGKILL every process of its session at once."""
@@ -924,6 +958,10 @@ class UnpackedServer:
         client = IMAPClient(
             HOST, port=port or self.tls_port, ssl=True, ssl_context=self.ssl_context(), timeout=10
         )
+        # imapclient writes some commands (SEARCH, APPEND) in two pieces: with Nagle on, Cyrus
+        # and Courier (unlike Dovecot) delay their ACK and each such command takes 40 ms more.
+        # Only the fixture's own clients skip that wait; the agent's connections are untouched.
+        client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         client.login(USER, PASSWORD)
         return client
 
@@ -976,6 +1014,7 @@ proc_path: {root}/run/proc
 mboxname_lockpath: {root}/run/lock
 # imapd binds its own end of the idled conversation at <configdirectory>/socket/idle.<pid>
 idlesocket: {root}/config/socket/idle
+imapidlepoll: {idle_poll}
 notifysocket: {root}/config/socket/notify
 lmtpsocket: {root}/config/socket/lmtp
 sievedir: {root}/sieve
@@ -985,7 +1024,6 @@ cyrus_group: mail
 admins: {admin}
 altnamespace: {altnamespace}
 unixhierarchysep: no
-imapidlepoll: 60
 allowplaintext: yes
 sasl_pwcheck_method: auxprop
 sasl_auxprop_plugin: sasldb
@@ -994,9 +1032,13 @@ sasl_mech_list: PLAIN LOGIN
 tls_server_cert: {root}/tls/cert.pem
 tls_server_key: {root}/tls/key.pem
 delete_mode: immediate
-# The user's INBOX and folders appear at the first login, Drafts/Sent/Trash with SPECIAL-USE
-# (the xlist-<use> keys mark autocreated folders).
+# Tests delete and make Sent again (a new UIDVALIDITY); by default Cyrus refuses to delete a
+# role folder, so only \\Important (which no folder here has) stays protected.
+specialuse_protect: \\Important
+# The user's INBOX and folders appear at the first login or delivery, Drafts/Sent/Trash with
+# SPECIAL-USE (the xlist-<use> keys mark autocreated folders).
 autocreate_quota: 0
+autocreate_post: yes
 autocreate_inbox_folders: Drafts | Sent | Trash
 autocreate_subscribe_folders: Drafts | Sent | Trash
 xlist-drafts: Drafts
@@ -1028,12 +1070,18 @@ class Cyrus(UnpackedServer):
 
     Folders `INBOX.Drafts`, `INBOX.Sent`, `INBOX.Trash` carry SPECIAL-USE (Cyrus spells the
     flags in lower case: `\\drafts`); with `altnamespace=True` they are `Drafts`, `Sent`, `Trash`
-    beside INBOX, as Fastmail shows them. `idled=False` leaves IDLE polling every 60 s.
-    Cyrus logs to syslog; the master's own errors land in `log` (console.log)."""
+    beside INBOX, as Fastmail shows them. `idled=False` leaves IDLE polling the mailbox every
+    `idle_poll_seconds` (Cyrus's default: 60). Cyrus logs to syslog, which goes nowhere here
+    (no /dev/log in a container); the master's own errors land in `log`."""
 
     name = "cyrus"
 
-    def __init__(self, altnamespace: bool = False, idled: bool = True) -> None:
+    def __init__(
+        self, altnamespace: bool = False, idled: bool = True, idle_poll_seconds: int = 60
+    ) -> None:
+        self.name = "cyrus-altns" if altnamespace else "cyrus"
+        self.tree = unpacked("cyrus")
+        self.owner = system_user("cyrus")
         prefix = "" if altnamespace else "INBOX."
         super().__init__(
             Layout(
@@ -1047,15 +1095,16 @@ class Cyrus(UnpackedServer):
                 },
             )
         )
-        self.tree = unpacked("cyrus")
-        self.owner = system_user("cyrus")
         self.config = self.root / "imapd.conf"
         self.cyrus_conf = self.root / "cyrus.conf"
         self.lmtp_socket = self.root / "config" / "socket" / "lmtp"
         binaries = self.tree / "usr" / "lib" / "cyrus" / "bin"
         self.config.write_text(
             CYRUS_IMAPD_CONF.format(
-                root=self.root, admin=CYRUS_ADMIN, altnamespace="yes" if altnamespace else "no"
+                root=self.root,
+                admin=CYRUS_ADMIN,
+                altnamespace="yes" if altnamespace else "no",
+                idle_poll=idle_poll_seconds,
             )
         )
         self.cyrus_conf.write_text(
@@ -1121,7 +1170,7 @@ class Cyrus(UnpackedServer):
             HOST, port=self.tls_port, ssl=True, ssl_context=self.ssl_context(), timeout=10
         ) as admin:
             admin.login(CYRUS_ADMIN, PASSWORD)
-            if admin.list_folders(f"user.{USER}", "") or admin.list_folders(f"user.{USER}.*"):
+            if admin.list_folders("", f"user.{USER}"):  # none before the first login
                 admin.setacl(f"user.{USER}", CYRUS_ADMIN, "x")
                 admin.delete_folder(f"user.{USER}")
 
@@ -1137,8 +1186,9 @@ DEFAULTOPTIONS=""
 LOGGEROPTS=""
 """
 
-# Debian's /etc/courier/imapd and imapd-ssl defaults (capabilities as shipped), except IDLE and
-# Trash purging: the env file both couriertcpd instances read.
+# Debian's /etc/courier/imapd and imapd-ssl defaults (capabilities as shipped) but for IDLE (a
+# choice), Trash purging (off), sendmail (none) and the unpacked couriertls: the environment
+# both couriertcpd instances run with.
 COURIER_IMAPD = """\
 IMAP_CAPABILITY="IMAP4rev1 UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT THREAD=REFERENCES SORT QUOTA IDLE"
 IMAP_CAPABILITY_TLS="$IMAP_CAPABILITY AUTH=PLAIN"
@@ -1202,6 +1252,8 @@ class Courier(UnpackedServer):
     name = "courier"
 
     def __init__(self, enhanced_idle: bool = True, idle_poll_seconds: int = 60) -> None:
+        self.tree = unpacked("courier")
+        self.owner = system_user("courier")
         super().__init__(
             Layout(
                 "INBOX.",
@@ -1210,8 +1262,6 @@ class Courier(UnpackedServer):
                 special_use=False,
             )
         )
-        self.tree = unpacked("courier")
-        self.owner = system_user("courier")
         for host_path in ("/etc/courier", "/usr/lib/courier/courier-authlib/authdaemond"):
             if not os.path.exists(host_path):
                 raise ServerError(f"{host_path} is missing (courier-authlib): {INSTALL_HINT}")
@@ -1230,7 +1280,8 @@ class Courier(UnpackedServer):
             (self.root / "tls" / "key.pem").read_bytes()
             + self.ca_file.with_name("cert.pem").read_bytes()
         )
-        pem.chmod(0o600)
+        os.chown(pem, 0, self.owner.pw_gid)  # as Debian's postinst: couriertls reads it as courier
+        pem.chmod(0o640)
         self._write_userdb(etc)
         run = self.root / "run"
         (run / "authdaemon").mkdir(parents=True)

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from harness import Cli, child
 from helpers import INTERVIEWERS, PASSWORD_ENV, calendar_text, invite_eml, maildir_config
 from servers import PASSWORD, USER, Radicale
 
 from agent.calendars import LocalCalendar
 from agent.calendars.remote import CalDavCalendar, IcsUrlCalendar, open_remote
-from agent.cli import main
 from agent.config import CalendarConfig, parse_config
 from agent.errors import AuthenticationFailed, ConnectionFailed
 from agent.ingest.mailbox import interview_id
@@ -65,17 +62,14 @@ def stored(ics: str) -> str:
     return ics.replace("METHOD:REQUEST\r\n", "")
 
 
-class Setup:
+class Setup(Cli):
     """A Maildir account, a config with the given [[calendars]], and the CLI."""
 
-    def __init__(
-        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         self.mail = tmp_path / "Mail"
         for sub in ("cur", "new", "tmp"):
             (self.mail / sub).mkdir(parents=True)
-        self.config = maildir_config(tmp_path / "config", self.mail)
-        self.capsys = capsys
+        super().__init__(maildir_config(tmp_path / "config", self.mail))
         monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
 
     def calendar(self, **keys: object) -> None:
@@ -83,28 +77,17 @@ class Setup:
         with self.config.open("a") as config:
             config.write("\n".join(lines) + "\n")
 
-    def cli(self, *args: str) -> str:
-        self.capsys.readouterr()
-        code = main(["--config", str(self.config), *args])
-        out, err = self.capsys.readouterr()
-        assert code == 0, err
-        return out
-
-    def once(self) -> None:
-        self.cli("once", "--now", NOW.isoformat())
+    def once(self, now: datetime = NOW) -> None:
+        super().once(now)
 
     def interviews(self) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = json.loads(
-            self.cli("status", "--json", "--now", NOW.isoformat())
-        )["interviews"]
+        found: list[dict[str, Any]] = self.status(NOW)["interviews"]
         return found
 
 
 @pytest.fixture
-def setup(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Setup:
-    return Setup(tmp_path, capsys, monkeypatch)
+def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Setup:
+    return Setup(tmp_path, monkeypatch)
 
 
 def caldav_keys(radicale: Radicale, name: str, interviews_only: bool) -> dict[str, object]:
@@ -196,23 +179,10 @@ def test_secondly_rrule_does_not_hang(setup: Setup, radicale: Radicale) -> None:
     radicale.put_event(vevent("chat-1", "Chat with Dana"), "chat-1", "interviews")
     setup.calendar(**caldav_keys(radicale, "interviews", True))
     started = time.monotonic()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "agent",
-            "--config",
-            str(setup.config),
-            "once",
-            "--now",
-            NOW.isoformat(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, PASSWORD_ENV: PASSWORD},
+    done = child(
+        setup.config, "once", "--now", NOW.isoformat(), env={PASSWORD_ENV: PASSWORD}, timeout=120
     )
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.err
     assert time.monotonic() - started < 60
     assert [i["id"] for i in setup.interviews()] == [interview_id("chat-1")]
 

@@ -13,6 +13,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -489,7 +490,7 @@ _VALID = {
 }
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_configs | _configs.map(lambda data: {**_VALID, **data}))
 def test_any_toml_data_gives_a_config_or_a_config_error(data: dict[str, Any]) -> None:
     try:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from harness import Daemon, child
 from helpers import PASSWORD_ENV, imap_config, invite_eml
 from servers import PASSWORD, Dovecot
 
@@ -38,49 +37,16 @@ max_backoff_seconds = 4
 """
 
 
-class Agent:
+class Agent(Daemon):
     """The daemon subprocess, its log, and the CLI next to it."""
 
     def __init__(self, config: Path, log: Path) -> None:
-        self.config = config
-        self.log = log
-        self.env = {**os.environ, PASSWORD_ENV: PASSWORD, "PYTHONUNBUFFERED": "1"}
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "agent", "-v", "--config", str(self.config), "run"],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=self.env,
-            )
-
-    @property
-    def running(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def signal(self, number: int) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(number)
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_for_log(self, needle: str, *, count: int = 1) -> None:
-        self._wait(lambda: self.text().count(needle) >= count, f"log line {needle!r}")
+        super().__init__(config, log, env={PASSWORD_ENV: PASSWORD}, wait_seconds=WAIT_SECONDS)
 
     def status(self) -> dict[str, object]:
-        done = subprocess.run(
-            [sys.executable, "-m", "agent", "--config", str(self.config), "status", "--json"],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            timeout=60,
-            check=True,
-        )
-        result: dict[str, object] = json.loads(done.stdout)
+        done = child(self.config, "status", "--json", env=self.env)
+        assert done.code == 0, done.err
+        result: dict[str, object] = json.loads(done.out)
         return result
 
     def interview_ids(self) -> set[str]:
@@ -90,27 +56,7 @@ class Agent:
 
     def wait_for_interview(self, uid: str) -> None:
         wanted = interview_id(uid)
-        self._wait(lambda: wanted in self.interview_ids(), f"interview {uid}")
-
-    def _wait(self, done: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if done():
-                return
-            assert self.running, f"the daemon exited while waiting for {what}:\n{self.text()}"
-            time.sleep(0.2)
-        raise AssertionError(f"no {what} within {WAIT_SECONDS:.0f} s; log:\n{self.text()}")
-
-    def stop(self) -> int:
-        assert self.proc is not None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            raise
+        self.wait(lambda: wanted in self.interview_ids(), f"interview {uid}")
 
 
 @pytest.fixture

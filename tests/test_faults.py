@@ -108,7 +108,7 @@ def test_a_hang_up_during_the_tls_handshake_is_a_connection_failure(
     dovecot.kill()
     proxy = TcpProxy(dovecot.tls_port)  # accepts, cannot reach Dovecot, hangs up
     try:
-        code, _, err = Account(dovecot, tmp_path / "once", proxy.port).cli("once")
+        code, _, err = Account(dovecot, tmp_path / "once", proxy.port).run("once")
     finally:
         proxy.close()
     assert code == ExitCode.UNAVAILABLE, err

@@ -9,17 +9,14 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
-import os
-import subprocess
-import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import INTERVIEWERS, PASSWORD_ENV, imap_config, invite_eml
+from harness import measured_child
+from helpers import INTERVIEWERS, PASSWORD_ENV, examples, imap_config, invite_eml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servers import PASSWORD, Dovecot
@@ -39,7 +36,7 @@ CONTEXT = Context(
 )
 MAX_PART_BYTES = 262_144
 FUZZ = settings(
-    max_examples=120,
+    max_examples=examples(120),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -534,53 +531,6 @@ DAMAGED = (
 )
 
 
-# Peak RSS through a small launcher: a child's ru_maxrss counts the memory of the process it
-# was forked from, so forking the agent straight from pytest would report pytest's size.
-LAUNCHER = """import os, sys
-os.umask(int(sys.argv[2], 8))
-pid = os.posix_spawn(sys.executable, [sys.executable, *sys.argv[3:]], os.environ)
-_, status, usage = os.wait4(pid, 0)
-with open(sys.argv[1], "w") as report:
-    report.write(str(usage.ru_maxrss))
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
-
-def run_pass(
-    config: Path,
-    *args: str,
-    umask: int = 0o022,
-    env: dict[str, str] | None = None,
-) -> tuple[int, str, str, int]:
-    """`interview-agent -v ARGS` in a child process: exit code, stdout, stderr, and the agent's
-    peak RSS in KiB."""
-    env = env or {**os.environ, PASSWORD_ENV: PASSWORD}
-    with tempfile.TemporaryDirectory() as scratch:
-        report = Path(scratch) / "maxrss"
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-S",
-                "-c",
-                LAUNCHER,
-                str(report),
-                f"{umask:o}",
-                "-m",
-                "agent",
-                "--config",
-                str(config),
-                "-v",
-                *args,
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=600,
-            check=False,
-        )
-        return done.returncode, done.stdout, done.stderr, int(report.read_text())
-
-
 def test_hostile_mailbox_is_read_and_the_valid_invite_still_drafted(
     dovecot: Dovecot, tmp_path: Path
 ) -> None:
@@ -591,7 +541,9 @@ def test_hostile_mailbox_is_read_and_the_valid_invite_still_drafted(
     )
     config = imap_config(tmp_path / "agent", port=dovecot.tls_port, ca_file=dovecot.ca_file)
 
-    code, _, err, peak_kib = run_pass(config, "once", "--now", AFTER.isoformat())
+    (code, _, err), peak_kib = measured_child(
+        config, "once", "--now", AFTER.isoformat(), verbose=True, env={PASSWORD_ENV: PASSWORD}
+    )
     print(f"peak RSS of the pass: {peak_kib / 1024:.1f} MiB")
     assert code == 0, err
     assert "Traceback" not in err

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +20,7 @@ from agent.model import Attendee, CalEvent
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "corpus" / "real-world-ics"
+CORPUS = Path(__file__).parent / "real-world-ics"  # where each file came from: its README.md
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -906,11 +906,9 @@ def test_window_must_be_aware() -> None:
         parse(GOOGLE, window=(datetime(2024, 1, 1), datetime(2024, 2, 1)))
 
 
-# -- The shared corpus ----------------------------------------------------------------------
+# -- Real-world samples --------------------------------------------------------------------
 
-CORPUS_FILES = (
-    sorted(CORPUS.glob("*.ics")) + sorted(CORPUS.glob("*.eml")) if CORPUS.is_dir() else []
-)
+CORPUS_FILES = sorted(CORPUS.glob("*.ics")) + sorted(CORPUS.glob("*.eml"))
 
 # Starts (UTC) that must be among each file's events; floating and all-day read in Berlin.
 EXPECTED_STARTS = {
@@ -956,15 +954,11 @@ def calendar_texts(path: Path) -> list[str]:
 
 
 def test_corpus_is_there() -> None:
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent")
     assert {p.name for p in CORPUS_FILES} == set(EXPECTED_STARTS)
 
 
-@pytest.mark.parametrize("path", CORPUS_FILES or [None], ids=lambda p: p.name if p else "absent")
-def test_corpus_file_parses(path: Path | None) -> None:
-    if path is None:
-        pytest.skip(f"{SHARED} is absent")
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_corpus_file_parses(path: Path) -> None:
     texts = calendar_texts(path)
     assert texts, "no calendar part"
     for text in texts:
@@ -976,8 +970,6 @@ def test_corpus_file_parses(path: Path | None) -> None:
 
 
 def test_corpus_details() -> None:
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent")
     [teams] = parse(calendar_texts(CORPUS / "tb_teams-meeting-invite.eml")[0])
     assert teams.conference_url.startswith(
         "https://teams.microsoft.com/l/meetup-join/19%3ameeting_"
@@ -1007,7 +999,7 @@ def test_corpus_details() -> None:
 
 FUZZ = settings(
     deadline=timedelta(milliseconds=2000),
-    max_examples=150,
+    max_examples=examples(150),
     suppress_health_check=[HealthCheck.too_slow],
 )
 SEEDS = [GOOGLE, exchange_invite("20211127"), WEEKLY, DOS.format(rule="FREQ=WEEKLY;COUNT=5")]

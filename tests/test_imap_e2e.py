@@ -8,10 +8,7 @@ import email
 import email.message
 import email.policy
 import email.utils
-import json
 import os
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from harness import Cli, Result, child, cli
 from helpers import (
     INTERVIEWERS,
     PASSWORD_ENV,
@@ -26,12 +24,20 @@ from helpers import (
     invite_eml,
     outlook_invite_eml,
 )
-from servers import LAYOUTS, PASSWORD, Dovecot, TcpProxy, free_port, make_ca
+from servers import (
+    LAYOUTS,
+    PASSWORD,
+    Dovecot,
+    ImapTestServer,
+    TcpProxy,
+    free_port,
+    make_ca,
+)
 
 from agent.app import one_pass
-from agent.cli import main
 from agent.config import load_config
 from agent.mail.imap import ImapStore
+from agent.model import draft_tag_of
 from agent.state.store import StateStore
 
 KEY_HEADER = "X-Interview-Agent-Key"
@@ -40,6 +46,7 @@ END = START + timedelta(hours=1)
 SENT = datetime(2026, 10, 1, 14, 0, tzinfo=UTC)
 AFTER = END + timedelta(minutes=31)
 INTERVIEWER_ADDRESSES = {address for _, address in INTERVIEWERS}
+WITH_PASSWORD = {PASSWORD_ENV: PASSWORD}
 DRAFT_FLAGS = {"\\Draft", "\\Seen"}
 
 
@@ -47,13 +54,13 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-class Account:
-    """The user's mailbox on a test Dovecot, and the CLI configured for it."""
+class Account(Cli):
+    """The user's mailbox on a test IMAP server, and the CLI configured for it (also used by
+    test_servers_e2e.py, on every server)."""
 
-    def __init__(self, server: Dovecot, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, server: ImapTestServer, config: Path) -> None:
+        super().__init__(config)
         self.server = server
-        self.config = config
-        self.capsys = capsys
 
     @property
     def drafts_folder(self) -> str:
@@ -62,22 +69,6 @@ class Account:
     @property
     def trash_folder(self) -> str:
         return self.server.folder_names["trash"]
-
-    def cli(self, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        code = main(["--config", str(self.config), *args])
-        out, err = self.capsys.readouterr()
-        return code, out, err
-
-    def once(self, now: datetime) -> None:
-        code, _, err = self.cli("once", "--now", iso(now))
-        assert code == 0, err
-
-    def status(self, now: datetime) -> dict[str, Any]:
-        code, out, err = self.cli("status", "--json", "--now", iso(now))
-        assert code == 0, err
-        result: dict[str, Any] = json.loads(out)
-        return result
 
     def deliver(self, raw: bytes, when: datetime = SENT, flags: tuple[str, ...] = ()) -> int:
         return self.server.append("INBOX", raw, flags=flags, msg_time=when)
@@ -139,12 +130,11 @@ def account(
     server: Dovecot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
 ) -> Account:
     """The user's account, in each folder layout."""
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     config = imap_config(tmp_path / "agent", port=server.tls_port, ca_file=server.ca_file)
-    return Account(server, config, capsys)
+    return Account(server, config)
 
 
 @pytest.fixture
@@ -152,12 +142,11 @@ def standard_account(
     dovecot: Dovecot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
 ) -> Account:
     """The user's account, for behaviour that does not depend on folder names."""
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     config = imap_config(tmp_path / "agent", port=dovecot.tls_port, ca_file=dovecot.ca_file)
-    return Account(dovecot, config, capsys)
+    return Account(dovecot, config)
 
 
 def followups(status: dict[str, Any], kind: str = "thank_you") -> dict[str, dict[str, Any]]:
@@ -189,7 +178,8 @@ def test_thank_you_per_interviewer_placed_after_the_interview(account: Account) 
         assert message["MIME-Version"] == "1.0"
         assert message.get_content_type() == "text/plain"
         assert message.get_content_charset() == "utf-8"
-        assert message[KEY_HEADER]
+        assert message[KEY_HEADER] is None  # recognised by its Message-ID
+        assert draft_tag_of(str(message["Message-ID"]))
         body = message.get_content()
         first = message["To"].addresses[0].display_name.split()[0]
         assert first in body
@@ -197,7 +187,7 @@ def test_thank_you_per_interviewer_placed_after_the_interview(account: Account) 
         assert "Senior Backend Engineer" in body
         assert "None" not in body and "{{" not in body and "}}" not in body
         assert len(body.split()) < 250
-    assert len({m[KEY_HEADER] for _, m, _ in placed}) == 2
+    assert len({draft_tag_of(str(m["Message-ID"])) for _, m, _ in placed}) == 2
 
 
 def test_second_pass_adds_nothing(account: Account) -> None:
@@ -233,7 +223,7 @@ def test_edited_draft_is_not_duplicated(account: Account) -> None:
     for minutes in (65, 600):
         account.once(AFTER + timedelta(minutes=minutes))
     assert account.drafts_to() == sorted(INTERVIEWER_ADDRESSES)
-    edited = [m for m in account.drafts() if m[KEY_HEADER] is None]
+    edited = [m for m in account.drafts() if not draft_tag_of(str(m["Message-ID"]))]
     assert len(edited) == 1
     assert "whiteboard" in edited[0].get_content()
     states = followups(account.status(AFTER + timedelta(hours=11)))
@@ -303,7 +293,7 @@ def test_sent_draft_becomes_sent(account: Account) -> None:
 def test_dry_run_places_nothing(standard_account: Account) -> None:
     account = standard_account
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
-    code, out, err = account.cli("once", "--dry-run", "--now", iso(AFTER))
+    code, out, err = account.run("once", "--dry-run", "--now", iso(AFTER))
     assert code == 0, err
     assert "oliver.grant@northwind.io" in out and "priya.shah@northwind.io" in out
     assert account.drafts() == []
@@ -473,6 +463,7 @@ def test_uidvalidity_change_rescans_without_duplicates(account: Account) -> None
     """After the renumbering, UIDs restart below the last one the agent read: it must rescan
     (finding the new invite) without duplicating the interview it knew or its drafts."""
     server = account.server
+    assert isinstance(server, Dovecot)  # renumbered on disk, while stopped
     with server.client() as client:  # mail that came and went: the invite gets a high UID
         for n in range(5):
             client.append("INBOX", f"Subject: old {n}\r\n\r\nold\r\n".encode())
@@ -548,7 +539,7 @@ def test_cancel_after_drafting_moves_the_draft_to_trash(account: Account) -> Non
     assert sorted(str(m["To"].addresses[0].addr_spec) for m in trashed) == sorted(
         INTERVIEWER_ADDRESSES
     )
-    assert all(m[KEY_HEADER] for m in trashed)
+    assert all(draft_tag_of(str(m["Message-ID"])) for m in trashed)
     states = followups(account.status(AFTER + timedelta(minutes=20)))
     assert {f["state"] for f in states.values()} == {"retired"}
 
@@ -647,23 +638,11 @@ def test_status_json_shape(account: Account) -> None:
 # --- failures a user can fix: one line, the right exit code, no traceback -----------------------
 
 
-def run_cli(config: Path, password: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, PASSWORD_ENV: password}
-    return subprocess.run(
-        [sys.executable, "-m", "agent", "--config", str(config), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-
-
-def assert_one_line_failure(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode not in (0, 78), done.stderr
-    assert "Traceback" not in done.stderr
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, done.stderr
+def assert_one_line_failure(done: Result) -> str:
+    assert done.code not in (0, 78), done.err
+    assert "Traceback" not in done.err
+    lines = [line for line in done.err.splitlines() if line.strip()]
+    assert len(lines) == 1, done.err
     return lines[0]
 
 
@@ -671,17 +650,17 @@ def test_runtime_failures_are_one_plain_line(dovecot: Dovecot, tmp_path: Path) -
     now = iso(AFTER)
     other_ca = make_ca(tmp_path / "other-ca", name="some other CA")
     wrong_ca = imap_config(tmp_path / "wrong-ca", port=dovecot.tls_port, ca_file=other_ca)
-    line = assert_one_line_failure(run_cli(wrong_ca, PASSWORD, "once", "--now", now))
+    line = assert_one_line_failure(child(wrong_ca, "once", "--now", now, env=WITH_PASSWORD))
     assert "certificate" in line.lower() and "tls_ca_file" in line
 
     right = imap_config(tmp_path / "right", port=dovecot.tls_port, ca_file=dovecot.ca_file)
-    done = run_cli(right, "not-the-password-42", "once", "--now", now)
+    done = child(right, "once", "--now", now, env={PASSWORD_ENV: "not-the-password-42"})
     line = assert_one_line_failure(done)
-    assert "not-the-password-42" not in done.stderr + done.stdout
+    assert "not-the-password-42" not in done.err + done.out
     assert "tester" in line
 
     closed = imap_config(tmp_path / "closed", port=free_port(), ca_file=dovecot.ca_file)
-    line = assert_one_line_failure(run_cli(closed, PASSWORD, "once", "--now", now))
+    line = assert_one_line_failure(child(closed, "once", "--now", now, env=WITH_PASSWORD))
     assert "[imap].port" in line
 
 
@@ -691,12 +670,11 @@ def test_starttls_and_plain_loopback(
     dovecot: Dovecot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     config = imap_config(tmp_path, port=dovecot.port, ca_file=dovecot.ca_file)
     config.write_text(config.read_text().replace('security = "tls"', f'security = "{security}"'))
-    account = Account(dovecot, config, capsys)
+    account = Account(dovecot, config)
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
     account.once(AFTER)
     assert account.drafts_to() == sorted(INTERVIEWER_ADDRESSES)
@@ -709,14 +687,14 @@ def test_config_errors_are_listed_at_once(tmp_path: Path, dovecot: Dovecot) -> N
         ca_file=dovecot.ca_file,
         extra='hots = "imap.example.com"\npassword = "hunter2-in-file"\n',
     )
-    done = run_cli(config, PASSWORD, "once")
-    assert done.returncode == 78
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 2, done.stderr
+    done = child(config, "once", env=WITH_PASSWORD)
+    assert done.code == 78
+    assert "Traceback" not in done.err
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 2, done.err
     assert any("[imap].hots" in line and '"host"' in line for line in lines)
     assert any("[imap].password" in line and "set-password" in line for line in lines)
-    assert "hunter2-in-file" not in done.stderr
+    assert "hunter2-in-file" not in done.err
     assert all(line.startswith("config.toml: ") for line in lines)
 
 
@@ -737,9 +715,7 @@ def pass_traffic() -> Iterator[dict[str, int]]:
         proxy = TcpProxy(server.tls_port)
         with tempfile.TemporaryDirectory() as directory:
             config = imap_config(Path(directory), port=proxy.port, ca_file=server.ca_file)
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setenv(PASSWORD_ENV, PASSWORD)
-                assert main(["--config", str(config), "once", "--now", iso(AFTER)]) == 0
+            assert cli(config, "once", "--now", iso(AFTER), env=WITH_PASSWORD).code == 0
         yield {"down": proxy.bytes_from_server, "up": proxy.bytes_to_server}
     finally:
         if proxy is not None:
@@ -756,7 +732,6 @@ def test_connection_lost_mid_pass_never_duplicates(
     tcp_proxy: Callable[..., TcpProxy],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Cut the connection once a fraction of a pass's traffic has gone one way (in the middle
     of a FETCH, before or after an APPEND, ...): the pass fails with one line, and the next one
@@ -764,11 +739,9 @@ def test_connection_lost_mid_pass_never_duplicates(
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     budget = int(pass_traffic[direction] * cut_at)
     proxy = tcp_proxy(dovecot.tls_port, **{f"drop_after_{direction}stream_bytes": budget})
-    account = Account(
-        dovecot, imap_config(tmp_path, port=proxy.port, ca_file=dovecot.ca_file), capsys
-    )
+    account = Account(dovecot, imap_config(tmp_path, port=proxy.port, ca_file=dovecot.ca_file))
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
-    code, _, err = account.cli("once", "--now", iso(AFTER))
+    code, _, err = account.run("once", "--now", iso(AFTER))
     if code != 0:
         lines = [line for line in err.splitlines() if line.strip()]
         assert len(lines) == 1 and "lost the connection" in err and code not in (70, 78), err

@@ -2,17 +2,31 @@
 and hostile messages (quotes, backslashes, parentheses and 8-bit bytes in file names, deep and
 nested MIME trees, messages without any of the fields); the store reads the same message
 whatever its body filter says and whenever it changes its mind; and what the header-only
-pre-filters skip could not have mattered."""
+pre-filters skip could not have mattered.
+
+Without a server, as imapclient tests its response parser: recorded response bytes replayed on
+loopback give the expected values, by the quick path for the usual shapes and by imapclient's
+parser for the others (literals and escapes inside BODYSTRUCTURE, NIL, FLAGS interleaved,
+items in another order, responses for UIDs in another order or not asked for)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+from imapclient import IMAPClient
+from imapclient.response_parser import parse_fetch_response
+from imapclient.response_types import BodyData
 from servers import HOST, PASSWORD, USER, Dovecot
 
 from agent.businessdays import BusinessCalendar
@@ -248,3 +262,349 @@ def test_single_text_part_only_when_the_headers_prove_it() -> None:
         b"Content-Type: text/plainx\r\n",
     ):
         assert not single(block), block
+
+
+# --- byte fixtures: recorded server bytes in, parsed values out (no server) ----------------------
+
+
+class Replay:
+    """A one-connection IMAP peer on loopback that answers the handshake (CAPABILITY, LOGIN,
+    EXAMINE) and replies to each UID FETCH with the next of `replies`: bytes exactly as a
+    server sent them, so the readers see what imaplib makes of real wire data."""
+
+    def __init__(self, replies: Sequence[bytes]) -> None:
+        self.replies = list(replies)
+        self.commands: list[bytes] = []
+        self.listener = socket.create_server((HOST, 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        connection, _ = self.listener.accept()
+        with connection, connection.makefile("rb") as lines:
+            connection.sendall(b"* OK replay ready\r\n")
+            for line in lines:
+                tag, _, command = line.rstrip(b"\r\n").partition(b" ")
+                verb = command.split(b" ", 1)[0].upper()
+                reply = b""
+                if verb == b"CAPABILITY":
+                    reply = b"* CAPABILITY IMAP4rev1\r\n"
+                elif verb in (b"SELECT", b"EXAMINE"):
+                    reply = b"* 3 EXISTS\r\n* OK [UIDVALIDITY 1] UIDs valid\r\n"
+                elif verb == b"UID":
+                    self.commands.append(command)
+                    reply = self.replies.pop(0)
+                elif verb == b"LOGOUT":
+                    connection.sendall(b"* BYE\r\n" + tag + b" OK bye\r\n")
+                    return
+                connection.sendall(reply + tag + b" OK done\r\n")
+
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def replaying(*replies: bytes) -> Iterator[tuple[IMAPClient, Replay]]:
+    """A client logged in to a `Replay` of `replies`, with INBOX examined."""
+    peer = Replay(replies)
+    client = IMAPClient(HOST, port=peer.port, ssl=False, timeout=5)
+    try:
+        client.login("tester", "secret")
+        client.select_folder("INBOX", readonly=True)
+        yield client, peer
+    finally:
+        client.logout()
+        peer.close()
+
+
+def literal(data: bytes) -> bytes:
+    return b"{%d}\r\n" % len(data) + data
+
+
+def read_twice(
+    monkeypatch: pytest.MonkeyPatch,
+    reply: bytes,
+    fast: Callable[[IMAPClient], dict[int, Any]],
+    items: list[str],
+) -> tuple[dict[int, Any], bool, dict[int, dict[bytes, Any]]]:
+    """`fast(client)` on `reply`; whether it needed imapclient's parser; and what
+    `IMAPClient.fetch(items)` makes of the same bytes."""
+    fallbacks: list[object] = []
+
+    def counted(*args: Any) -> Any:
+        fallbacks.append(args)
+        return parse_fetch_response(*args)
+
+    monkeypatch.setattr(imapfetch, "parse_fetch_response", counted)
+    with replaying(reply, reply) as (client, peer):
+        found = fast(client)
+        slow = dict(client.fetch([7, 9], items))
+        assert peer.commands[1].startswith(b"UID FETCH 7,9 ")
+    return found, bool(fallbacks), slow
+
+
+HEADER_FIELDS = "BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)]"
+SEVEN = b"From: Rachel Kim <rachel@northwind.io>\r\nSubject: Interview\r\n\r\n"
+NINE = b"Subject: =?utf-8?q?Entrevue_=C3=A0_10h?=\r\n\r\n"
+
+
+def header(uid: int, block: bytes, number: int = 1, before: bytes = b"") -> bytes:
+    return (
+        b"* %d FETCH (UID %d %sBODY[HEADER.FIELDS (FROM SUBJECT)] " % (number, uid, before)
+        + literal(block)
+        + b")\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected", "fast"),
+    [
+        pytest.param(header(7, SEVEN) + header(9, NINE, 2), {7: SEVEN, 9: NINE}, True, id="usual"),
+        pytest.param(
+            header(9, NINE, 2) + header(7, SEVEN), {7: SEVEN, 9: NINE}, True, id="other-order"
+        ),
+        pytest.param(
+            header(7, b"\r\n") + header(9, NINE, 2), {7: b"\r\n", 9: NINE}, True, id="no-fields"
+        ),
+        pytest.param(
+            header(7, SEVEN) + header(50, NINE, 2), {7: SEVEN}, True, id="a-uid-not-asked-for"
+        ),
+        pytest.param(
+            header(7, SEVEN, before=b"FLAGS (\\Seen) ") + header(9, NINE, 2),
+            {7: SEVEN, 9: NINE},
+            False,
+            id="flags-interleaved",
+        ),
+        pytest.param(
+            header(7, SEVEN) + b"* 2 FETCH (FLAGS (\\Seen \\Flagged))\r\n" + header(9, NINE, 3),
+            {7: SEVEN, 9: NINE},
+            False,
+            id="unsolicited-flags-between",
+        ),
+        pytest.param(
+            b"* 1 FETCH (BODY[HEADER.FIELDS (FROM SUBJECT)] " + literal(SEVEN) + b" UID 7)\r\n",
+            {7: SEVEN},
+            False,
+            id="uid-after-the-body",
+        ),
+        pytest.param(
+            b'* 1 FETCH (UID 7 BODY[HEADER.FIELDS (FROM SUBJECT)] "")\r\n'
+            b"* 2 FETCH (UID 9 BODY[HEADER.FIELDS (FROM SUBJECT)] NIL)\r\n",
+            {7: b"", 9: b""},
+            False,
+            id="quoted-empty-and-nil",
+        ),
+    ],
+)
+def test_header_fields_from_bytes(
+    reply: bytes, expected: dict[int, bytes], fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found, fell_back, slow = read_twice(
+        monkeypatch,
+        reply,
+        lambda client: imapfetch.header_fields(client, [7, 9], HEADER_FIELDS),
+        [HEADER_FIELDS],
+    )
+    assert found == expected
+    assert fell_back != fast
+    imapclients = {
+        uid: next((v for k, v in fields.items() if k.startswith(b"BODY[HEADER")), None) or b""
+        for uid, fields in slow.items()
+        if uid in (7, 9)
+    }
+    assert found == imapclients
+
+
+PLAIN = b'("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 12 1 NIL NIL NIL NIL)'
+NILS = (None, None, None, None)  # MD5, disposition, language, location: absent
+PLAIN_READ = (b"text", b"plain", (b"charset", b"utf-8"), None, None, b"7bit", 12, 1, *NILS)
+ALTERNATIVE = (
+    b'(("text" "plain" ("charset" "utf-8") NIL NIL "quoted-printable" 5 1 NIL NIL NIL NIL)'
+    b'("text" "calendar" ("charset" "utf-8" "method" "REQUEST") NIL NIL "base64" 120 2 NIL NIL'
+    b' NIL NIL) "alternative" ("boundary" "b1") NIL NIL NIL)'
+)
+CALENDAR_PARAMETERS = (b"charset", b"utf-8", b"method", b"REQUEST")
+ALTERNATIVE_READ = (
+    [
+        (b"text", b"plain", (b"charset", b"utf-8"), None, None, b"quoted-printable", 5, 1, *NILS),
+        (b"text", b"calendar", CALENDAR_PARAMETERS, None, None, b"base64", 120, 2, *NILS),
+    ],
+    b"alternative",
+    (b"boundary", b"b1"),
+    None,
+    None,
+    None,
+)
+PDF = b'("application" "pdf" ("name" %s) NIL NIL "base64" 8 NIL ("attachment" NIL))'
+
+
+def pdf_read(name: bytes) -> tuple[object, ...]:
+    disposition = (b"attachment", None)
+    return (b"application", b"pdf", (b"name", name), None, None, b"base64", 8, None, disposition)
+
+
+def structure(uid: int, body: bytes, number: int = 1, before: bytes = b"") -> bytes:
+    return b"* %d FETCH (UID %d %sBODYSTRUCTURE %s)\r\n" % (number, uid, before, body)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected", "fast"),
+    [
+        pytest.param(
+            structure(7, PLAIN) + structure(9, ALTERNATIVE, 2),
+            {7: PLAIN_READ, 9: ALTERNATIVE_READ},
+            True,
+            id="usual",
+        ),
+        pytest.param(
+            structure(9, ALTERNATIVE, 2) + structure(7, PLAIN),
+            {7: PLAIN_READ, 9: ALTERNATIVE_READ},
+            True,
+            id="other-order",
+        ),
+        pytest.param(
+            structure(7, b'("text" "plain" NIL NIL NIL "7bit" 0 0 NIL NIL NIL NIL)'),
+            {7: (b"text", b"plain", None, None, None, b"7bit", 0, 0, None, None, None, None)},
+            True,
+            id="nil",
+        ),
+        pytest.param(
+            structure(7, b'("text" "plain" NIL NIL NIL "7bit" 012 1 NIL NIL NIL NIL)'),
+            {7: (b"text", b"plain", None, None, None, b"7bit", b"012", 1, None, None, None, None)},
+            True,
+            id="number-with-a-leading-zero-stays-bytes",
+        ),
+        pytest.param(
+            structure(7, PDF % literal(b'x "y".pdf')),
+            {7: pdf_read(b'x "y".pdf')},
+            False,
+            id="literal-inside",
+        ),
+        pytest.param(
+            structure(7, PDF % b'"a \\"quoted\\" \\\\ name.pdf"'),
+            {7: pdf_read(b'a "quoted" \\ name.pdf')},
+            False,
+            id="quoted-string-with-escapes",
+        ),
+        pytest.param(
+            structure(7, PLAIN, before=b"FLAGS (\\Seen) ") + structure(9, ALTERNATIVE, 2),
+            {7: PLAIN_READ, 9: ALTERNATIVE_READ},
+            False,
+            id="flags-interleaved",
+        ),
+        pytest.param(
+            b"* 1 FETCH (BODYSTRUCTURE %s UID 7)\r\n" % PLAIN,
+            {7: PLAIN_READ},
+            False,
+            id="uid-after-the-structure",
+        ),
+        pytest.param(
+            structure(7, PLAIN) + b"* 3 FETCH (UID 12 FLAGS ())\r\n" + structure(50, PLAIN, 4),
+            {7: PLAIN_READ},
+            False,
+            id="unsolicited-flags-and-a-uid-not-asked-for",
+        ),
+    ],
+)
+def test_structures_from_bytes(
+    reply: bytes,
+    expected: dict[int, tuple[object, ...]],
+    fast: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    found, fell_back, slow = read_twice(
+        monkeypatch,
+        reply,
+        lambda client: imapfetch.structures(client, [7, 9]),
+        ["BODYSTRUCTURE"],
+    )
+    assert found == expected
+    assert all(isinstance(value, BodyData) for value in found.values())
+    assert fell_back != fast
+    assert found == {
+        uid: fields[b"BODYSTRUCTURE"]
+        for uid, fields in slow.items()
+        if uid in (7, 9) and b"BODYSTRUCTURE" in fields
+    }
+
+
+INVITE = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+
+
+def sections(uid: int, *parts: tuple[str, bytes], number: int = 1, before: bytes = b"") -> bytes:
+    items = b" ".join(b"BODY[%s] " % n.encode() + literal(data) for n, data in parts)
+    return b"* %d FETCH (UID %d %s%s)\r\n" % (number, uid, before, items)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected", "fast"),
+    [
+        pytest.param(
+            sections(7, ("1", b"Hi Alex"), ("2", INVITE))
+            + sections(9, ("1", b"Hola"), ("2", b""), number=2),
+            {7: {"1": b"Hi Alex", "2": INVITE}, 9: {"1": b"Hola", "2": b""}},
+            True,
+            id="usual",
+        ),
+        pytest.param(
+            sections(9, ("1", b"Hola"), ("2", INVITE), number=2)
+            + sections(7, ("1", b"Hi"), ("2", INVITE)),
+            {7: {"1": b"Hi", "2": INVITE}, 9: {"1": b"Hola", "2": INVITE}},
+            True,
+            id="other-order",
+        ),
+        pytest.param(
+            sections(7, ("1", b"Hi")) + sections(9, ("2", INVITE), ("3", b"x"), number=2),
+            {7: {"1": b"Hi"}, 9: {"2": INVITE}},
+            True,
+            id="fewer-or-other-sections",
+        ),
+        pytest.param(
+            b"* 1 FETCH (UID 7 BODY[1] " + literal(b"Hi") + b" BODY[2] NIL)\r\n",
+            {7: {"1": b"Hi"}},
+            False,
+            id="nil-section",
+        ),
+        pytest.param(
+            b'* 1 FETCH (UID 7 BODY[1] "Hi \\"Alex\\"" BODY[2] ' + literal(INVITE) + b")\r\n",
+            {7: {"1": b'Hi "Alex"', "2": INVITE}},
+            False,
+            id="quoted-string-with-escapes",
+        ),
+        pytest.param(
+            sections(7, ("1", b"Hi"), ("2", INVITE), before=b"FLAGS (\\Seen) "),
+            {7: {"1": b"Hi", "2": INVITE}},
+            False,
+            id="flags-interleaved",
+        ),
+        pytest.param(
+            b"* 1 FETCH (BODY[1] " + literal(b"Hi") + b" UID 7)\r\n",
+            {7: {"1": b"Hi"}},
+            False,
+            id="uid-after-the-section",
+        ),
+    ],
+)
+def test_sections_from_bytes(
+    reply: bytes,
+    expected: dict[int, dict[str, bytes]],
+    fast: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    found, fell_back, slow = read_twice(
+        monkeypatch,
+        reply,
+        lambda client: imapfetch.sections(client, [7, 9], ["1", "2"]),
+        ["BODY.PEEK[1]", "BODY.PEEK[2]"],
+    )
+    assert found == expected
+    assert fell_back != fast
+    imapclients: dict[int, dict[str, bytes]] = {}
+    for uid, fields in slow.items():
+        for number in ("1", "2"):
+            value = fields.get(f"BODY[{number}]".encode())
+            if uid in (7, 9) and isinstance(value, bytes):
+                imapclients.setdefault(uid, {})[number] = value
+    assert found == imapclients

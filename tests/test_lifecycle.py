@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from helpers import examples
 from hypothesis import given, settings
 from test_planner import SETTINGS, interview, message, worlds
 
@@ -267,7 +268,7 @@ def _grouped_pairwise(interviews: Sequence[Interview]) -> list[list[Interview]]:
     return sorted(groups, key=lambda g: (g[0].start, g[0].id))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(worlds())
 def test_indexed_relations_and_groups_equal_the_scans(world: World) -> None:
     relations = Relations(world.messages)

@@ -16,15 +16,15 @@ import sys
 import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
+from harness import Cli, child, cli
 from helpers import INTERVIEWERS, invite_eml, maildir_config
 
-from agent.cli import main
-from agent.compose.draft import TEMPLATE_NAMES
+from agent.compose import LANGUAGES, TEMPLATE_NAMES, unflow
+from agent.demo import DEMO_NOW
+from agent.model import KEY_HEADER, draft_tag, draft_tag_of
 
-KEY_HEADER = "X-Interview-Agent-Key"
 START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)
 END = START + timedelta(hours=1)
 SENT = datetime(2026, 10, 1, 14, 0, tzinfo=UTC)
@@ -39,25 +39,12 @@ def parse(raw: bytes) -> email.message.EmailMessage:
     return message
 
 
-class Mailbox:
-    def __init__(self, root: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+class Mailbox(Cli):
+    """The user's Maildir, what a delivery agent and a mail client do to it, and the CLI."""
+
+    def __init__(self, root: Path, config: Path) -> None:
+        super().__init__(config)
         self.root = root
-        self.config = config
-        self.capsys = capsys
-
-    def cli(self, *args: str) -> str:
-        self.capsys.readouterr()
-        code = main(["--config", str(self.config), *args])
-        out, err = self.capsys.readouterr()
-        assert code == 0, err
-        return out
-
-    def once(self, now: datetime) -> None:
-        self.cli("once", "--now", now.isoformat())
-
-    def status(self, now: datetime) -> dict[str, Any]:
-        result: dict[str, Any] = json.loads(self.cli("status", "--json", "--now", now.isoformat()))
-        return result
 
     def deliver(self, raw: bytes, name: str, info: str = "", folder: str = "") -> Path:
         """A message as a delivery agent leaves it: unread in new/ (or in cur/ with `info`)."""
@@ -86,12 +73,12 @@ class Mailbox:
 
 
 @pytest.fixture
-def mailbox(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Mailbox:
+def mailbox(tmp_path: Path) -> Mailbox:
     root = tmp_path / "Mail"
     for folder in (root, root / ".Sent", root / ".Drafts", root / ".Trash"):
         for sub in ("cur", "new", "tmp"):
             (folder / sub).mkdir(parents=True)
-    return Mailbox(root, maildir_config(tmp_path / "agent", root), capsys)
+    return Mailbox(root, maildir_config(tmp_path / "agent", root))
 
 
 LUNCH = (
@@ -120,8 +107,10 @@ def test_thank_you_per_interviewer_placed_once(mailbox: Mailbox) -> None:
         assert message["MIME-Version"] == "1.0"
         assert message.get_content_type() == "text/plain"
         assert message.get_content_charset() == "utf-8"
-        assert message[KEY_HEADER]
-        body = message.get_content()
+        assert message[KEY_HEADER] is None  # recognised by its Message-ID, not a header
+        assert draft_tag_of(str(message["Message-ID"]))
+        assert message.get_param("format") == "flowed"
+        body = unflow(message.get_content())
         assert message["To"].addresses[0].display_name.split()[0] in body
         assert "Northwind" in body and "Senior Backend Engineer" in body
         assert "None" not in body and "{{" not in body
@@ -189,11 +178,9 @@ def test_drafts_use_local_line_endings_and_retire_on_cancel(mailbox: Mailbox) ->
     assert states == {"oliver.grant@northwind.io": "stale", "priya.shah@northwind.io": "retired"}
 
 
-def test_demo_places_the_expected_drafts(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["demo", "--keep", str(tmp_path / "demo")]) == 0
-    out = capsys.readouterr().out
+def test_demo_places_the_expected_drafts(tmp_path: Path) -> None:
+    code, out, _ = cli(None, "demo", "--keep", str(tmp_path / "demo"))
+    assert code == 0
     assert "drafts placed" in out
     folder = tmp_path / "demo" / "Mail" / ".Drafts" / "cur"
     drafts = [parse(p.read_bytes()) for p in sorted(folder.iterdir())]
@@ -207,15 +194,29 @@ def test_demo_places_the_expected_drafts(
         "rachel.kim@northwind.io",
     ]
     assert all(len(messages) == 1 for messages in by_to.values())
-    for address in (
-        "oliver.grant@northwind.io",
-        "priya.shah@northwind.io",
-        "marcus.lee@globex.com",
-    ):
-        assert str(by_to[address][0][KEY_HEADER]).strip().startswith("thank_you/")
+    status = json.loads(
+        cli(tmp_path / "demo" / "config.toml", "status", "--json", "--now", DEMO_NOW).out
+    )
+    keys = {draft_tag(f["key"]): f["key"] for i in status["interviews"] for f in i["followups"]}
+    kinds = {a: keys[draft_tag_of(str(m[0]["Message-ID"]))].split("/")[0] for a, m in by_to.items()}
+    assert kinds == {
+        "oliver.grant@northwind.io": "thank_you",
+        "priya.shah@northwind.io": "thank_you",
+        "marcus.lee@globex.com": "thank_you",
+        "rachel.kim@northwind.io": "action_item",
+    }
+    assert all(m[0][KEY_HEADER] is None for m in by_to.values())
+    oliver, priya = (
+        unflow(by_to[a][0].get_content()).split("\n", 1)[1]
+        for a in ("oliver.grant@northwind.io", "priya.shah@northwind.io")
+    )
+    assert oliver != priya  # two interviewers at one company: not the same body
+    assert "Engineering Manager" in oliver and "Staff Engineer" in priya
+    assert "system design" in oliver and "system design" in priya
     (references,) = by_to["rachel.kim@northwind.io"]
-    assert str(references[KEY_HEADER]).strip().startswith("action_item/")
-    assert "references" in references.get_content().lower()
+    body = unflow(references.get_content())
+    assert "Here are my references, as requested:" in body and "As promised" not in body
+    assert "[Add each reference" in body
     assert references["In-Reply-To"] == "<CAF-demo-nextsteps@northwind.io>"
     assert str(references["Subject"]).startswith("Re:")
 
@@ -246,7 +247,9 @@ from agent import compose
 assert agent.__file__.startswith(sys.argv[1]), agent.__file__
 names = sorted(p.name for p in resources.files("agent.templates").iterdir())
 text = resources.files("agent.templates").joinpath("thank_you.txt.j2").read_text()
-assert text.startswith("Subject:"), text[:40]
+assert "Subject:" in text, text[:40]
+french = resources.files("agent.templates").joinpath("fr").joinpath("thank_you.txt.j2").read_text()
+assert "Bonjour" in french
 assert str(compose.shipped_templates()).startswith(sys.argv[1])
 print(" ".join(names))
 print(compose.check_templates(compose.environment(None)))
@@ -266,20 +269,17 @@ def test_templates_and_demo_ship_inside_the_package(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     names, problems = done.stdout.splitlines()
-    assert names.split() == sorted(f"{name}.txt.j2" for name in TEMPLATE_NAMES)
+    assert names.split() == sorted(
+        [f"{name}.txt.j2" for name in TEMPLATE_NAMES] + list(LANGUAGES[1:])
+    )
     assert problems == "[]"
 
-    demo = subprocess.run(
-        [sys.executable, "-m", "agent", "demo", "--keep", str(tmp_path / "d")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
+    demo = child(
+        None, "demo", "--keep", str(tmp_path / "d"), env={"PYTHONPATH": str(site)}, cwd=tmp_path
     )
-    assert demo.returncode == 0, demo.stderr
-    assert "4 drafts placed" in demo.stdout
-    assert str(site) not in demo.stderr
+    assert demo.code == 0, demo.err
+    assert "4 drafts placed" in demo.out
+    assert str(site) not in demo.err
 
 
 def test_a_reply_to_the_sent_thank_you_from_another_domain_counts(mailbox: Mailbox) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -802,7 +803,7 @@ TEXTS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(TEXTS, SENT_TIMES, ZONES, CALENDARS)
 def test_finders_never_raise(
     text: str, sent: datetime, tz: ZoneInfo, cal: BusinessCalendar
@@ -893,7 +894,7 @@ HOSTILE = [
 ]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=6).map("".join))
 def test_finders_finish_on_200_kb_of_hostile_text(unit: str) -> None:
     """No timing assert: a catastrophic backtrack would not finish at all."""

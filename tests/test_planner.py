@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from helpers import examples
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -407,7 +408,7 @@ moments = st.integers(min_value=-24 * 60, max_value=24 * 60 * 50).map(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(moments, min_size=1, max_size=25),
     st.sampled_from([None, FindingKind.REJECTION, FindingKind.OFFER, FindingKind.REPLY]),
@@ -604,7 +605,7 @@ class _Straightforward(Planner):
         return owner
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(worlds(), hours)
 def test_indexed_plan_equals_the_straightforward_one(world: World, now: datetime) -> None:
     assert plan(world, SETTINGS, now) == _Straightforward(world, SETTINGS, now).plan()
@@ -661,7 +662,7 @@ def _decisions(planned: object) -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(worlds(), hours, st.lists(st.floats(0, 1, exclude_max=True), max_size=6))
 def test_a_settled_plan_holds_until_the_moment_planning_names(
     world: World, now: datetime, fractions: list[float]

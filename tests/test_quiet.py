@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from harness import cli
 from helpers import INTERVIEWERS, PASSWORD_ENV, imap_config, invite_eml, maildir_config
 from servers import PASSWORD, Dovecot
 
 from agent.app import PassResult, one_pass, open_store
-from agent.cli import main
 from agent.config import load_config
 from agent.model import FollowUpState
 from agent.state.store import StateStore
@@ -127,20 +127,17 @@ def test_mail_that_matters_brings_a_full_pass_and_a_newsletter_does_not(
     assert run(imap_account, SENT + timedelta(days=1, minutes=4)).quiet
 
 
-def test_a_command_or_new_settings_bring_a_full_pass(
-    imap_account: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_command_or_new_settings_bring_a_full_pass(imap_account: Path) -> None:
     run(imap_account, DRAFT_AT - timedelta(minutes=5))
     assert run(imap_account, DRAFT_AT - timedelta(minutes=4)).quiet
     key = next(k for k in states(imap_account) if k.startswith("thank_you/"))
-    assert main(["--config", str(imap_account), "dismiss", key]) == 0
+    assert cli(imap_account, "dismiss", key).code == 0
     assert not run(imap_account, DRAFT_AT - timedelta(minutes=3)).quiet
     assert run(imap_account, DRAFT_AT - timedelta(minutes=2)).quiet
     text = imap_account.read_text()
     imap_account.write_text(text + "\n[followups.thank_you]\ndelay_minutes = 10\n")
     changed = run(imap_account, DRAFT_AT - timedelta(minutes=2))
     assert not changed.quiet and len(changed.placed) == 1  # the one not dismissed, now due
-    capsys.readouterr()
 
 
 def test_maildir_drafts_touched_by_the_user_bring_a_full_pass(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ import email
 import email.message
 import email.policy
 import email.utils
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,14 +25,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from harness import Cli
 from helpers import ME, PASSWORD_ENV, imap_config
 from servers import PASSWORD, Dovecot
 
-from agent.cli import main
 from agent.ingest.mailbox import interview_id
+from agent.model import KEY_HEADER, draft_tag, draft_tag_of
 
 NY = ZoneInfo("America/New_York")
-KEY_HEADER = "X-Interview-Agent-Key"
 FIRST_DAY, LAST_DAY = date(2026, 10, 13), date(2026, 11, 12)
 DAILY = (time(7, 55), time(8, 5), time(18, 0))
 
@@ -269,30 +268,15 @@ def parse(raw: bytes) -> email.message.EmailMessage:
     return message
 
 
-class Mailbox:
+class Mailbox(Cli):
     """The user's account on the test Dovecot, what they do in their mail client, and the CLI."""
 
-    def __init__(self, server: Dovecot, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, server: Dovecot, config: Path) -> None:
+        super().__init__(config)
         self.server = server
-        self.config = config
-        self.capsys = capsys
         self.drafts_folder = server.folder_names["drafts"]
         self.sent_folder = server.folder_names["sent"]
         self.trash_folder = server.folder_names["trash"]
-
-    def cli(self, *args: str) -> str:
-        self.capsys.readouterr()
-        code = main(["--config", str(self.config), *args])
-        out, err = self.capsys.readouterr()
-        assert code == 0, err
-        return out
-
-    def once(self, now: datetime) -> None:
-        self.cli("once", "--now", now.isoformat())
-
-    def status(self, now: datetime) -> dict[str, Any]:
-        result: dict[str, Any] = json.loads(self.cli("status", "--json", "--now", now.isoformat()))
-        return result
 
     def deliver(self, raw: bytes, when: datetime) -> None:
         self.server.append("INBOX", raw, msg_time=when)
@@ -559,10 +543,16 @@ def passes() -> list[tuple[datetime, Step | None]]:
     return [(m, steps.get(m)) for m in sorted(moments)]
 
 
-def draft_keys(drafts: list[email.message.EmailMessage]) -> list[tuple[str | None, str, str]]:
+def draft_keys(
+    drafts: list[email.message.EmailMessage], status: dict[str, Any]
+) -> list[tuple[str | None, str, str]]:
+    """Each draft's follow-up key (read from its Message-ID's tag: no header spells it),
+    recipient and subject."""
+    keys = {draft_tag(f["key"]): f["key"] for i in status["interviews"] for f in i["followups"]}
     found = []
     for message in drafts:
-        key = " ".join(message[KEY_HEADER].split()) if message[KEY_HEADER] else None
+        assert message[KEY_HEADER] is None
+        key = keys.get(draft_tag_of(str(message["Message-ID"])))
         if key is not None and key.startswith("action_item/"):
             key = key.rsplit("/", 1)[0] + "/*"
         found.append((key, message["To"].addresses[0].addr_spec, str(message["Subject"])))
@@ -583,11 +573,10 @@ def mailbox(
     dovecot: Dovecot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
 ) -> Mailbox:
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     config = imap_config(tmp_path / "agent", port=dovecot.tls_port, ca_file=dovecot.ca_file)
-    return Mailbox(dovecot, config, capsys)
+    return Mailbox(dovecot, config)
 
 
 def test_a_month_of_job_search(mailbox: Mailbox) -> None:
@@ -612,7 +601,8 @@ def test_a_month_of_job_search(mailbox: Mailbox) -> None:
             stages.update(step.stages)
             trashed = step.trash
 
-        assert draft_keys(mailbox.drafts()) == sorted(
+        status = mailbox.status(now)
+        assert draft_keys(mailbox.drafts(), status) == sorted(
             ((d.key, d.to, d.subject) for d in (DRAFTS[label] for label in expected)), key=repr
         ), where
         after = mailbox.server.snapshot()
@@ -621,7 +611,6 @@ def test_a_month_of_job_search(mailbox: Mailbox) -> None:
         assert len(after[mailbox.trash_folder]) == len(before[mailbox.trash_folder]) + trashed
         before = after
 
-        status = mailbox.status(now)
         assert {i["company"]: i["application"] for i in status["interviews"]} == stages, where
         states = followup_states(status)
         for key, (state, draft_at, words) in step.check.items() if step else ():
@@ -641,7 +630,7 @@ def test_a_month_of_job_search(mailbox: Mailbox) -> None:
     assert all(f["state"] == "cancelled" for f in by_id[QUILL.id]["followups"])
     assert by_id[HARBOR.id]["status"] == by_id[HARBOR_2.id]["status"] == "done"
     assert not [f for f in by_id[HARBOR_2.id]["followups"] if f["state"] == "planned"]
-    table = mailbox.cli("status", "--now", at("Nov 12 18:00").isoformat())
+    table = mailbox.ok("status", "--now", at("Nov 12 18:00").isoformat())
     headlines = [line for line in table.splitlines() if line and not line.startswith(" ")]
     assert headlines == [
         "Lumen Labs — awaiting a decision since Oct 15 (Maya wrote 'by Friday' on Nov 10)",

@@ -12,15 +12,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from harness import measured_child
 from helpers import PASSWORD_ENV, imap_config, invite_eml
-from servers import USER, Dovecot, ServerError
-from test_hostile import run_pass
+from servers import PASSWORD, USER, Dovecot, ServerError
 
 START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)
 SENT = datetime(2026, 10, 1, 14, 0, tzinfo=UTC)
 AFTER = START + timedelta(hours=1, minutes=31)
 KNOWN = "Pw-7f3c9e1a-Zq!"  # distinctive, so any leak is found by a plain search
 WRONG = "Wrong-5d2b88-Xy?"
+WITH_PASSWORD = {PASSWORD_ENV: PASSWORD}
 
 
 def test_plain_imap_to_a_remote_host_is_refused_with_exit_78(tmp_path: Path) -> None:
@@ -30,7 +31,7 @@ def test_plain_imap_to_a_remote_host_is_refused_with_exit_78(tmp_path: Path) -> 
         .replace('host = "127.0.0.1"', 'host = "imap.example.com"')
         .replace('security = "tls"', 'security = "none"')
     )
-    code, _out, err, _ = run_pass(config, "once")
+    (code, _out, err), _ = measured_child(config, "once", verbose=True, env=WITH_PASSWORD)
     assert code == 78
     assert "Traceback" not in err
     (line,) = [line for line in err.splitlines() if "[imap].security" in line]
@@ -48,7 +49,9 @@ def test_state_file_and_folder_are_private_whatever_the_umask(
     config = imap_config(
         tmp_path / "cfg", port=dovecot.tls_port, ca_file=dovecot.ca_file, state=state
     )
-    code, _, err, _ = run_pass(config, "once", "--now", AFTER.isoformat(), umask=umask)
+    (code, _, err), _ = measured_child(
+        config, "once", "--now", AFTER.isoformat(), verbose=True, env=WITH_PASSWORD, umask=umask
+    )
     assert code == 0, err
     assert stat.S_IMODE(state.parent.stat().st_mode) == 0o700
     files = [p for p in state.parent.iterdir() if p.name.startswith("state.db")]
@@ -92,7 +95,9 @@ def test_a_known_password_never_appears_in_any_output(
 
     def run(password: str, *args: str) -> tuple[int, str]:
         secret_file.write_text(password + "\n")
-        code, out, err, _ = run_pass(config, *args, env={**os.environ, PASSWORD_ENV: password})
+        (code, out, err), _ = measured_child(
+            config, *args, verbose=True, env={PASSWORD_ENV: password}
+        )
         return code, out + err
 
     outputs = []

@@ -30,6 +30,7 @@ def read_unit(name: str) -> configparser.ConfigParser:
     return parser
 
 
+@pytest.mark.servers  # needs systemd-analyze, which `make servers` installs
 def test_units_verify(tmp_path: Path) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:

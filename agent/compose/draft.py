@@ -1,44 +1,58 @@
 """Composing: a planned follow-up and its interview become an RFC 5322 draft (`EmailMessage`).
 
-Templates are Jinja2 files (`<kind>.txt.j2`; the first line is `Subject: ...`) rendered by one
-`Environment` with `StrictUndefined`. A user folder may override any of them. Headers are set
-through the stdlib `email` API from cleaned strings (no CR, LF or control character), never
-by concatenating header text, so a name or subject read from mail cannot add a header line.
+Templates are Jinja2 files (`<kind>.txt.j2`; the first line is `Subject: ...`), English at the
+top of the templates folder and one folder per other language (`fr/`, `de/`, `es/`, `it/`,
+`pt/`), rendered by one `Environment` with `StrictUndefined`. A user folder may override any
+of them. The body is `format=flowed` (RFC 3676), `text/plain; charset=utf-8`.
+
+Headers are set through the stdlib `email` API from cleaned strings (no CR, LF or control
+character), never by concatenating header text, so a name or subject read from mail cannot add
+a header line. In-Reply-To and References are written as message ids (RFC 5322 section 3.6.4),
+folded between ids and never RFC 2047 encoded, however long an id is. No header names the
+program or spells the follow-up's key: the draft is recognised by its Message-ID, whose first
+part is `agent.model.draft_tag(key)` (see `new_message_id`).
 """
 
 from __future__ import annotations
 
 import re
-import uuid
-from dataclasses import dataclass
+import secrets
 from datetime import datetime
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, Policy
 from email.utils import format_datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import jinja2
 
-from agent.mail.mime import clean
-from agent.model import KEY_HEADER, Address, FollowUpKind, FollowUpState, Interview, PersonRole
+from agent.compose.context import Sender, context_for, draft_language
+from agent.compose.facts import fact
+from agent.compose.flowed import flow
+from agent.model import Address, FollowUpKind, Interview, draft_tag
 from agent.planning.planner import FollowUp
 
 TEMPLATE_NAMES = ("thank_you", "action_item", "check_in_first", "check_in_second")
 MAX_WORDS = 250
+# How long a thank-you should be (SPEC: about 80 to 180 words), checked by `check`.
+THANK_YOU_WORDS = (80, 180)
+
+__all__ = [
+    "MAX_WORDS",
+    "TEMPLATE_NAMES",
+    "Sender",
+    "TemplateError",
+    "build_draft",
+    "environment",
+    "new_message_id",
+    "render",
+    "shipped_templates",
+    "template_path",
+]
 
 
 class TemplateError(ValueError):
     """A template is missing, does not parse, or renders something unusable."""
-
-
-@dataclass(frozen=True)
-class Sender:
-    name: str
-    email: str
-    signature: str
-    tz: ZoneInfo
 
 
 def shipped_templates() -> Path:
@@ -70,98 +84,117 @@ def template_name(followup: FollowUp) -> str:
     return str(followup.kind)
 
 
-def _join(names: list[str]) -> str:
-    names = [n for n in names if n]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+def template_path(name: str, language: str) -> str:
+    """Where a template lives in a templates folder: English at the top, others in a folder
+    named by the language's code."""
+    return f"{name}.txt.j2" if language == "en" else f"{language}/{name}.txt.j2"
 
 
-def _first(name: str) -> str:
-    name = name.strip()
-    if not name or "@" in name:
-        return ""
-    if "," in name:
-        rest = name.split(",", 1)[1].strip()
-        return rest.split()[0] if rest else ""
-    return name.split()[0]
-
-
-def _item(what: str) -> str:
-    item = re.sub(
-        r"^(?:please\s+)?(?:send|share|submit|provide|forward|email)\s+(?:over\s+)?",
-        "",
-        what.strip(),
-        flags=re.I,
-    )
-    item = re.sub(r"\byour\b", "my", item, flags=re.I)
-    return item.rstrip(".") or "the information you asked for"
-
-
-def context_for(followup: FollowUp, interview: Interview, sender: Sender) -> dict[str, object]:
-    facts = interview.facts
-    greeting = _join([_first(a.name) for a in followup.to]) or "there"
-    local = facts.start.astimezone(sender.tz)
-    today_words = f"on {local:%A}"
-    named = list(followup.named) or [
-        p.name
-        for p in facts.people
-        if p.role == PersonRole.INTERVIEWER
-        and p.name
-        and not any(p.email and p.email == a.email for a in followup.to)
-    ]
-    notes = [n.text.rstrip(".") for n in interview.notes if n.promise_due is None]
-    role = facts.role
-    return {
-        "greeting": greeting,
-        "company": facts.company,
-        "company_phrase": facts.company or "your company",
-        "role": role,
-        "role_phrase": f"the {role} role" if role else "the role",
-        "when_phrase": today_words,
-        "named": _join([_first(n) or n for n in named])
-        if followup.kind == FollowUpKind.THANK_YOU
-        and not any(
-            p.role == PersonRole.INTERVIEWER and p.email == followup.to[0].email
-            for p in facts.people
-        )
-        else "",
-        "notes": notes,
-        "what": followup.what,
-        "item": _item(followup.what),
-        "thread_subject": re.sub(r"^(?:re|aw|sv)\s*:\s*", "", followup.thread_subject, flags=re.I),
-        "signature": sender.signature or sender.name,
-        "number": followup.number,
-    }
+# What a rendered body may not contain: the debris of a template or of a missing value.
+DEBRIS = re.compile(r"\bNone\b|\{\{|\}\}|\{%|%\}|\bundefined\b| [,.;:!?](?:\s|$)|\(\s*\)|  \S")
 
 
 def render(
-    env: jinja2.Environment, followup: FollowUp, interview: Interview, sender: Sender
+    env: jinja2.Environment,
+    followup: FollowUp,
+    interview: Interview,
+    sender: Sender,
+    *,
+    when: datetime,
 ) -> tuple[str, str]:
-    """The subject and body text of a draft."""
+    """The subject and body text of a draft (the body with one paragraph per line)."""
+    name = template_name(followup)
+    path = template_path(name, draft_language(interview, sender))
     try:
-        template = env.get_template(template_name(followup) + ".txt.j2")
-        text = template.render(**context_for(followup, interview, sender))
+        template = env.get_template(path)
+        text = template.render(**context_for(followup, interview, sender, when=when))
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"template {template_name(followup)}: {exc}") from exc
-    first, _, body = text.partition("\n")
+        raise TemplateError(f"template {path}: {exc}") from exc
+    first, _, body = text.lstrip().partition("\n")  # set and comment lines may come first
     if not first.lower().startswith("subject:"):
-        raise TemplateError(
-            f"template {template_name(followup)}: the first line must be 'Subject: ...'"
-        )
-    subject = clean(first.split(":", 1)[1])
-    body = re.sub(r"\n{3,}", "\n\n", body.strip("\n")) + "\n"
+        raise TemplateError(f"template {path}: the first line must be 'Subject: ...'")
+    subject = " ".join(first.split(":", 1)[1].split())
+    lines = [_tidy_line(line) for line in body.split("\n")]
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines).strip("\n")) + "\n"
     return subject, body
+
+
+def _tidy_line(line: str) -> str:
+    """A rendered line without the spaces an empty value leaves (between words, at either
+    end); a signature separator ("-- ") is kept as it is."""
+    if line == "-- ":
+        return line
+    return re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", line).strip()
+
+
+class MessageIds(str):
+    """A header holding message ids (In-Reply-To, References), folded between ids and never
+    encoded. The stdlib folds an unstructured header by turning a word longer than a line into
+    RFC 2047 encoded words, and `=?utf-8?q?=3C...?=` is not a message id: threading breaks.
+    An object with `name` and `fold` is how the `email` package lets a header fold itself."""
+
+    name: str
+    ids: tuple[str, ...]
+
+    def __new__(cls, name: str, ids: tuple[str, ...]) -> MessageIds:
+        header = super().__new__(cls, " ".join(ids))
+        header.name = name
+        header.ids = ids
+        return header
+
+    def fold(self, *, policy: Policy) -> str:
+        width = policy.max_line_length or 78
+        lines: list[str] = []
+        line = f"{self.name}:"
+        for message_id in self.ids:
+            if len(line) + 1 + len(message_id) > width and line != f"{self.name}:":
+                lines.append(line)
+                line = ""
+            line += " " + message_id
+        lines.append(line)
+        return policy.linesep.join(lines) + policy.linesep
+
+
+_MESSAGE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>")
+
+
+def message_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The well-formed message ids among `values`, each once, in order."""
+    found: list[str] = []
+    for value in values:
+        for message_id in _MESSAGE_ID.findall(value or ""):
+            if message_id not in found:
+                found.append(message_id)
+    return tuple(found)
+
+
+def references(chain: tuple[str, ...], parent: str) -> tuple[str, ...]:
+    """The References of a reply to `parent`: the thread's chain, then the parent, at most 20
+    ids (the first, which names the thread, and the last 19)."""
+    ids = [i for i in message_ids(chain) if i != parent]
+    ids.append(parent)
+    return tuple(ids if len(ids) <= 20 else [ids[0], *ids[-19:]])
 
 
 def _header_address(address: Address) -> HeaderAddress:
     username, _, domain = address.email.partition("@")
-    return HeaderAddress(display_name=clean(address.name), username=username, domain=domain)
+    name = " ".join(fact(address.name, 200).split()) if address.name else ""
+    return HeaderAddress(display_name=name, username=username, domain=domain)
 
 
-def new_message_id(sender_email: str) -> str:
-    domain = sender_email.rpartition("@")[2] or "interview-agent.invalid"
-    return f"<ia-{uuid.uuid4().hex}@{clean(domain)}>"
+def _domain(email: str) -> str:
+    domain = email.rpartition("@")[2].lower()
+    return domain if re.fullmatch(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?", domain) else "localhost"
+
+
+def new_message_id(sender_email: str, key: str = "") -> str:
+    """A Message-ID on the user's domain. For a follow-up's draft (`key` given) it starts with
+    the key's opaque tag (`agent.model.draft_tag`), by which the agent finds the draft again;
+    the random part keeps every id unique (two instances placing one key, a redraft)."""
+    nonce = secrets.token_hex(6)
+    if not key:
+        return f"<{secrets.token_hex(12)}.{nonce}@{_domain(sender_email)}>"
+    return f"<{draft_tag(key)}.{nonce}@{_domain(sender_email)}>"
 
 
 def build_draft(
@@ -173,72 +206,16 @@ def build_draft(
     when: datetime,
     message_id: str,
 ) -> EmailMessage:
-    subject, body = render(env, followup, interview, sender)
+    subject, body = render(env, followup, interview, sender, when=when)
     message = EmailMessage(policy=SMTP)
     message["From"] = _header_address(Address(sender.name, sender.email))
     message["To"] = [_header_address(a) for a in followup.to]
     message["Subject"] = subject
     message["Date"] = format_datetime(when.astimezone(sender.tz))
     message["Message-ID"] = message_id
-    if followup.in_reply_to:
-        message["In-Reply-To"] = clean(followup.in_reply_to)
-        refs = [clean(r) for r in followup.references if r]
-        if refs:
-            message["References"] = " ".join(refs[-20:])
-    message[KEY_HEADER] = followup.key
-    message.set_content(body, charset="utf-8")
+    parent = message_ids((followup.in_reply_to,))
+    if parent:
+        message["In-Reply-To"] = MessageIds("In-Reply-To", parent[:1])
+        message["References"] = MessageIds("References", references(followup.references, parent[0]))
+    message.set_content(flow(body), charset="utf-8", params={"format": "flowed"})
     return message
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
-def check_templates(env: jinja2.Environment) -> list[str]:
-    """Every problem with the templates (used by `check`), rendered on a sample interview."""
-    from agent.model import InterviewFacts, Person
-
-    problems = []
-    start = datetime(2026, 10, 1, 15, 0, tzinfo=ZoneInfo("UTC"))
-    interview = Interview(
-        id="sample",
-        first_seen=start,
-        source="mail",
-        facts=InterviewFacts(
-            uid="u",
-            sequence=0,
-            stamp=None,
-            start=start,
-            end=None,
-            company="Example",
-            role="Engineer",
-            people=(Person("Sam Lee", "sam@example.org", PersonRole.INTERVIEWER),),
-        ),
-    )
-    sender = Sender("Alex Rivera", "alex@example.com", "", ZoneInfo("UTC"))
-    for name in TEMPLATE_NAMES:
-        kind = FollowUpKind.CHECK_IN if name.startswith("check_in") else FollowUpKind(name)
-        followup = FollowUp(
-            key="k",
-            kind=kind,
-            interview_id="sample",
-            to=(Address("Sam Lee", "sam@example.org"),),
-            draft_at=start,
-            due=start,
-            state=FollowUpState.PLANNED,
-            reason="",
-            what="send my portfolio",
-            number=2 if name.endswith("second") else 1,
-        )
-        try:
-            subject, body = render(env, followup, interview, sender)
-        except TemplateError as exc:
-            problems.append(str(exc))
-            continue
-        if not subject:
-            problems.append(f"template {name}: the subject is empty")
-        if word_count(body) > MAX_WORDS:
-            problems.append(f"template {name}: {word_count(body)} words; keep it under {MAX_WORDS}")
-        if re.search(r"\bNone\b|\{\{|\}\}", subject + body):
-            problems.append(f"template {name}: renders template debris")
-    return problems

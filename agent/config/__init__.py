@@ -30,6 +30,8 @@ from agent.config.types import (
 from agent.config.values import is_loopback
 from agent.errors import ConfigError
 
+MAX_CONFIG_BYTES = 256 * 1024
+
 __all__ = [
     "ARRAY_SECTIONS",
     "SCHEMA",
@@ -60,7 +62,16 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
     """Read and check the config file; raises ConfigError listing every problem at once."""
     path = path.absolute()
     try:
-        text = path.read_bytes().decode("utf-8")
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                [
+                    f"{path.name}: {size / (1024 * 1024):.1f} MiB is too large for a config file "
+                    f"(the limit is {MAX_CONFIG_BYTES // 1024} KiB); a signature is a few lines "
+                    "and templates belong in [templates].folder"
+                ]
+            )
+        text = path.read_bytes().decode("utf-8-sig")  # a byte-order mark (Notepad) is fine
     except FileNotFoundError:
         raise ConfigError(
             [

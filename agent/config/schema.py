@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from agent.config.patterns import BoundedPattern
 from agent.config.types import (
     ActionItemConfig,
     CalendarConfig,
@@ -52,12 +53,13 @@ from agent.config.values import (
     parse_flag,
     parse_integer,
     parse_kinds,
+    parse_languages,
     parse_name,
     parse_number,
     parse_path,
     parse_regex,
     parse_senders,
-    parse_text,
+    parse_signature,
     parse_zone,
     supported_countries,
 )
@@ -99,8 +101,9 @@ SCHEMA: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("aliases", parse_addresses, ()),
         KeySpec("country", parse_country),
         KeySpec("subdivision", parse_name),
-        KeySpec("signature", parse_text, ""),
+        KeySpec("signature", parse_signature, ""),
         KeySpec("timezone", parse_zone, _REQUIRED, 'timezone = "America/New_York"'),
+        KeySpec("languages", parse_languages, ("en",)),
     ),
     "imap": (
         KeySpec("host", parse_name, _REQUIRED, 'host = "imap.example.com"'),
@@ -326,6 +329,8 @@ def build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) -> 
         table("followups")["close_after_days"],
     )
     folder = ld.existing("[templates].folder", table("templates")["folder"], "folder")
+    if folder is not None:
+        _check_template_sizes(ld, folder)
     daemon = DaemonConfig(**table("daemon"))
     calendars = _calendars(ld, data.get("calendars"))
     rules = _rules(ld, data.get("rules"), {c.name for c in calendars})
@@ -344,6 +349,43 @@ def build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) -> 
         rules,
         source,
     )
+
+
+MAX_TEMPLATE_BYTES = 64 * 1024
+MAX_TEMPLATE_FILES = 200
+
+
+def _check_template_sizes(ld: _Loader, folder: Path) -> None:
+    """A template is a short letter: refuse a file that would take the daemon's memory (the
+    unit caps it at 512 MB) or a folder that is not a templates folder at all."""
+    try:
+        files = [path for path in sorted(folder.rglob("*"))[: MAX_TEMPLATE_FILES + 1]]
+    except OSError:
+        return
+    if len(files) > MAX_TEMPLATE_FILES:
+        ld.problem(
+            "[templates].folder",
+            f"holds more than {MAX_TEMPLATE_FILES} files ({folder}); point it at a folder of "
+            "templates only",
+        )
+        return
+    for path in files:
+        try:
+            size = path.stat().st_size if path.is_file() else 0
+        except OSError:
+            continue
+        if size > MAX_TEMPLATE_BYTES:
+            ld.problem(
+                "[templates].folder",
+                f"{path.relative_to(folder)} is {_size(size)}; the limit for a template is "
+                f"{_size(MAX_TEMPLATE_BYTES)}",
+            )
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MiB"
+    return f"{count / 1024:.0f} KiB" if count >= 1024 else f"{count} bytes"
 
 
 def _check_subdivision(ld: _Loader, me: dict[str, Any]) -> None:
@@ -439,6 +481,9 @@ def _rules(ld: _Loader, raw: Any, calendar_names: set[str]) -> tuple[Rule, ...]:
     for n, entry in enumerate(raw if isinstance(raw, list) else [], 1):
         where = f"[[rules]][{n}]"
         v = ld.read(entry, where, "rules")
+        for key in ("subject", "body"):
+            if isinstance(v[key], BoundedPattern):
+                v[key].where = f"{where}.{key}"
         given = entry if isinstance(entry, dict) else {}
         if not any(k in given for k in ("from", "subject", "body", "calendar")):
             ld.problem(where, "matches nothing; add from, subject, body or calendar")

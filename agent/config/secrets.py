@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 import keyring
+import keyring.backends.fail
 import keyring.errors
 
 from agent.config import SecretSpec
@@ -85,6 +86,36 @@ def store_password(account: str, password: str, service: str = SERVICE) -> None:
         keyring.set_password(service, account, password)
     except keyring.errors.KeyringError as exc:
         raise _no_keyring(exc) from None
+
+
+def keyring_problem() -> str:
+    """Why the system keyring cannot hold a password here ("" when it can), asked before
+    `set-password` prompts for one: a machine without a desktop session (a server, a
+    container, SSH) usually has no keyring at all."""
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # a broken keyring configuration
+        return _no_keyring_text(f"{type(exc).__name__}")
+    priority = getattr(backend, "priority", 1)
+    kind = type(backend)
+    viable = getattr(backend, "backends", None)  # a chainer: usable when it chains any
+    if (
+        isinstance(backend, keyring.backends.fail.Keyring)
+        or (isinstance(priority, int | float) and priority <= 0 and not viable)
+        or kind.__module__.startswith("keyring.backends.null")
+    ):
+        return _no_keyring_text(f"keyring found only {kind.__module__}.{kind.__name__}")
+    return ""
+
+
+def _no_keyring_text(why: str) -> str:
+    return (
+        f"no system keyring is available on this machine ({why}), so set-password cannot "
+        "store a password here. Use one of these in [imap] instead: "
+        'password_command = "pass show mail/you" (any command that prints it), '
+        'password_env = "IMAP_PASSWORD", or credential = true (a systemd credential); '
+        "see 'Keeping the password out of files' in the README"
+    )
 
 
 def _no_keyring(exc: Exception) -> SecretError:

@@ -14,6 +14,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal
 
+from agent.config.patterns import BoundedPattern
 from agent.model import FollowUpKind
 
 SecretMethod = Literal["keyring", "command", "env", "credential", "oauth2_command"]
@@ -38,6 +39,9 @@ class Me:
     subdivision: str | None
     signature: str
     timezone: zoneinfo.ZoneInfo
+    # The languages the user writes drafts in (`agent.model.LANGUAGES`); English is the default
+    # and the fallback.
+    languages: tuple[str, ...] = ("en",)
 
     @property
     def addresses(self) -> frozenset[str]:
@@ -143,8 +147,8 @@ class Rule:
 
     name: str
     from_: tuple[str, ...]
-    subject: re.Pattern[str] | None
-    body: re.Pattern[str] | None
+    subject: BoundedPattern | re.Pattern[str] | None  # the loader makes BoundedPatterns
+    body: BoundedPattern | re.Pattern[str] | None
     calendar: str | None
     action: Literal["interview", "ignore", "annotate"]
     company: str | None

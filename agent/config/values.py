@@ -17,7 +17,8 @@ from collections.abc import Callable
 from datetime import time
 from typing import Any, cast
 
-from agent.model import FollowUpKind
+from agent.config.patterns import BoundedPattern, catastrophic
+from agent.model import LANGUAGES, FollowUpKind
 
 
 class Invalid(Exception):
@@ -103,7 +104,66 @@ _zone_names = functools.cache(zoneinfo.available_timezones)
 _ZONE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
 
 
+# Abbreviations people write for a time zone, and the IANA zones each may mean. Some exist
+# in tzdata as fixed offsets ("EST" is UTC-5 all year, never daylight time) and all are
+# ambiguous ("IST": India, Ireland or Israel), so they are refused with the zones to choose.
+_ABBREVIATIONS = {
+    "EST": ("America/New_York", "America/Toronto", "America/Detroit", "America/Panama"),
+    "EDT": ("America/New_York", "America/Toronto", "America/Detroit"),
+    "CST": ("America/Chicago", "America/Mexico_City", "America/Winnipeg", "Asia/Shanghai"),
+    "CDT": ("America/Chicago", "America/Winnipeg"),
+    "MST": ("America/Denver", "America/Phoenix", "America/Edmonton"),
+    "MDT": ("America/Denver", "America/Edmonton"),
+    "PST": ("America/Los_Angeles", "America/Vancouver", "America/Tijuana"),
+    "PDT": ("America/Los_Angeles", "America/Vancouver"),
+    "AKST": ("America/Anchorage",),
+    "AKDT": ("America/Anchorage",),
+    "HST": ("Pacific/Honolulu",),
+    "AST": ("America/Halifax", "America/Puerto_Rico", "Asia/Riyadh"),
+    "ADT": ("America/Halifax",),
+    "NST": ("America/St_Johns",),
+    "GMT": ("Europe/London", "Europe/Dublin", "UTC"),
+    "BST": ("Europe/London",),
+    "WET": ("Europe/Lisbon", "Atlantic/Canary"),
+    "WEST": ("Europe/Lisbon",),
+    "CET": ("Europe/Paris", "Europe/Berlin", "Europe/Madrid", "Europe/Rome", "Europe/Amsterdam"),
+    "CEST": ("Europe/Paris", "Europe/Berlin", "Europe/Madrid", "Europe/Rome"),
+    "MET": ("Europe/Paris", "Europe/Berlin"),
+    "EET": ("Europe/Athens", "Europe/Helsinki", "Europe/Bucharest", "Europe/Kyiv"),
+    "EEST": ("Europe/Athens", "Europe/Helsinki", "Europe/Bucharest"),
+    "MSK": ("Europe/Moscow",),
+    "IST": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "PKT": ("Asia/Karachi",),
+    "SGT": ("Asia/Singapore",),
+    "HKT": ("Asia/Hong_Kong",),
+    "JST": ("Asia/Tokyo",),
+    "KST": ("Asia/Seoul",),
+    "AEST": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"),
+    "AEDT": ("Australia/Sydney", "Australia/Melbourne"),
+    "ACST": ("Australia/Adelaide", "Australia/Darwin"),
+    "AWST": ("Australia/Perth",),
+    "NZST": ("Pacific/Auckland",),
+    "NZDT": ("Pacific/Auckland",),
+    "BRT": ("America/Sao_Paulo",),
+    "ART": ("America/Argentina/Buenos_Aires",),
+    "SAST": ("Africa/Johannesburg",),
+    "WAT": ("Africa/Lagos",),
+    "EAT": ("Africa/Nairobi",),
+}
+_LEGACY_ZONE = re.compile(r"[A-Z]{2,5}(?:\d{1,2}[A-Z]{2,5})?")  # EST, CET, EST5EDT, PST8PDT
+
+
 def parse_zone(value: Any) -> zoneinfo.ZoneInfo:
+    if isinstance(value, str) and value != "UTC":
+        key = value.strip().upper()
+        if key in _ABBREVIATIONS or _LEGACY_ZONE.fullmatch(value.strip()):
+            choices = _ABBREVIATIONS.get(key) or _ABBREVIATIONS.get(key[:3], ())
+            names = ", ".join(f'"{zone}"' for zone in choices)
+            raise Invalid(
+                "expected an IANA time zone name, not an abbreviation (it cannot say when "
+                "daylight time starts, and many places share it)",
+                f"it may mean {names}" if names else 'such as "America/New_York"',
+            )
     if isinstance(value, str) and _ZONE_KEY.fullmatch(value):
         with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             return zoneinfo.ZoneInfo(value)  # without listing every zone (16 ms)
@@ -139,13 +199,38 @@ def parse_clock(value: Any) -> time:
     return time(int(match[1]), int(match[2]))
 
 
-def parse_regex(value: Any) -> re.Pattern[str]:
+MAX_PATTERN_CHARS = 1000
+
+
+def parse_regex(value: Any) -> BoundedPattern:
+    """A `[[rules]]` pattern: compiled case-insensitive, refused when it has a shape known to
+    run for hours on some text (`patterns.catastrophic`), and matched with bounds."""
     if not isinstance(value, str):
         raise Invalid("expected a regular expression (a string)")
+    if len(value) > MAX_PATTERN_CHARS:
+        raise Invalid(f"expected a regular expression of at most {MAX_PATTERN_CHARS} characters")
     try:
-        return re.compile(value, re.IGNORECASE)
+        compiled = re.compile(value, re.IGNORECASE)
     except (re.error, OverflowError, RecursionError) as exc:
         raise Invalid(f"expected a valid regular expression ({exc})") from None
+    why = catastrophic(value)
+    if why:
+        raise Invalid(f"expected a regular expression that cannot run away: {why}")
+    return BoundedPattern(compiled)
+
+
+MAX_SIGNATURE_CHARS = 4000
+
+
+def parse_signature(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid("expected a string")
+    if len(value) > MAX_SIGNATURE_CHARS:
+        raise Invalid(
+            f"expected a signature of at most {MAX_SIGNATURE_CHARS} characters (this one has "
+            f"{len(value):,}); a signature is a few lines"
+        )
+    return value
 
 
 def parse_senders(value: Any) -> tuple[str, ...]:
@@ -164,6 +249,17 @@ def parse_senders(value: Any) -> tuple[str, ...]:
         else:
             globs += [f"*@{pattern}"] + ([] if pattern.startswith("*") else [f"*@*.{pattern}"])
     return tuple(globs)
+
+
+def parse_languages(value: Any) -> tuple[str, ...]:
+    known = ", ".join(f'"{code}"' for code in LANGUAGES)
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, str) and v.lower() in LANGUAGES for v in value)
+    ):
+        raise Invalid(f'expected a list of language codes from {known}, such as ["en", "fr"]')
+    return tuple(dict.fromkeys(v.lower() for v in value))
 
 
 def parse_kinds(value: Any) -> tuple[FollowUpKind, ...]:

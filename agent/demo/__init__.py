@@ -57,7 +57,7 @@ def build_mailbox(target: Path) -> Path:
     return target
 
 
-_SHOWN = ("From", "To", "Subject", "Date", "In-Reply-To", "X-Interview-Agent-Key")
+_SHOWN = ("From", "To", "Subject", "Date", "Message-ID", "In-Reply-To")
 
 
 def readable(raw: bytes) -> str:

@@ -116,21 +116,25 @@ class MailSync:
         after = 0
         if saved is not None and saved[0] == position.uidvalidity:
             after = saved[1]
-        elif saved is not None:
-            log.warning(
-                "%s: UIDVALIDITY changed (%s -> %s); rescanning the last %s days",
-                folder,
-                saved[0],
-                position.uidvalidity,
-                self.lookback_days,
-            )
-            report.rescanned += (folder,)
-        if after and 0 < position.uidnext <= after + 1:
-            return  # nothing arrived since the last pass: no need to open the folder
+        else:
+            if saved is not None:
+                # Only news when something had been read there (a server may give a folder
+                # no client opened read-write a new UIDVALIDITY in every session: Courier).
+                (log.warning if saved[1] else log.debug)(
+                    "%s: UIDVALIDITY changed (%s -> %s); rescanning the last %s days",
+                    folder,
+                    saved[0],
+                    position.uidvalidity,
+                    self.lookback_days,
+                )
+                report.rescanned += (folder,)
+            # Recorded as soon as seen, with nothing read yet: a pass that reads nothing here
+            # (an empty folder, only old mail, a crash) rescans it once, not on every pass.
+            self.state.set_folder_position(folder, position.uidvalidity, 0)
+        if 0 < position.uidnext <= after + 1:
+            return  # nothing arrived since the last pass (or ever): no need to open the folder
         uids = self.store.new_uids(folder, after, since if after == 0 else None)
         if not uids:
-            if saved is None:
-                self.state.set_folder_position(folder, position.uidvalidity, 0)
             return
         records: list[MessageRecord] = []
         fetch = self.store.fetch
@@ -223,6 +227,7 @@ class MailSync:
             requests=finding.requests,
             back_on=finding.back_on,
             agent_key=message.agent_key,
+            reason=finding.reason if finding.kind == FindingKind.POSSIBLE else "",
             company_domain=finding.company_domain
             or extract.company_domain_of([message.from_], self.context.me),
         )

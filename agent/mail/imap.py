@@ -5,7 +5,9 @@ chunks, each in batched steps: a fixed set of header fields for every message, B
 only where the structure can matter, then only the text and calendar sections (under the size
 cap) of the messages whose text is wanted. UID sets are always explicit and chunked
 (imapclient's "1:*" parsing bug; Dovecot's 64 KiB command-line limit). Drafts are APPENDed with
-\\Draft \\Seen and the UID comes from APPENDUID, validated, else from a SEARCH on the key header.
+\\Draft \\Seen and the UID comes from APPENDUID (only when UIDPLUS is offered), validated, else
+from a SEARCH on the key header. Nothing is written to a mailbox the session has open read-only
+(UNSELECT or CLOSE first). Extensions are used only when the server offers them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import re
 import socket
 import ssl
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from email.message import Message
 from typing import Any
 
@@ -28,8 +31,11 @@ from agent.errors import (
     AgentError,
     AuthenticationFailed,
     CertificateError,
+    ConfigError,
     ConnectionFailed,
+    FolderMissing,
     MailboxError,
+    QuotaExceeded,
 )
 from agent.mail import imapfetch, mime
 from agent.mail.mime import PartInfo
@@ -42,7 +48,7 @@ from agent.mail.store import (
     find_roles,
     sha256_of,
 )
-from agent.model import KEY_HEADER, MailMessage
+from agent.model import KEY_HEADER, MailMessage, draft_tag, draft_tag_of, is_draft_of
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +56,7 @@ CHUNK = 1000  # UIDs per FETCH: command lines far below Dovecot's 64 KiB limit
 BODY_BATCH_BYTES = 4_000_000  # wanted parts downloaded together, at most (about) this much
 HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS ({})]".format(" ".join(mime.HEADER_FIELDS).upper())
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
+_OVERQUOTA = re.compile(r"\[OVERQUOTA\]|quota", re.IGNORECASE)  # RFC 5530, or its words
 
 
 def _text(value: Any) -> str:
@@ -158,6 +165,42 @@ def single_text_part(headers: Message) -> bool:
     return bool(_SINGLE_TEXT.match(value)) and "name" not in value.lower()
 
 
+def _roles(
+    host: str,
+    listed: Sequence[ListedFolder],
+    drafts: str | None,
+    sent: str | None,
+    trash: str | None,
+    inbox: str,
+) -> FolderRoles:
+    """The folder roles; `FolderMissing` (exit 78, not retried) when a folder the config
+    names does not exist, or no Drafts folder can be found, listing the folders there are."""
+    names = {folder.name for folder in listed}
+    known = ", ".join(sorted(names, key=str.casefold)) or "none"
+    problems = [
+        f'[imap].{key}: "{value}" does not exist on {host}; its folders are: {known}. Set it '
+        "to one of them exactly (or remove it to find the folder by its role)"
+        for key, value in (
+            ("drafts_folder", drafts),
+            ("sent_folder", sent),
+            ("trash_folder", trash),
+            ("inbox_folder", inbox if inbox.upper() != "INBOX" else None),
+        )
+        if value is not None and value not in names
+    ]
+    if problems:
+        raise FolderMissing(problems)
+    roles = find_roles(listed, drafts=drafts, sent=sent, trash=trash, inbox=inbox)
+    if roles is None:
+        raise FolderMissing(
+            [
+                f"[imap].drafts_folder: no Drafts folder found on {host} (its folders are: "
+                f"{known}); set drafts_folder to the one your mail client saves drafts in"
+            ]
+        )
+    return roles
+
+
 def _tls_context(ca_file: str | None) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=ca_file)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -202,31 +245,62 @@ class ImapStore:
         self.host = host
         self.client = _connect(host, port, security, ca_file, timeout)
         try:
-            if secret_kind == "oauth2":
-                self.client.oauth2_login(username, secret)
-            else:
-                self.client.login(username, secret)
+            self._login(username, secret_kind, secret)
+        except AgentError:
+            self._shutdown()
+            raise
         except LoginError as exc:
             self._shutdown()
             raise login_failure(host, username, str(exc)) from exc
         except (OSError, IMAPClientError) as exc:
             self._shutdown()
             raise ConnectionFailed(f"lost the connection to {host} during login: {exc}") from exc
+        log.debug("logged in to %s:%d as %s", host, port, username)
         self.capabilities = {_text(c).upper() for c in self.client.capabilities()}
         listed = [
             ListedFolder(name=name, flags=tuple(_text(f) for f in flags), delimiter=_text(delim))
             for flags, delim, name in self.client.list_folders()
         ]
-        roles = find_roles(listed, drafts=drafts, sent=sent, trash=trash, inbox=inbox)
-        if roles is None:
-            names = ", ".join(sorted(f.name for f in listed))
+        try:
+            self.roles: FolderRoles = _roles(host, listed, drafts, sent, trash, inbox)
+        except FolderMissing:
             self._shutdown()
-            raise MailboxError(
-                f"no Drafts folder found on {host} (folders: {names}); "
-                "set [imap].drafts_folder to the right one"
-            )
-        self.roles: FolderRoles = roles
+            raise
+        log.debug(
+            "folders on %s: drafts %s, sent %s, trash %s (of %d listed)",
+            host,
+            self.roles.drafts,
+            self.roles.sent,
+            self.roles.trash,
+            len(listed),
+        )
         self._selected: tuple[str, bool] | None = None
+
+    def _login(self, username: str, secret_kind: str, secret: str) -> None:
+        """LOGIN when it can carry the credentials; AUTHENTICATE PLAIN (RFC 4616: UTF-8)
+        when the user name or password has a character beyond ASCII, which LOGIN cannot
+        send. No error ever shows the secret or a piece of it."""
+        if secret_kind == "oauth2":
+            self.client.oauth2_login(username, secret)
+            return
+        if username.isascii() and secret.isascii():
+            self.client.login(username, secret)
+            return
+        log.debug("non-ASCII credentials: logging in with AUTHENTICATE PLAIN (UTF-8)")
+        try:
+            self.client.plain_login(username, secret)
+        except LoginError as exc:
+            if re.search(r"mechanism|unsupported|not supported", str(exc), re.IGNORECASE):
+                raise AuthenticationFailed(
+                    f"{self.host} does not accept AUTHENTICATE PLAIN, and LOGIN cannot send a "
+                    "user name or password with characters beyond ASCII (RFC 3501); ask the "
+                    "provider for an app password, or use oauth2_token_command"
+                ) from None
+            raise
+        except UnicodeError:
+            raise AuthenticationFailed(
+                f"{self.host}: the user name or password could not be encoded as UTF-8"
+            ) from None
 
     def _shutdown(self) -> None:
         with contextlib.suppress(OSError, IMAPClientError):
@@ -248,14 +322,16 @@ class ImapStore:
     def _status(self, folder: str) -> dict[bytes, Any]:
         """UIDVALIDITY, UIDNEXT and MESSAGES of a folder. STATUS reads the server's index
         without opening the folder; the folder already open is reopened instead (RFC 3501
-        6.3.10: STATUS is not the way to check the selected folder)."""
+        6.3.10: STATUS is not the way to check the selected folder), unless its answer has no
+        UIDNEXT (Courier's has none; its STATUS does)."""
         if self._selected is not None and self._selected[0] == folder:
             info = self._select(folder, readonly=self._selected[1])
-            return {
-                b"UIDVALIDITY": info.get(b"UIDVALIDITY", 0),
-                b"UIDNEXT": info.get(b"UIDNEXT", 0),
-                b"MESSAGES": info.get(b"EXISTS", 0),
-            }
+            if b"UIDNEXT" in info:
+                return {
+                    b"UIDVALIDITY": info.get(b"UIDVALIDITY", 0),
+                    b"UIDNEXT": info.get(b"UIDNEXT", 0),
+                    b"MESSAGES": info.get(b"EXISTS", 0),
+                }
         try:
             status: dict[bytes, Any] = self.client.folder_status(
                 folder, [b"UIDVALIDITY", b"UIDNEXT", b"MESSAGES"]
@@ -407,11 +483,13 @@ class ImapStore:
                 data = response.get(uid, {})
                 raw = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"") or b""
                 headers = mime.parse_header_block(raw)
-                key = mime.clean(str(headers.get(KEY_HEADER, "")))
+                message_id = (mime.message_ids(headers.get("Message-ID")) or ("",))[0]
+                # our tag in the Message-ID, or the key in clear from an older version
+                key = mime.clean(str(headers.get(KEY_HEADER, ""))) or draft_tag_of(message_id)
                 result.append(
                     DraftInfo(
                         uid=uid,
-                        message_id=(mime.message_ids(headers.get("Message-ID")) or ("",))[0],
+                        message_id=message_id,
                         key=key,
                         to=tuple(a.email for a in mime.parse_addresses(headers.get("To"))),
                         subject=mime.decode_words(headers.get("Subject")),
@@ -436,22 +514,77 @@ class ImapStore:
         return result
 
     def find_draft(self, key: str) -> DraftInfo | None:
-        self._select(self.roles.drafts)
-        found = self.client.search(["HEADER", KEY_HEADER, key])
-        infos = [i for i in self._describe(sorted(int(u) for u in found)) if i.key == key]
-        return infos[0] if infos else None
+        found = self.find_drafts(key)
+        return found[0] if found else None
+
+    def find_drafts(self, key: str) -> list[DraftInfo]:
+        self._select(self.roles.drafts)  # selected afresh: every APPEND committed is seen
+        found = {int(u) for u in self.client.search(["HEADER", "Message-ID", draft_tag(key)])}
+        found |= {int(u) for u in self.client.search(["HEADER", KEY_HEADER, key])}  # older drafts
+        return [
+            replace(i, key=key) for i in self._describe(sorted(found)) if is_draft_of(i.key, key)
+        ]
+
+    def _writable(self, folder: str) -> None:
+        """Before writing to `folder` (APPEND): end this session's read-only selection of it.
+        A server may refuse to write the mailbox a session has open with EXAMINE (Courier:
+        "Current box is selected READ-ONLY"). UNSELECT (RFC 3691) when offered, else CLOSE,
+        which expunges nothing in a read-only mailbox (RFC 3501 6.4.2)."""
+        if self._selected != (folder, True):
+            return
+        if "UNSELECT" in self.capabilities:
+            self.client.unselect_folder()
+        else:
+            self.client.close_folder()
+        self._selected = None
 
     def append_draft(self, raw: bytes, when: datetime) -> int | None:
         folder = self.roles.drafts
-        response = self.client.append(
-            folder, raw, flags=(imapclient.DRAFT, imapclient.SEEN), msg_time=when
-        )
-        match = _APPENDUID.search(response if isinstance(response, bytes) else b"")
+        self._writable(folder)
+        try:
+            response = self.client.append(
+                folder, raw, flags=(imapclient.DRAFT, imapclient.SEEN), msg_time=when
+            )
+        except IMAPClientAbortError:
+            raise
+        except IMAPClientError as exc:
+            if _OVERQUOTA.search(str(exc)):
+                raise QuotaExceeded(
+                    f"{self.host} refused to store a draft in {folder}: the mailbox is over its "
+                    "quota. Free some space (empty Trash and Junk, delete old mail with large "
+                    "attachments); the draft is placed on the next pass"
+                ) from exc
+            raise
+        # Only from a server that offers UIDPLUS (RFC 4315); otherwise the caller finds the
+        # draft by searching for its key.
+        uidplus = "UIDPLUS" in self.capabilities
+        match = _APPENDUID.search(response if uidplus and isinstance(response, bytes) else b"")
         if match:
             uidvalidity, uid = int(match.group(1)), int(match.group(2))
             if uid > 0 and uidvalidity == self.position(folder).uidvalidity:
                 return uid
         return None
+
+    def remove_draft(self, uid: int) -> bool:
+        if "UIDPLUS" not in self.capabilities:
+            return False  # a plain EXPUNGE would also remove what others marked \Deleted
+        self._select(self.roles.drafts, readonly=False)
+        self.client.add_flags([uid], [imapclient.DELETED], silent=True)
+        self.client.uid_expunge([uid])
+        return True
+
+    def newest_arrival(self) -> datetime | None:
+        info = self._select(self.roles.inbox)
+        uidnext = int(info.get(b"UIDNEXT", 0) or 0)
+        # "n:*" with n above every UID still names the highest one (RFC 3501 6.4.8)
+        found = self.client.search(["UID", f"{max(uidnext, 1)}:*"])
+        if not found:
+            return None
+        newest = max(int(u) for u in found)
+        stamp = self.client.fetch([newest], ["INTERNALDATE"]).get(newest, {}).get(b"INTERNALDATE")
+        if not isinstance(stamp, datetime):
+            return None
+        return stamp.astimezone(UTC) if stamp.tzinfo else stamp.astimezone().astimezone(UTC)
 
     def retire_draft(self, uid: int) -> None:
         self._select(self.roles.drafts, readonly=False)
@@ -471,6 +604,15 @@ class ImapStore:
             self.client.logout()
 
 
+def no_delay(client: imapclient.IMAPClient) -> None:
+    """TCP_NODELAY on the connection, as mail clients set it. imapclient writes some commands
+    in two pieces (SEARCH, APPEND); with Nagle's algorithm the second piece waits for the ACK
+    of the first, which a server that waits for the whole line before answering sends only
+    when its delayed-ACK timer fires: about 40 ms more per such command (Cyrus, Courier)."""
+    with contextlib.suppress(OSError, AttributeError):
+        client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 def _connect(
     host: str, port: int, security: str, ca_file: str | None, timeout: float
 ) -> imapclient.IMAPClient:
@@ -480,6 +622,7 @@ def _connect(
         client = imapclient.IMAPClient(
             host, port=port, ssl=security == "tls", ssl_context=context, timeout=socket_timeout
         )
+        no_delay(client)
         if security == "starttls":
             client.starttls(context)
         return client
@@ -501,6 +644,8 @@ def _connect(
             " if this persists, check [imap].port and [imap].security"
         ) from exc
     except ssl.SSLError as exc:
+        if security == "tls" and _speaks_plain_imap(host, port, timeout):
+            raise _wrong_security(host, port, "tls") from None
         raise CertificateError(
             f"TLS with {host}:{port} failed ({exc.reason or exc}); check [imap].port and "
             '[imap].security (993 is usually "tls", 143 "starttls")'
@@ -510,9 +655,61 @@ def _connect(
             f"cannot find the IMAP server {host!r} ({exc.strerror}); check [imap].host"
         ) from exc
     except TimeoutError as exc:
+        if security != "tls" and _speaks_tls(host, port, timeout):
+            raise _wrong_security(host, port, security) from None
         raise ConnectionFailed(f"{host}:{port} did not answer in time") from exc
     except (OSError, IMAPClientError) as exc:
+        if security != "tls" and _speaks_tls(host, port, timeout):
+            raise _wrong_security(host, port, security) from None
         raise ConnectionFailed(
             f"cannot connect to {host}:{port} ({exc}); check [imap].host and [imap].port, "
             "and that the server is up"
         ) from exc
+
+
+PROBE_SECONDS = 5.0
+
+
+def _wrong_security(host: str, port: int, security: str) -> ConfigError:
+    """A port that speaks otherwise than `security` asks: a configuration problem (78)."""
+    if security == "tls":
+        return ConfigError(
+            [
+                f'[imap].security: "tls" (TLS from the first byte) was asked of {host}:{port}, '
+                "but that port speaks plain IMAP (it greeted in clear text, as port 143 does). "
+                'Set security = "starttls" to keep this port, or port = 993 for "tls"'
+            ]
+        )
+    return ConfigError(
+        [
+            f'[imap].security: "{security}" was asked of {host}:{port}, but that port expects '
+            "TLS from the first byte (implicit TLS, as port 993 does). "
+            'Set security = "tls" to keep this port, or port = 143 for "starttls"'
+        ]
+    )
+
+
+def _speaks_plain_imap(host: str, port: int, timeout: float) -> bool:
+    """Whether `port` greets in clear text ("* OK", RFC 3501 7.1)."""
+    try:
+        with socket.create_connection((host, port), timeout=min(timeout, PROBE_SECONDS)) as sock:
+            greeting = sock.recv(64)
+    except OSError:
+        return False
+    return greeting.startswith((b"* OK", b"* PREAUTH", b"* BYE"))
+
+
+def _speaks_tls(host: str, port: int, timeout: float) -> bool:
+    """Whether `port` completes a TLS handshake (any certificate: this only names the port's
+    kind; the real connection verifies it)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with (
+            socket.create_connection((host, port), timeout=min(timeout, PROBE_SECONDS)) as sock,
+            context.wrap_socket(sock, server_hostname=host),
+        ):
+            return True
+    except (OSError, ValueError):
+        return False

@@ -6,27 +6,37 @@ exists), and UIDVALIDITY is constant. Reading never renames a file, so flags (an
 state) are untouched. Drafts are written to `tmp/` then renamed into `cur/` with flags `DS`,
 with the local LF line endings that Maildir readers expect; a draft's checksum is taken over its
 CRLF wire form, so it compares equal to the checksum of the message the agent composed.
+
+Two processes placing the same key (two configs on one Maildir) follow the IMAP rule by file:
+a draft's name begins with the time of its rename into `cur/`, taken under an flock on the
+Drafts folder's `interview-agent.lock`, so names sort in the order drafts appeared and the
+first is the copy both keep.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
+import fcntl
 import hashlib
 import os
 import socket
+import time
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from agent.errors import MailboxError
 from agent.mail import mime
 from agent.mail.store import BodyFilter, DraftInfo, FolderPosition, FolderRoles, sha256_of
-from agent.model import KEY_HEADER, MailMessage
+from agent.model import KEY_HEADER, MailMessage, draft_tag_of, is_draft_of
 
 MAX_LOCAL_MESSAGE_BYTES = 64 * 1024 * 1024
+LOCK_NAME = "interview-agent.lock"  # in the Drafts folder, beside cur/ new/ tmp/
 
 
 def _wire_form(raw: bytes) -> bytes:
@@ -38,16 +48,45 @@ def _uid_of(name: str) -> int:
     return zlib.crc32(name.split(":", 1)[0].encode()) & 0x7FFFFFFF or 1
 
 
+def _keeping_order(name: str) -> tuple[int, str]:
+    """Maildir names start with a time ("<seconds>." or, ours, "<nanoseconds>."): earlier
+    first, by the number, then by the name, so every process orders copies alike."""
+    head = name.split(".", 1)[0]
+    if not head.isdigit():
+        return (0, name)
+    number = int(head)
+    return (number * 1_000_000_000 if len(head) <= 10 else number, name)
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """flock on the folder's lock file: one draft appears at a time, so the order of names
+    is the order drafts appeared in."""
+    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 class MaildirStore:
     def __init__(
-        self, root: Path, *, drafts: str = "Drafts", sent: str = "Sent", trash: str = "Trash"
+        self,
+        root: Path,
+        *,
+        drafts: str = "Drafts",
+        sent: str = "Sent",
+        trash: str = "Trash",
+        read_only: bool = False,
     ) -> None:
         if not (root / "cur").is_dir():
             raise MailboxError(f"{root} is not a Maildir (it has no cur/ folder)")
         self.root = root
         self.roles = FolderRoles(inbox="INBOX", drafts=drafts, sent=sent, trash=trash)
         self._paths: dict[tuple[str, int], Path] = {}
-        self._dir(drafts, create=True)
+        if not read_only:  # `once --dry-run` creates nothing, not even the Drafts folder
+            self._dir(drafts, create=True)
 
     def _dir(self, folder: str, *, create: bool = False) -> Path | None:
         if folder.upper() == "INBOX":
@@ -66,9 +105,25 @@ class MaildirStore:
         base = self._dir(folder)
         if base is None:
             return []
-        files = [p for sub in ("new", "cur") for p in (base / sub).iterdir() if p.is_file()]
-        files.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
-        return files
+        found: list[tuple[int, str, Path]] = []
+        for sub in ("new", "cur"):
+            for entry in os.scandir(base / sub):
+                try:
+                    if entry.is_file():
+                        found.append((entry.stat().st_mtime_ns, entry.name, Path(entry.path)))
+                except FileNotFoundError:  # renamed or removed meanwhile by another program
+                    continue
+        found.sort()
+        return [path for _, _, path in found]
+
+    def _described(self, paths: list[Path]) -> Iterator[DraftInfo]:
+        """Each draft that is still there when read: a client, or another instance removing
+        its second copy, may take one away between the listing and the reading."""
+        for path in paths:
+            try:
+                yield self._describe(path)
+            except FileNotFoundError:
+                continue
 
     def position(self, folder: str) -> FolderPosition:
         return FolderPosition(uidvalidity=1, uidnext=0)
@@ -111,7 +166,7 @@ class MaildirStore:
         return self._files(self.roles.drafts)
 
     def drafts(self) -> list[DraftInfo]:
-        return [self._describe(path) for path in self._draft_files()]
+        return list(self._described(self._draft_files()))
 
     def drafts_mark(self) -> str:
         base = self._dir(self.roles.drafts)
@@ -131,37 +186,68 @@ class MaildirStore:
     def _describe(self, path: Path) -> DraftInfo:
         raw = path.read_bytes()
         headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        message_id = (mime.message_ids(headers.get("Message-ID")) or ("",))[0]
         return DraftInfo(
             uid=_uid_of(path.name),
-            message_id=(mime.message_ids(headers.get("Message-ID")) or ("",))[0],
-            key=mime.clean(str(headers.get(KEY_HEADER, ""))),
+            message_id=message_id,
+            # our tag in the Message-ID, or the key in clear from an older version
+            key=mime.clean(str(headers.get(KEY_HEADER, ""))) or draft_tag_of(message_id),
             to=tuple(a.email for a in mime.parse_addresses(headers.get("To"))),
             subject=mime.decode_words(headers.get("Subject")),
             sha256=sha256_of(_wire_form(raw)),
         )
 
     def find_draft(self, key: str) -> DraftInfo | None:
-        for info in self.drafts():
-            if info.key == key:
-                return info
-        return None
+        found = self.find_drafts(key)
+        return found[0] if found else None
+
+    def find_drafts(self, key: str) -> list[DraftInfo]:
+        paths = sorted(self._draft_files(), key=lambda path: _keeping_order(path.name))
+        found = self._described(paths)
+        return [replace(info, key=key) for info in found if is_draft_of(info.key, key)]
 
     def append_draft(self, raw: bytes, when: datetime) -> int | None:
+        """Written in tmp/, then renamed into cur/ under the folder's lock with a name that
+        starts with the time of the rename: names sort in the order drafts appeared, on which
+        every process on this machine agrees (see `find_drafts`)."""
         base = self._dir(self.roles.drafts, create=True)
         assert base is not None
-        host = socket.gethostname().replace("/", "_")
-        unique = f"{int(when.timestamp())}.{uuid.uuid4().hex}.{host}"
+        host = socket.gethostname().replace("/", "_").replace(":", "_")
+        unique = f"P{os.getpid()}R{uuid.uuid4().hex[:16]}.{host}"
         tmp = base / "tmp" / unique
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw.replace(b"\r\n", b"\n"))
             handle.flush()
             os.fsync(handle.fileno())
-        final = base / "cur" / f"{unique}:2,DS"
-        os.rename(tmp, final)
+        with _folder_lock(base):
+            final = base / "cur" / f"{time.time_ns()}.{unique}:2,DS"
+            os.rename(tmp, final)
+            directory = os.open(base / "cur", os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
         stamp = when.timestamp()
         os.utime(final, (stamp, stamp))
         return _uid_of(final.name)
+
+    def remove_draft(self, uid: int) -> bool:
+        for path in self._draft_files():
+            if _uid_of(path.name) == uid:
+                path.unlink(missing_ok=True)
+                return True
+        return True  # already gone
+
+    def newest_arrival(self) -> datetime | None:
+        newest = 0
+        for sub in ("new", "cur"):
+            with contextlib.suppress(OSError):
+                for entry in os.scandir(self.root / sub):
+                    with contextlib.suppress(OSError):
+                        if entry.is_file():
+                            newest = max(newest, entry.stat().st_mtime_ns)
+        return datetime.fromtimestamp(newest / 1e9, UTC) if newest else None
 
     def retire_draft(self, uid: int) -> None:
         for path in self._draft_files():

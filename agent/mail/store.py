@@ -100,7 +100,10 @@ class DraftInfo:
 
     uid: int
     message_id: str
-    key: str  # our key header, "" when absent (a draft the user wrote, or edited in a client)
+    # Ours: the tag in our Message-ID (`agent.model.draft_tag`; `find_drafts` gives the key
+    # itself) or an older version's key header; "" for a draft the user wrote, or edited in a
+    # client.
+    key: str
     to: tuple[str, ...]
     subject: str
     sha256: str  # of the whole message as stored
@@ -203,11 +206,30 @@ class MailStore(Protocol):
         ...
 
     def find_draft(self, key: str) -> DraftInfo | None:
-        """The draft carrying our key header `key`, searched on the server."""
+        """The draft carrying our key header `key`, searched on the server: the first of
+        `find_drafts` (the copy every instance keeps)."""
+        ...
+
+    def find_drafts(self, key: str) -> list[DraftInfo]:
+        """Every draft carrying our key header `key`, in keeping order: the first is the
+        one every instance keeps when two placed the same key (IMAP: the lowest UID, which
+        the server gave to the first APPEND; Maildir: the earliest file name, taken under
+        the folder's lock). Searched on the server, never from a cached listing."""
         ...
 
     def append_draft(self, raw: bytes, when: datetime) -> int | None:
         """APPEND to Drafts with \\Draft \\Seen; the new UID when the server tells it."""
+        ...
+
+    def remove_draft(self, uid: int) -> bool:
+        """Delete one of the agent's own drafts for good: that message and no other (IMAP:
+        STORE \\Deleted, then UID EXPUNGE of that UID alone). False, and nothing changed,
+        when the server cannot expunge one message alone (no UIDPLUS)."""
+        ...
+
+    def newest_arrival(self) -> datetime | None:
+        """When the newest message in INBOX arrived, by the server's clock (IMAP
+        INTERNALDATE; a Maildir file's time); None for an empty INBOX."""
         ...
 
     def retire_draft(self, uid: int) -> None:

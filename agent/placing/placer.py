@@ -6,6 +6,13 @@ the Drafts folder is searched for the key (and for a look-alike the user edited 
 without our header), so a crash at any point, a lost connection or a lost state file never
 yields a second draft. Observing the folder also moves drafts the user sent or deleted to
 `sent` or `dismissed`.
+
+Two instances with their own state files (two machines, one account) can both search, find
+nothing and APPEND. So after each APPEND the folder is searched for the key again, and where
+there are two copies every instance keeps the first (the lowest UID) and removes only its own
+later copy, by UID (`MailStore.remove_draft`: UID EXPUNGE, never a plain EXPUNGE); whichever
+APPEND came second sees both. A copy left by an instance that died before cleaning up is
+removed by it on its next pass (`observe`).
 """
 
 from __future__ import annotations
@@ -18,7 +25,14 @@ import jinja2
 
 from agent.compose.draft import Sender, build_draft, new_message_id
 from agent.mail.store import DraftInfo, MailStore, sha256_of
-from agent.model import FollowUpRecord, FollowUpState, Interview, MessageRecord
+from agent.model import (
+    FollowUpRecord,
+    FollowUpState,
+    Interview,
+    MessageRecord,
+    draft_tag,
+    draft_tag_of,
+)
 from agent.planning.planner import FollowUp, PlaceDraft, Plan, RecordState, RetireDraft
 from agent.state.store import StateStore
 
@@ -59,10 +73,14 @@ class Placer:
         self.env = env
         self.sender = sender
         self._drafts: list[DraftInfo] | None = None
+        self.removed_copies: list[str] = []  # keys whose second copy (ours) was removed
+        self.left_copies: list[str] = []  # keys left twice in Drafts (no UIDPLUS)
 
     def drafts(self) -> list[DraftInfo]:
+        """The Drafts folder, each of our drafts with the key its opaque tag stands for."""
         if self._drafts is None:
-            self._drafts = self.store.drafts()
+            keys = {draft_tag(key): key for key in self.state.followups()}
+            self._drafts = [replace(d, key=keys.get(d.key, d.key)) for d in self.store.drafts()]
         return self._drafts
 
     # -- observing what the user did ------------------------------------------------------
@@ -77,7 +95,18 @@ class Placer:
         if not records:
             return
         drafts = self.drafts()
-        by_key = {d.key: d for d in drafts if d.key}
+        copies: dict[str, list[DraftInfo]] = {}
+        for draft in drafts:
+            if draft.key:
+                copies.setdefault(draft.key, []).append(draft)
+        by_key: dict[str, DraftInfo] = {}
+        for key, found in copies.items():
+            if len(found) > 1:  # placed by two instances: keep the first (see _after_append)
+                record = next((r for r in records if r.key == key), None)
+                ordered = self.store.find_drafts(key)
+                found = [self._settle(record, ordered)] if record and ordered else ordered
+            if found:
+                by_key[key] = found[0]
         sent = [m for m in messages if m.is_sent]
         for record in records:
             if record.pending:
@@ -201,6 +230,7 @@ class Placer:
             not in (
                 FollowUpState.PLANNED,
                 FollowUpState.CANCELLED,  # no draft of it exists
+                FollowUpState.MISSED,  # decided by a clock, which may have been wrong
             )
             and not previous.pending
         ):
@@ -228,34 +258,34 @@ class Placer:
             return False
         message_id = (
             previous.draft_message_id
-            if previous and previous.draft_message_id
-            else new_message_id(self.sender.email)
+            if previous and draft_tag_of(previous.draft_message_id) == draft_tag(followup.key)
+            else new_message_id(self.sender.email, followup.key)
         )
         message = build_draft(
             self.env, followup, interview, self.sender, when=now, message_id=message_id
         )
         raw = message.as_bytes()
+        digest = sha256_of(raw)
         self.state.save_followup(
             replace(
                 record_of(followup, previous),
                 state=FollowUpState.PLANNED,
                 pending=True,
                 draft_message_id=message_id,
-                draft_sha256=sha256_of(raw),
+                draft_sha256=digest,
             )
         )
         uid = self.store.append_draft(raw, now)
-        if uid is None:
-            found = self.store.find_draft(followup.key)
-            uid = found.uid if found else None
+        log.debug("APPENDed %s to Drafts (UID %s)", followup.key, uid or "not told")
+        placed = self._after_append(followup.key, uid, message_id, digest)
         self.state.save_followup(
             replace(
                 record_of(followup, previous),
                 state=FollowUpState.DRAFTED,
                 pending=False,
-                draft_message_id=message_id,
-                draft_ref=str(uid or ""),
-                draft_sha256=sha256_of(raw),
+                draft_message_id=placed.message_id if placed else message_id,
+                draft_ref=str(placed.uid if placed else uid or ""),
+                draft_sha256=(placed.sha256 if placed and placed.sha256 else digest),
                 placed_at=now,
             )
         )
@@ -263,6 +293,61 @@ class Placer:
         to = ", ".join(a.email for a in followup.to)
         log.info("draft placed: %s to %s", followup.kind, to)
         return True
+
+    # -- at most once across instances ----------------------------------------------------
+
+    def _after_append(
+        self, key: str, uid: int | None, message_id: str, digest: str
+    ) -> DraftInfo | None:
+        """Search Drafts for `key` again, right after our APPEND: another instance (another
+        machine, another state file) may have placed it too. Every instance keeps the first
+        copy (the lowest UID) and removes its own later one, so whichever APPEND came second
+        sees both and cleans up. Returns the copy kept (None if the search finds nothing)."""
+        copies = self.store.find_drafts(key)
+        if not copies:
+            return None
+        own = next((c for c in copies if uid is not None and c.uid == uid), None)
+        if own is None and uid is None:
+            own = next((c for c in copies if c.message_id == message_id), None)
+        keeper = copies[0]
+        if own is not None and own.uid != keeper.uid:
+            self._remove_copy(key, own, digest, keeper)
+        return keeper if own is None or own.uid != keeper.uid else own
+
+    def _settle(self, record: FollowUpRecord, copies: list[DraftInfo]) -> DraftInfo:
+        """Two or more drafts carry this record's key: remove the later ones that are ours
+        (our Message-ID and exactly the bytes we placed), keep the first."""
+        keeper = copies[0]
+        for copy in copies[1:]:
+            if copy.message_id == record.draft_message_id and (
+                not copy.sha256 or copy.sha256 == record.draft_sha256
+            ):
+                self._remove_copy(record.key, copy, record.draft_sha256, keeper)
+        return keeper
+
+    def _remove_copy(self, key: str, copy: DraftInfo, digest: str, keeper: DraftInfo) -> None:
+        if copy.sha256 and digest and copy.sha256 != digest:
+            return  # not the bytes we placed: the user's, whatever its header says
+        if self.store.remove_draft(copy.uid):
+            self.removed_copies.append(key)
+            log.info(
+                "removed a second copy of draft %s (UID %s): another instance placed it first "
+                "(UID %s)",
+                key,
+                copy.uid,
+                keeper.uid,
+            )
+        else:
+            self.left_copies.append(key)
+            log.warning(
+                "draft %s is in Drafts twice (UIDs %s and %s): another instance placed it too, "
+                "and this server cannot delete one message alone (no UIDPLUS); delete the "
+                "second copy yourself",
+                key,
+                keeper.uid,
+                copy.uid,
+            )
+        self._drafts = None
 
     def retire(self, record: FollowUpRecord, reason: str) -> None:
         current = self.state.followup(record.key) or record

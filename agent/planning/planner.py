@@ -27,6 +27,7 @@ from agent.businessdays import BusinessCalendar, local_instant
 from agent.config.types import FollowupsConfig, Rule
 from agent.model import (
     Address,
+    Deadline,
     FindingKind,
     FollowUpKind,
     FollowUpRecord,
@@ -41,12 +42,15 @@ from agent.model import (
 from agent.planning import lifecycle
 from agent.planning.lifecycle import Application, Relations, end_of, interview_status
 
+# What truly happened to a follow-up's draft: placed, sent, deleted, retired, edited. These
+# are kept for good. What depends on the clock (planned, missed, and when each is due) is
+# decided again on every pass from the interview's own times, so a pass run with a wrong clock
+# (`--now`, or a machine whose clock jumped) cannot fix a decision for good.
 STICKY = frozenset(
     {
         FollowUpState.DRAFTED,
         FollowUpState.SENT,
         FollowUpState.DISMISSED,
-        FollowUpState.MISSED,
         FollowUpState.RETIRED,
         FollowUpState.STALE,
     }
@@ -88,6 +92,10 @@ class FollowUp:
     what: str = ""  # the promised or requested item (action items)
     named: tuple[str, ...] = ()  # interviewers to name when writing to the recruiter
     number: int = 1  # which check-in
+    # The decision timeline the company gave, when a check-in counts from it (the draft names
+    # its date), and the address of whoever gave it.
+    timeline: Deadline | None = None
+    timeline_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -255,6 +263,8 @@ class Planner:
             what=base.what,
             named=base.named,
             number=base.number,
+            timeline=base.timeline,
+            timeline_from=base.timeline_from,
         )
 
     def stop_reason(self, interview: Interview, decided: str) -> str:
@@ -354,15 +364,17 @@ class Planner:
                 reason = f"you wrote to {person.first_name or person.email} on " + _day(
                     wrote[0].date, self.s.tz
                 )
-            elif interview.first_seen > end + timedelta(hours=config.missed_after_hours):
-                state = FollowUpState.MISSED
-                reason = (
-                    "first seen "
-                    + _day(interview.first_seen, self.s.tz)
-                    + (f", more than {config.missed_after_hours} h after the interview")
-                )
             elif decided:
                 state, reason = FollowUpState.CANCELLED, decided
+            elif self.now > end + timedelta(hours=config.missed_after_hours):
+                # Learnt of too late, or its time passed while the program was not running.
+                # Decided from the interview's end and now, never kept: a clock that was
+                # wrong for one pass cannot lose a thank-you for good.
+                state = FollowUpState.MISSED
+                late = interview.first_seen > end + timedelta(hours=config.missed_after_hours)
+                reason = (
+                    "first seen " + _day(interview.first_seen, self.s.tz) if late else "not placed"
+                ) + f", more than {config.missed_after_hours} h after the interview"
             else:
                 state, reason = FollowUpState.PLANNED, base.reason
             self.emit(_with(base, state=state, reason=reason), record)
@@ -436,6 +448,7 @@ class Planner:
         latest_reply = replies[-1] if replies else None
         timelines = [m for m in replies if m.timeline is not None]
         due_day: date
+        stated: tuple[Deadline, str] | None = None
         if (
             timelines
             and latest_reply is not None
@@ -448,6 +461,7 @@ class Planner:
             )
         ):
             timeline = timelines[-1].timeline
+            stated = (timeline, latest_reply.from_.email)
             due_day = self.s.business.add_business_days(
                 timeline.day, config.after_timeline_business_days
             )
@@ -475,6 +489,8 @@ class Planner:
         due_day = self.s.business.next_business_day_on_or_after(due_day)
         draft_at = local_instant(due_day, config.at, self.s.tz)
         base = self.check_in_base(interview, number, draft_at, reason)
+        if stated is not None:
+            base = replace(base, timeline=stated[0], timeline_from=stated[1])
         record = self.world.records.get(base.key)
         if stop:
             self.emit(_with(base, state=FollowUpState.CANCELLED, reason=stop), record)
@@ -697,9 +713,12 @@ def unchanged_until(
     """The first moment after `now` (at most `limit`) at which `plan(world, settings, t)` may
     ask for other actions than `planned`, its plan at `now`: an interview ends (its thank-you
     and check-ins begin), a planned draft's time comes, a planned action item's due moment
-    passes (it is missed). Before that moment, planning the same world again is redundant."""
+    passes or a thank-you's window closes (it is missed). Before that moment, planning the
+    same world again is redundant."""
     minutes = settings.followups.default_interview_minutes
+    missed = timedelta(hours=settings.followups.thank_you.missed_after_hours, microseconds=1)
     moments = [end_of(interview, minutes) for interview in world.interviews]
+    moments += [end_of(interview, minutes) + missed for interview in world.interviews]
     for followup in planned.followups:
         if followup.state == FollowUpState.PLANNED:
             moments += [followup.draft_at, followup.due + timedelta(microseconds=1)]

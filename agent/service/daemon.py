@@ -6,9 +6,17 @@ own), the planner tick (`tick_seconds`), the Sent folder poll (`sent_poll_second
 calendar poll (`calendar_poll_minutes`, the only pass that fetches calendars). A pass is cheap
 because mail sync is incremental. Network and server failures are retried with capped
 exponential backoff and jitter, never a crash loop; problems only the user can fix
-(authentication, certificate, config, secrets) end the daemon with their exit code, which the
-systemd unit does not restart. SIGTERM and SIGINT finish the current step and exit 0 within a
-few seconds; SIGHUP reloads the config file and keeps the old config when the new one is bad.
+(authentication, certificate, config, secrets, a folder that does not exist, a state file that
+cannot be used) end the daemon with their exit code, which the systemd unit does not restart.
+A mailbox over its quota is retried on the next planner tick, with the connection kept.
+
+The daemon holds the state lock for its whole life: a second `run` on the same state file
+exits 75 at once, naming this one's pid. SIGTERM and SIGINT let the current step finish for
+`STOP_GRACE_SECONDS`; a pass still running then is ended where it is (its connection cut and
+an exception raised in it, which also stops a regular expression mid-match), and the daemon
+exits 0 within a second, whatever the pass was doing. That is as safe as a crash, which the
+intent-first placing is built for. SIGHUP reloads the config file and keeps the old config
+when the new one is bad.
 """
 
 from __future__ import annotations
@@ -34,17 +42,25 @@ from agent.errors import (
     AgentError,
     ConfigError,
     ExitCode,
+    QuotaExceeded,
+    StateBusy,
     StateError,
 )
 from agent.mail.imap import ImapStore
 from agent.mail.store import MailStore
 from agent.service.idle import IdleWatcher, cut, keepalive
 from agent.service.retry import FATAL, RETRYABLE, Backoff, describe
+from agent.state.lock import StateLock
 from agent.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
-STOP_GRACE_SECONDS = 4.0  # then a pass stuck on the network is cut short (exit within 5 s)
+STOP_GRACE_SECONDS = 0.5  # then a pass still running is ended where it is (exit within 1 s)
+
+
+class StopNow(BaseException):
+    """Raised in the main thread, from the signal handler, to end a pass that outlived the
+    stop grace. A BaseException, so that no `except Exception` inside a pass swallows it."""
 
 
 def run_daemon(config: Config, config_arg: str | None) -> ExitCode:
@@ -100,10 +116,13 @@ class Daemon:
         self.scheduler = schedule.Scheduler()
         self.backoff = Backoff(config.daemon.max_backoff_seconds)
         self.state: StateStore | None = None
+        self.lock: StateLock | None = None
         self.store: MailStore | None = None
         self.watcher: IdleWatcher | None = None
         self.calendars: list[CalendarSource] | None = None
         self._in_pass = False
+        self._end_pass = False  # set when the stop grace is over: the handler raises StopNow
+        self._signals_installed = False
         self._stop_timer: threading.Timer | None = None
 
     # -- the loop ------------------------------------------------------------------------
@@ -111,7 +130,11 @@ class Daemon:
     def run(self) -> ExitCode:
         previous = self._install_signals()
         try:
-            self.state = StateStore.open(self.config.state.path)
+            try:
+                self.lock = StateLock.acquire(self.config.state.path, "run")
+                self.state = StateStore.open(self.config.state.path)
+            except (StateError, StateBusy) as exc:
+                return self._fatal(exc)
             self._schedule()
             self._log_start()
             self.control.request("start")
@@ -128,6 +151,9 @@ class Daemon:
                 else:
                     self._wait_backoff(delay)
             log.info("stopping (signal received)")
+            return ExitCode.OK
+        except StopNow:
+            log.info("stopping (signal received; the pass was ended where it was)")
             return ExitCode.OK
         finally:
             self._shutdown()
@@ -156,6 +182,9 @@ class Daemon:
                 calendars=calendars,
                 full=bool(reasons & {"start", "reload"}),
             )
+        except QuotaExceeded as exc:  # the user must free space: try on the next tick
+            log.warning("%s", describe(exc))
+            return None
         except FATAL as exc:
             return self._fatal(exc)
         except RETRYABLE as exc:
@@ -263,38 +292,66 @@ class Daemon:
     def _install_signals(self) -> dict[int, Any]:
         if threading.current_thread() is not threading.main_thread():
             return {}
+        self._signals_installed = True
         previous: dict[int, Any] = {}
         for number, handler in (
             (signal.SIGTERM, self._on_stop),
             (signal.SIGINT, self._on_stop),
             (signal.SIGHUP, self._on_reload),
+            (signal.SIGALRM, self._on_grace_over),
         ):
             previous[number] = signal.signal(number, handler)
         return previous
 
-    @staticmethod
-    def _restore_signals(previous: dict[int, Any]) -> None:
+    def _restore_signals(self, previous: dict[int, Any]) -> None:
+        if self._signals_installed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         for number, handler in previous.items():
             signal.signal(number, handler)
 
     def _on_stop(self, signum: int, frame: FrameType | None) -> None:
+        """Stop after the current step, or, `STOP_GRACE_SECONDS` into a pass still running,
+        where it is. Two clocks measure the grace, because a pass may hold the interpreter
+        in one long C call (a regular expression) where no other thread can run: a real-time
+        timer whose SIGALRM the main thread handles even there (`re` checks for signals), and
+        a timer thread for a pass waiting on the network (it cuts the connection and signals
+        the main thread)."""
+        if self._end_pass and self._in_pass:
+            raise StopNow  # the grace is over: end the pass here, whatever it is doing
         self.control.stopping = True
         self.control.wake.set()
         if self._stop_timer is None:
             self._stop_timer = threading.Timer(STOP_GRACE_SECONDS, self._cut_stuck_pass)
             self._stop_timer.daemon = True
             self._stop_timer.start()
+            if self._signals_installed and self._in_pass:
+                signal.setitimer(signal.ITIMER_REAL, STOP_GRACE_SECONDS)
+
+    def _on_grace_over(self, signum: int, frame: FrameType | None) -> None:
+        if self._in_pass and self.control.stopping:
+            self._end_pass = True
+            log.warning("a pass is still running; closing the connection to stop")
+            cut(self.store)
+            raise StopNow
 
     def _on_reload(self, signum: int, frame: FrameType | None) -> None:
         self.control.reload = True
         self.control.wake.set()
 
     def _cut_stuck_pass(self) -> None:
-        """Still inside a pass after the grace time: the server is not answering. Cutting the
-        socket is safe: a draft APPEND is recorded as pending first and resolved next start."""
-        if self._in_pass:
-            log.warning("the mail server is not answering; closing the connection to stop")
-            cut(self.store)
+        """Still inside a pass after the grace time (a server that does not answer): cut its
+        connection and raise `StopNow` in the main thread (the signal handler does, on the
+        signal sent here). Safe: a draft APPEND is recorded as pending first and resolved on
+        the next start, as after a crash."""
+        if not self._in_pass or self._end_pass:
+            return
+        log.warning("a pass is still running; closing the connection to stop")
+        self._end_pass = True
+        cut(self.store)
+        main = threading.main_thread().ident
+        if main is not None and self._signals_installed:
+            with contextlib.suppress(OSError, ValueError):
+                signal.pthread_kill(main, signal.SIGTERM)
 
     def _reload(self) -> None:
         self.control.reload = False
@@ -305,13 +362,21 @@ class Daemon:
             return
         if new.state.path != self.config.state.path:
             try:
+                lock = StateLock.acquire(new.state.path, "run")
+            except (StateError, StateBusy) as exc:
+                log.error("config reload failed, keeping the old config: %s", describe(exc))
+                return
+            try:
                 state = StateStore.open(new.state.path)
-            except StateError as exc:
+            except (StateError, StateBusy) as exc:
+                lock.release()
                 log.error("config reload failed, keeping the old config: %s", describe(exc))
                 return
             if self.state is not None:
                 self.state.close()
-            self.state = state
+            if self.lock is not None:
+                self.lock.release()
+            self.state, self.lock = state, lock
         self.config = new
         self._stop_watcher()
         self._drop_store(broken=False)
@@ -350,11 +415,14 @@ class Daemon:
             watcher.stop()
 
     def _shutdown(self) -> None:
-        self._stop_watcher()
-        self._drop_store(broken=False)
         if self._stop_timer is not None:
             self._stop_timer.cancel()
+        self._stop_watcher()
+        self._drop_store(broken=self._end_pass)
         if self.state is not None:
             self.state.close()
             self.state = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
         self.scheduler.clear()

@@ -63,6 +63,9 @@ def facts_to_json(f: InterviewFacts) -> Json:
         "cancelled": f.cancelled,
         "company_domains": list(f.company_domains),
         "evidence": list(f.evidence),
+        "summary": f.summary,
+        "description": f.description,
+        "language": f.language,
     }
 
 
@@ -85,6 +88,9 @@ def facts_from_json(v: Json) -> InterviewFacts:
         cancelled=bool(v.get("cancelled", False)),
         company_domains=tuple(v.get("company_domains", [])),
         evidence=tuple(str(e) for e in v.get("evidence", [])),
+        summary=str(v.get("summary", "")),
+        description=str(v.get("description", "")),
+        language=str(v.get("language", "")),
     )
 
 
@@ -106,6 +112,7 @@ def record_to_json(r: MessageRecord) -> Json:
         "back_on": r.back_on.isoformat() if r.back_on else None,
         "agent_key": r.agent_key,
         "company_domain": r.company_domain,
+        "reason": r.reason,
     }
 
 
@@ -134,6 +141,7 @@ def record_from_json(v: Json) -> MessageRecord:
         back_on=date.fromisoformat(v["back_on"]) if v.get("back_on") else None,
         agent_key=v.get("agent_key", ""),
         company_domain=v.get("company_domain", ""),
+        reason=str(v.get("reason", "")),
     )
 
 

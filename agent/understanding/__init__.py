@@ -8,7 +8,15 @@ from agent.understanding.detect import (
     RuleVerdict,
     apply_rules,
     from_calendar,
+    read_as_interview,
     understand,
 )
 
-__all__ = ["Context", "RuleVerdict", "apply_rules", "from_calendar", "understand"]
+__all__ = [
+    "Context",
+    "RuleVerdict",
+    "apply_rules",
+    "from_calendar",
+    "read_as_interview",
+    "understand",
+]

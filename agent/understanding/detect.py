@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from agent.businessdays import BusinessCalendar
@@ -33,6 +34,7 @@ from agent.model import (
     Person,
 )
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
+from agent.understanding.language import detect_language
 from agent.understanding.phrases.prose import strip_quoted
 
 log = logging.getLogger(__name__)
@@ -142,6 +144,15 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
     if found is not None and after.kind in (FindingKind.REPLY, FindingKind.NONE):
         return replace(after, kind=FindingKind.POSSIBLE, reason=found.reason)
     return after
+
+
+def read_as_interview(message: MailMessage, context: Context) -> InterviewFacts | None:
+    """What a message the user says is an interview (`confirm`) tells of it: read as a
+    `[[rules]]` entry forcing it would read it; None when it gives no time."""
+    finding = _interview(
+        message, _events(message, context), context, RuleVerdict(action="interview"), True
+    )
+    return finding.interview if finding is not None else None
 
 
 def _interview(
@@ -262,11 +273,16 @@ def _invited_about_a_job(message: MailMessage, events: list[CalEvent], context: 
     )
     if signals.HIRING_CONTEXT.search(_URL.sub(" ", text)):
         return True
-    # "Lanthorn / Alex Rivera - Security Engineer intro": a job title and a meeting in the title
+    # "Lanthorn / Alex Rivera - Security Engineer intro", "Alex / Dana — Product Analytics Lead":
+    # a job title in the title, with a meeting or the user's own name beside it
     titles = [e.summary for e in invitations if e.summary]
-    return any(signals.MEETING_NOUNS.search(s) for s in titles) and bool(
-        extract.find_role(replace(message, subject="", text=""), invitations)
-    )
+    names = _names_of_the_user(message, events, context) | {
+        w for n in context.names for w in n.split() if len(w) > 1
+    }
+    return any(
+        signals.MEETING_NOUNS.search(s) or set(re.findall(r"\w+", s.lower())) & names
+        for s in titles
+    ) and bool(extract.find_role(replace(message, subject="", text=""), invitations))
 
 
 def _ats_involved(message: MailMessage, events: list[CalEvent]) -> bool:
@@ -302,7 +318,7 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     kind = signals.distractor_kind(*head)
     if kind:
         return kind
-    purpose = purposes.not_a_job(*head, body)
+    purpose = purposes.not_a_job(*head, body[:4000])  # what a meeting is for is said early
     if purpose:
         return f"not a job interview ({purpose})"
     if platforms.never_live(message.from_.domain):
@@ -521,6 +537,28 @@ def _facts(
         location=_location(message, event),
         cancelled=cancelled,
         company_domains=domains,
+        **_own_words(message, event.summary, event.description),
+    )
+
+
+# How much of the company's own words an interview keeps (for composing: the round, its topic).
+_WORDS_KEPT = 1500
+
+
+class _OwnWords(TypedDict):
+    summary: str
+    description: str
+    language: str
+
+
+def _own_words(message: MailMessage, summary: str, description: str) -> _OwnWords:
+    """The summary and description an interview keeps, and the language its company wrote in
+    (read from all of the new text, which says more than a summary)."""
+    new_text = strip_quoted(message.text[:20000])
+    return _OwnWords(
+        summary=summary[:300],
+        description=(description or new_text)[:_WORDS_KEPT],
+        language=detect_language(f"{summary}\n{description}\n{new_text}"),
     )
 
 
@@ -598,7 +636,9 @@ def _from_text(
     word = signals.INTERVIEW_WORDS.search(subject_and_body)
     if word:
         evidence.append(f"the word '{' '.join(word[0].split())}'")
-    meeting = signals.MEETING_NOUNS.search(subject_and_body)
+    in_thread = context.in_interview_thread is not None and context.in_interview_thread(message)
+    # in an interview's thread, "you're set for Thursday at 11:30" needs no noun for the meeting
+    meeting = signals.MEETING_NOUNS.search(subject_and_body) or in_thread
     job = _job_evidence(message, context) if meeting or word else []
     if not forced:
         if not word and not (meeting and job):
@@ -607,14 +647,15 @@ def _from_text(
             return None
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
-        if not called_off and not signals.CONFIRMATION_WORDS.search(subject_and_body):
-            return _possible(message, "an interview is mentioned but nothing is confirmed")
     evidence += job
     sent = _sent(message, context)
     times = phrases.find_meeting_times(message.text[:20000], sent, context.tz)
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
     if not times:
-        return _possible(message, "an interview is mentioned but no time is given")
+        return None
+    confirmed = called_off or signals.CONFIRMATION_WORDS.search(subject_and_body)
+    if not forced and not confirmed:
+        return _possible(message, "an interview at a time no one has confirmed")
     if not forced and not cancelled and _proposes_times(times, new_text):
         return _possible(message, "times are proposed; none is confirmed yet")
     start, end, phrase = times[0]
@@ -649,6 +690,7 @@ def _from_text(
             "plain-text cancellation" if cancelled else "plain-text confirmation",
             *evidence,
         ),
+        **_own_words(message, message.subject, ""),
     )
     if not forced and not company and not people:
         return _possible(message, "an interview notice that names no company and no one")
@@ -694,6 +736,10 @@ def _job_evidence(message: MailMessage, context: Context) -> list[str]:
     text = strip_quoted(message.text[:6000])
     if signals.JOB_CONTEXT.search(f"{message.subject}\n{text}"):
         found.append("a role or application named")
+    elif message.from_.domain not in _own_domains(context) and extract.find_role(
+        replace(message, text=""), []
+    ):
+        found.append("a job title in the subject")  # "Sr Product Designer @ Whinfell"
     senders = [message.from_, *message.reply_to, *([message.sender] if message.sender else [])]
     platform = next(
         (p for a in senders if a.domain for p in [platforms.platform_of(a.domain)] if p), None
@@ -712,7 +758,8 @@ _PROPOSAL = re.compile(
     r"\bwhich\s+(?:one|of\s+(?:these|them|the\s+\w+)|works|suits|would\s+work|is\s+best)|"
     r"\blet\s+(?:me|us)\s+know\s+(?:which|what\s+works|if\s+any)|"
     r"\b(?:two|three|four|a\s+few|some|these|the\s+following)\s+(?:slots|options|times)\b|"
-    r"\beither\s+of\s+these|\bcu[áa]l\s+(?:te|le)\s+(?:viene|va)|\blaquelle|\bwelche[rsn]?\s+"
+    r"\beither\s+of\s+these|\bcu[áa]l\s+(?:te|le)\s+(?:viene|va|acomoda|sirve|conviene|queda)|"
+    r"\blaquelle|\bwelche[rsn]?\s+"
     r"(?:termin|zeit)|\bquale\s+(?:preferisci|ti\s+va)|\bqual\s+(?:prefere|funciona)",
     re.I,
 )
