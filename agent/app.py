@@ -81,6 +81,7 @@ def open_store(
             sent=m.sent_folder,
             trash=m.trash_folder,
             read_only=read_only,
+            interviews=m.interviews_folder,
         )
     imap = config.imap
     if imap is None:
@@ -100,6 +101,7 @@ def open_store(
             sent=imap.sent_folder,
             trash=imap.trash_folder,
             inbox=imap.inbox_folder,
+            interviews=imap.interviews_folder,
         )
     except AuthenticationFailed as exc:
         raise AuthenticationFailed(f"{exc}; {renewal_hint(imap.auth)}") from exc

@@ -138,3 +138,25 @@ def test_add_refuses_an_end_before_the_start(mailbox: Mailbox) -> None:
         "add", "--company", "X", "--at", "2026-10-23T15:00", "--end", "2026-10-23T14:00"
     )
     assert code == 64 and "--end" in err
+
+
+def test_a_message_filed_into_interviews_is_read_as_the_users_interview(
+    mailbox: Mailbox,
+) -> None:
+    raw = meeting_offer("<offer-5@thornburyvale.co.uk>")
+    mailbox.deliver(raw, "5.offer")
+    mailbox.once(SENT + timedelta(hours=1))
+    assert mailbox.status(SENT + timedelta(hours=1))["interviews"] == []
+
+    folder = mailbox.root / ".Interviews"
+    for sub in ("cur", "new", "tmp"):
+        (folder / sub).mkdir(parents=True)
+    (folder / "cur" / "5.offer:2,S").write_bytes(raw)  # the user copied it there
+    before = {p.name for p in (mailbox.root / "new").iterdir()}
+
+    mailbox.once(SENT + timedelta(hours=2))
+    (interview,) = mailbox.status(SENT + timedelta(hours=2))["interviews"]
+    assert datetime.fromisoformat(interview["start"]) == START
+    assert interview["evidence"][0] == "filed in the interviews folder by you"
+    assert {p.name for p in (mailbox.root / "new").iterdir()} == before  # nothing moved
+    assert [p.name for p in (folder / "cur").iterdir()] == ["5.offer:2,S"]

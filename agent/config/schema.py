@@ -114,6 +114,7 @@ SCHEMA: dict[str, tuple[KeySpec, ...]] = {
         *_SECRET_KEYS,
         *(KeySpec(folder, parse_name) for folder in _FOLDERS),
         KeySpec("inbox_folder", parse_name, "INBOX"),
+        KeySpec("interviews_folder", parse_name, "Interviews"),
         KeySpec("timeout_seconds", parse_number(1, 3600), 60.0),
     ),
     "maildir": (
@@ -121,6 +122,7 @@ SCHEMA: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("drafts_folder", parse_name, "Drafts"),
         KeySpec("sent_folder", parse_name, "Sent"),
         KeySpec("trash_folder", parse_name, "Trash"),
+        KeySpec("interviews_folder", parse_name, "Interviews"),
     ),
     "state": (KeySpec("path", parse_path),),
     "sync": (
@@ -310,7 +312,13 @@ def build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) -> 
     maildir = None
     if "maildir" in data:
         v = table("maildir")
-        maildir = MaildirConfig(ld.path(v["path"] or "."), *(v[f] for f in _FOLDERS))
+        maildir = MaildirConfig(
+            ld.path(v["path"] or "."),
+            drafts_folder=v["drafts_folder"],
+            sent_folder=v["sent_folder"],
+            trash_folder=v["trash_folder"],
+            interviews_folder=v["interviews_folder"],
+        )
     if imap is None and maildir is None:
         ld.problem("[imap]", 'missing; add [imap] (host = "...") or [maildir] (path = "...")')
     elif imap is not None and maildir is not None:
@@ -429,6 +437,7 @@ def _imap(ld: _Loader, v: dict[str, Any], my_email: str | None) -> ImapConfig:
         sent_folder=v["sent_folder"],
         trash_folder=v["trash_folder"],
         inbox_folder=v["inbox_folder"],
+        interviews_folder=v["interviews_folder"],
         timeout_seconds=v["timeout_seconds"],
     )
 

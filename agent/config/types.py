@@ -61,6 +61,7 @@ class ImapConfig:
     trash_folder: str | None
     inbox_folder: str
     timeout_seconds: float
+    interviews_folder: str = "Interviews"  # mail the user files there is their interview mail
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class MaildirConfig:
     drafts_folder: str
     sent_folder: str
     trash_folder: str
+    interviews_folder: str = "Interviews"
 
 
 @dataclass(frozen=True)

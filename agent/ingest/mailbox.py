@@ -28,7 +28,12 @@ from agent.model import (
 )
 from agent.state.store import StateStore
 from agent.understanding import extract, platforms
-from agent.understanding.detect import Context, bulk_whatever_the_text, understand
+from agent.understanding.detect import (
+    Context,
+    bulk_whatever_the_text,
+    read_as_interview,
+    understand,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +66,27 @@ def _ats_domain(domain: str) -> bool:
 
 # Findings whose thread later replies continue (a reply there may confirm the time).
 _THREAD_KINDS = frozenset({FindingKind.INTERVIEW, FindingKind.CANCEL, FindingKind.POSSIBLE})
+
+
+def _filed_by_the_user(message: MailMessage, finding: Finding, context: Context) -> Finding:
+    """A message the user filed in the interviews folder is their interview mail, read as a
+    `[[rules]]` entry forcing it would read it (when it gives a time)."""
+    if finding.kind in (FindingKind.INTERVIEW, FindingKind.CANCEL):
+        facts = finding.interview
+        if facts is not None:
+            evidence = ("filed in the interviews folder by you", *facts.evidence)
+            return replace(finding, interview=replace(facts, evidence=evidence))
+        return finding
+    facts = read_as_interview(message, context)
+    if facts is None:
+        return finding
+    return Finding(
+        FindingKind.INTERVIEW,
+        interview=replace(facts, evidence=("filed in the interviews folder by you",)),
+        company=facts.company,
+        company_domain=(facts.company_domains or ("",))[0],
+        reason="filed in the interviews folder",
+    )
 
 
 class MailSync:
@@ -105,6 +131,8 @@ class MailSync:
         folders = [(self.store.roles.inbox, False)]
         if self.store.roles.sent:
             folders.append((self.store.roles.sent, True))
+        if self.store.roles.interviews:  # the user files their own interview mail there
+            folders.append((self.store.roles.interviews, False))
         for folder, is_sent in folders:
             self._folder(folder, is_sent, now, report)
         return report
@@ -148,7 +176,8 @@ class MailSync:
         lookback_start = now - timedelta(days=self.lookback_days)
         for message in messages:
             report.messages_read += 1
-            if message.message_id and self.state.has_message(message.message_id):
+            filed = folder == self.store.roles.interviews  # read again: the user says yes
+            if message.message_id and self.state.has_message(message.message_id) and not filed:
                 continue
             if message.problems:
                 log.warning(
@@ -162,6 +191,8 @@ class MailSync:
                 continue
             try:
                 finding = understand(message, self.context)
+                if folder == self.store.roles.interviews:
+                    finding = _filed_by_the_user(message, finding, self.context)
             except Exception:  # one bad message must not block the mailbox
                 log.exception("message %s in %s: could not be read; skipped", message.uid, folder)
                 continue

@@ -172,6 +172,7 @@ def _roles(
     sent: str | None,
     trash: str | None,
     inbox: str,
+    interviews: str = "Interviews",
 ) -> FolderRoles:
     """The folder roles; `FolderMissing` (exit 78, not retried) when a folder the config
     names does not exist, or no Drafts folder can be found, listing the folders there are."""
@@ -190,7 +191,9 @@ def _roles(
     ]
     if problems:
         raise FolderMissing(problems)
-    roles = find_roles(listed, drafts=drafts, sent=sent, trash=trash, inbox=inbox)
+    roles = find_roles(
+        listed, drafts=drafts, sent=sent, trash=trash, inbox=inbox, interviews=interviews
+    )
     if roles is None:
         raise FolderMissing(
             [
@@ -241,6 +244,7 @@ class ImapStore:
         sent: str | None = None,
         trash: str | None = None,
         inbox: str = "INBOX",
+        interviews: str = "Interviews",
     ) -> None:
         self.host = host
         self.client = _connect(host, port, security, ca_file, timeout)
@@ -262,7 +266,7 @@ class ImapStore:
             for flags, delim, name in self.client.list_folders()
         ]
         try:
-            self.roles: FolderRoles = _roles(host, listed, drafts, sent, trash, inbox)
+            self.roles: FolderRoles = _roles(host, listed, drafts, sent, trash, inbox, interviews)
         except FolderMissing:
             self._shutdown()
             raise

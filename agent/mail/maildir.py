@@ -79,11 +79,18 @@ class MaildirStore:
         sent: str = "Sent",
         trash: str = "Trash",
         read_only: bool = False,
+        interviews: str = "Interviews",
     ) -> None:
         if not (root / "cur").is_dir():
             raise MailboxError(f"{root} is not a Maildir (it has no cur/ folder)")
         self.root = root
-        self.roles = FolderRoles(inbox="INBOX", drafts=drafts, sent=sent, trash=trash)
+        self.roles = FolderRoles(
+            inbox="INBOX",
+            drafts=drafts,
+            sent=sent,
+            trash=trash,
+            interviews=interviews if (root / f".{interviews}" / "cur").is_dir() else None,
+        )
         self._paths: dict[tuple[str, int], Path] = {}
         if not read_only:  # `once --dry-run` creates nothing, not even the Drafts folder
             self._dir(drafts, create=True)

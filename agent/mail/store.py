@@ -86,6 +86,7 @@ class FolderRoles:
     drafts: str
     sent: str | None
     trash: str | None
+    interviews: str | None = None  # the user's own interview mail, when the folder exists
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def find_roles(
     sent: str | None = None,
     trash: str | None = None,
     inbox: str = "INBOX",
+    interviews: str = "Interviews",
 ) -> FolderRoles | None:
     """Pick the Drafts, Sent and Trash folders: configured name, then SPECIAL-USE, then names.
 
@@ -158,6 +160,14 @@ def find_roles(
         drafts=found_drafts,
         sent=pick(sent, "\\Sent", _SENT),
         trash=pick(trash, "\\Trash", _TRASH),
+        interviews=next(
+            (
+                f.name
+                for f in folders
+                if f.name == interviews or _leaf(f).casefold() == interviews.casefold()
+            ),
+            None,
+        ),
     )
 
 
