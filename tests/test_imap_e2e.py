@@ -590,11 +590,21 @@ def test_status_json_shape(account: Account) -> None:
     account.deliver(invite_eml(start=START, end=END, sent=SENT))
     account.once(AFTER)
     status = account.status(AFTER)
-    assert set(status) == {"interviews"}
+    assert set(status) == {"interviews", "possible", "events"}  # SPEC.md, "Interfaces"
+    assert status["possible"] == []
     (interview,) = status["interviews"]
-    assert {"id", "company", "role", "start", "end", "status", "people", "followups"} <= set(
-        interview
-    )
+    assert {
+        "id",
+        "company",
+        "role",
+        "start",
+        "end",
+        "status",
+        "people",
+        "evidence",
+        "followups",
+    } <= set(interview)
+    assert interview["evidence"][0] == "calendar invite to the user"
     assert interview["company"] == "Northwind"
     assert interview["role"] == "Senior Backend Engineer"
     assert interview["status"] == "done"
