@@ -208,6 +208,7 @@ def one_pass(
     inputs = quiet.Inputs.of(config, store.drafts_mark())  # before Drafts is listed
     if not full and quiet.holds(state, inputs, now):
         log.debug("nothing new since the last full pass and its plan still holds: done")
+        place_digest(config, state, store, now)
         return PassResult(sync=report, plan=Plan((), ()), interviews=[], quiet=True)
     settings = settings_of(config)
     placer = Placer(store, state, templates_of(config), sender_of(config))
@@ -235,6 +236,7 @@ def one_pass(
         generation, world = state.generation(), world_of(config, state)
         the_plan = plan(world, settings, now)
     quiet.record(state, inputs, generation, world, settings, the_plan, now)
+    place_digest(config, state, store, now)
     return PassResult(
         sync=report,
         plan=the_plan,
@@ -243,6 +245,37 @@ def one_pass(
         removed_copies=placer.removed_copies,
         left_copies=placer.left_copies,
         clock_warning=warning,
+    )
+
+
+def place_digest(config: Config, state: StateStore, store: MailStore, now: datetime) -> bool:
+    """The day's digest in INBOX when `[digest]` is on, its time has come and the day is not
+    decided yet (`agent.placing.digest`); True when one was placed."""
+    from agent.placing import digest
+    from agent.review import company_events, possible
+
+    day = digest.due_day(config.digest, config.me.timezone, now, state)
+    if day is None:
+        return False
+    the_plan, interviews = current_plan(config, state, now)
+    facts = digest.gather(
+        state,
+        store,
+        the_plan,
+        interviews,
+        possible(state, config, now),
+        company_events(state, interviews, config, now),
+        now,
+    )
+    return digest.place_digest(
+        store,
+        state,
+        facts,
+        day=day,
+        name=config.me.name,
+        address=config.me.email,
+        tz=config.me.timezone,
+        now=now,
     )
 
 

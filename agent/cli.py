@@ -38,6 +38,8 @@ from agent.errors import (
 )
 
 if TYPE_CHECKING:  # each command imports what it uses, so `--help` and `status` start fast
+    from email.message import EmailMessage
+
     from agent.config.types import Config
     from agent.model import Interview, InterviewFacts, MessageRecord
     from agent.planning.planner import FollowUp
@@ -142,6 +144,15 @@ def _parser() -> argparse.ArgumentParser:
     note.add_argument("text", nargs="?", help="points discussed")
     note.add_argument("--promise", help="something you promised to do")
     note.add_argument("--due", help="the promised date (YYYY-MM-DD)")
+    note.add_argument(
+        "--for",
+        dest="for_",
+        metavar="ADDRESS",
+        help="a note for this person's draft only (an address or a unique start of one)",
+    )
+    note.add_argument(
+        "--to", metavar="ADDRESS", help="with --promise: who the promise's draft goes to"
+    )
     with_now(note)
     dismiss = commands.add_parser("dismiss", help="never draft this follow-up")
     dismiss.add_argument("key")
@@ -177,7 +188,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # argparse fills positionals only before the first option: `note ID --for ADDRESS "..."`
+        if (
+            args.command == "note"
+            and args.text is None
+            and len(extra) == 1
+            and not extra[0].startswith("-")
+        ):
+            args.text = extra[0]
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     handler = logging.StreamHandler(sys.stderr)
     style = "%(levelname)s %(name)s: %(message)s"
     handler.setFormatter(JournalFormatter(style) if to_journal() else logging.Formatter(style))
@@ -272,15 +295,16 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
 
 def _status(config: Config, state: StateStore, clock: Clock, *, as_json: bool) -> ExitCode:
     from agent import app, status
-    from agent.review import possible
+    from agent.review import company_events, possible
 
     plan, interviews = app.current_plan(config, state, clock.now())
     waiting = possible(state, config, clock.now())
+    events = company_events(state, interviews, config, clock.now())
     if as_json:
-        shown = status.as_json(plan, interviews, config, clock.now(), waiting)
+        shown = status.as_json(plan, interviews, config, clock.now(), waiting, events)
         print(json.dumps(shown, indent=2))
     else:
-        status.print_table(plan, interviews, config, clock.now(), sys.stdout, waiting)
+        status.print_table(plan, interviews, config, clock.now(), sys.stdout, waiting, events)
     return ExitCode.OK
 
 
@@ -448,14 +472,39 @@ def _preview(config: Config, state: StateStore, clock: Clock, key: str | None) -
             followup,
             by_id[followup.interview_id],
             app.sender_of(config),
-            when=clock.now(),
+            when=max(clock.now(), followup.draft_at),  # dated as it will be when placed
             message_id=new_message_id(config.me.email),
         )
-        print(f"--- {followup.key} ({followup.state}, placed {followup.draft_at:%Y-%m-%d %H:%M})")
-        print(message.as_string())
+        placed = followup.draft_at.astimezone(config.me.timezone)
+        print(f"--- {followup.key} ({followup.state}, placed {placed:%Y-%m-%d %H:%M %Z})")
+        print(shown(message, config.me.timezone))
     if not chosen:
         print("nothing planned")
     return ExitCode.OK
+
+
+def shown(message: EmailMessage, tz: ZoneInfo) -> str:
+    """A draft as a mail client shows it: headers decoded, the date in the user's zone, and the
+    body decoded and its format=flowed lines joined (RFC 3676), not the wire form."""
+    from email.headerregistry import DateHeader
+    from email.message import EmailMessage
+
+    from agent.compose import unflow
+
+    lines = []
+    for name in ("From", "To", "Cc", "Subject", "Date", "In-Reply-To"):
+        value = message[name]
+        if value is None:
+            continue
+        if isinstance(value, DateHeader) and value.datetime is not None:
+            when = value.datetime.astimezone(tz)
+            lines.append(f"{name}: {when:%a, %b} {when.day}, {when:%Y %H:%M %Z}")
+        else:
+            lines.append(f"{name}: {' '.join(str(value).split())}")
+    body = message.get_body(("plain",))
+    text = body.get_content() if isinstance(body, EmailMessage) else ""
+    flowed = body is not None and body.get_param("format") == "flowed"
+    return "\n".join(lines) + "\n\n" + (unflow(text) if flowed else text).rstrip("\n") + "\n"
 
 
 def _find_interview(state: StateStore, prefix: str) -> Interview:
@@ -467,6 +516,23 @@ def _find_interview(state: StateStore, prefix: str) -> Interview:
     return matches[0]
 
 
+def _person_of(interview: Interview, given: str, option: str) -> str:
+    """The address of the one person of `interview` whose address is `given` or starts with it
+    (as git takes commit ids); a full address that is no one's in the interview is refused, so
+    a typo never sends a note nowhere."""
+    wanted = given.strip().lower()
+    emails = sorted({p.email.lower() for p in interview.facts.people if p.email})
+    if wanted in emails:
+        return wanted
+    matches = [e for e in emails if e.startswith(wanted)] if wanted else []
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(emails) or "none"
+    if matches:
+        raise UsageError(f"{option} {given!r} is the start of {len(matches)} addresses: {known}")
+    raise UsageError(f"{option} {given!r} is no one in this interview (its people: {known})")
+
+
 def _note(config: Config, state: StateStore, args: argparse.Namespace) -> ExitCode:
     from agent.model import Note
 
@@ -475,17 +541,29 @@ def _note(config: Config, state: StateStore, args: argparse.Namespace) -> ExitCo
     if args.promise:
         if not args.due:
             raise UsageError("--promise needs --due YYYY-MM-DD")
+        if args.for_ is not None:
+            raise UsageError("--for is for notes; a promise takes --to ADDRESS")
         try:
             due = date.fromisoformat(args.due)
         except ValueError:
             raise UsageError(f"--due: expected YYYY-MM-DD, got {args.due!r}") from None
-        state.add_note(interview.id, Note(text=args.promise, promise_due=due, added=now))
+        to = _person_of(interview, args.to, "--to") if args.to is not None else ""
+        state.add_note(
+            interview.id, Note(text=args.promise, promise_due=due, added=now, for_email=to)
+        )
         print(
             f"promise noted for {interview.facts.company or interview.id}: {args.promise} by {due}"
+            + (f" (to {to})" if to else "")
         )
     elif args.text:
-        state.add_note(interview.id, Note(text=args.text, added=now))
-        print(f"note added to {interview.facts.company or interview.id}")
+        if args.to is not None:
+            raise UsageError("--to goes with --promise; a note for one person takes --for")
+        for_email = _person_of(interview, args.for_, "--for") if args.for_ is not None else ""
+        state.add_note(interview.id, Note(text=args.text, added=now, for_email=for_email))
+        print(
+            f"note added to {interview.facts.company or interview.id}"
+            + (f" for {for_email}" if for_email else "")
+        )
     else:
         raise UsageError('give the note text, or --promise "..." --due YYYY-MM-DD')
     return ExitCode.OK

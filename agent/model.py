@@ -187,6 +187,9 @@ class FindingKind(enum.StrEnum):
     # Looks like the user's interview but is not read with confidence: no drafts; listed in
     # `status` for the user to confirm or ignore, with `Finding.reason` saying why.
     POSSIBLE = "possible"
+    # An invitation to a company's event (webinar, open house, meetup): shown under the
+    # application, never counted as a reply (a marketing mail must not reset a check-in clock).
+    EVENT = "event"
     NONE = "none"
 
 
@@ -204,6 +207,9 @@ class Request:
 
     what: str
     due: Deadline
+    # False for a request that gives no date ("when you get a chance"): `due` is then the
+    # day it was asked (phrase ""), and planning gives it a default deadline after that day
+    dated: bool = True
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,7 @@ class Finding:
     requests: tuple[Request, ...] = ()
     back_on: date | None = None  # out-of-office return date
     reason: str = ""
+    start: datetime | None = None  # a company event's start, when its text gives one
 
 
 class InterviewStatus(enum.StrEnum):
@@ -316,6 +323,7 @@ class MessageRecord:
     agent_key: str = ""
     company_domain: str = ""
     reason: str = ""  # why a possible interview was not read with confidence
+    start: datetime | None = None  # a company event's start, when its text gives one
 
     @property
     def thread_ids(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ decided once is never offered again, also after the next pass reads it anew.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -45,6 +46,36 @@ def possible(state: StateStore, config: Config, now: datetime) -> list[MessageRe
         if r.kind == FindingKind.POSSIBLE and r.date >= since and not decision(state, r.message_id)
     ]
     return sorted(found, key=lambda r: r.date, reverse=True)
+
+
+def company_events(
+    state: StateStore, interviews: Sequence[Interview], config: Config, now: datetime
+) -> list[tuple[Interview, MessageRecord]]:
+    """Invitations to events of the companies the user is interviewing with, each with the
+    latest interview of its company, soonest first: those not yet past (or with no start
+    given and received within the lookback)."""
+    since = now - timedelta(days=config.sync.lookback_days)
+    latest_first = sorted(interviews, key=lambda i: i.start, reverse=True)
+    found = []
+    for record in state.messages():
+        if record.kind != FindingKind.EVENT or record.date < since:
+            continue
+        if record.start is not None and record.start < now:
+            continue
+        interview = next((i for i in latest_first if _of_company(record, i)), None)
+        if interview is not None:
+            found.append((interview, record))
+    return sorted(found, key=lambda pair: pair[1].start or pair[1].date)
+
+
+def _of_company(record: MessageRecord, interview: Interview) -> bool:
+    domains = interview.facts.company_domains
+    if record.company_domain and record.company_domain in domains:
+        return True
+    company = interview.facts.company.lower().strip()
+    return len(company) > 2 and bool(
+        re.search(rf"(?<!\w){re.escape(company)}(?!\w)", record.from_.name.lower())
+    )
 
 
 def message_id_of(state: StateStore, prefix: str) -> MessageRecord:

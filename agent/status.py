@@ -24,6 +24,7 @@ def as_json(
     config: Config,
     now: datetime,
     possible: Sequence[MessageRecord] = (),
+    events: Sequence[tuple[Interview, MessageRecord]] = (),
 ) -> dict[str, Any]:
     tz = config.me.timezone
     minutes = config.followups.default_interview_minutes
@@ -70,7 +71,16 @@ def as_json(
             }
             for r in possible
         ],
-        "events": [],
+        "events": [
+            {
+                "interview": interview.id,
+                "company": interview.facts.company,
+                "title": r.subject,
+                "start": _local(r.start, tz) if r.start is not None else None,
+                "message_id": r.message_id,
+            }
+            for interview, r in events
+        ],
     }
 
 
@@ -102,6 +112,7 @@ def print_table(
     now: datetime,
     out: TextIO,
     possible: Sequence[MessageRecord] = (),
+    events: Sequence[tuple[Interview, MessageRecord]] = (),
 ) -> None:
     tz = config.me.timezone
     _print_possible(possible, tz, out)
@@ -121,6 +132,8 @@ def print_table(
         print(f"{company} — {found.headline(tz) if found else 'unknown stage'}", file=out)
         for interview in members:
             _print_interview(plan, interview, tz, now, minutes, out)
+        ids = {i.id for i in members}
+        _print_events([r for i, r in events if i.id in ids], tz, out)
         print(file=out)
 
 
@@ -136,6 +149,20 @@ def _print_possible(possible: Sequence[MessageRecord], tz: ZoneInfo, out: TextIO
         print(f"      {record.reason}", file=out)
         print(f"      interview-agent confirm '{record.message_id}'   (or: ignore)", file=out)
     print(file=out)
+
+
+def _print_events(records: Sequence[MessageRecord], tz: ZoneInfo, out: TextIO) -> None:
+    """The company's event invitations, under its application."""
+    if not records:
+        return
+    print("  Events", file=out)
+    for record in records:
+        when = (
+            f"{record.start.astimezone(tz):%a %b %d %H:%M}"
+            if record.start is not None
+            else "date not given"
+        )
+        print(f"      {when:<16} {record.subject[:70]}", file=out)
 
 
 def _print_interview(

@@ -802,3 +802,49 @@ def test_an_invitation_relayed_with_list_headers_is_still_read(standard_account:
     (interview,) = account.status(AFTER)["interviews"]
     assert datetime.fromisoformat(interview["start"]) == START
     assert account.drafts_to() == sorted(INTERVIEWER_ADDRESSES)
+
+
+# --- company events and the digest --------------------------------------------------------------
+
+
+def test_a_company_event_and_the_digest_over_imap(
+    dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A webinar invitation with list headers from the interview's company is listed as its
+    event (its text downloaded for the start); with the digest on, one unseen message in INBOX
+    lists the drafts placed and the event, once, and nothing else in INBOX changes."""
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    digest = '\n[digest]\nenabled = true\ntime = "08:00"\n'
+    config = imap_config(
+        tmp_path / "agent", port=dovecot.tls_port, ca_file=dovecot.ca_file, extra=digest
+    )
+    account = Account(dovecot, config)
+    account.deliver(invite_eml(start=START, end=END, sent=SENT), flags=("\\Seen",))
+    account.once(SENT + timedelta(hours=1))  # nothing to say yet: no digest
+    account.deliver(
+        b"From: Northwind Events <events@northwind.io>\r\nTo: alex@example.com\r\n"
+        b"Subject: Northwind tech talks: join us\r\nMessage-ID: <talks-1@northwind.io>\r\n"
+        b"List-Unsubscribe: <https://northwind.io/u/1>\r\n"
+        b"Date: Mon, 05 Oct 2026 09:00:00 -0400\r\n\r\nJoin us on Thursday, October 15 at "
+        b"6:00 PM ET for an evening of short talks. RSVP below.\r\n",
+        when=START - timedelta(days=1),
+    )
+    before = {(m["Message-ID"], frozenset(flags)) for flags, m, _ in account.messages("INBOX")}
+    assert len(before) == 2
+
+    account.once(AFTER)
+    (event,) = account.status(AFTER)["events"]
+    assert event["message_id"] == "<talks-1@northwind.io>"
+    assert datetime.fromisoformat(event["start"]) == datetime(2026, 10, 15, 22, 0, tzinfo=UTC)
+
+    account.once(AFTER + timedelta(minutes=5))
+    after = {(m["Message-ID"], frozenset(flags)): m for flags, m, _ in account.messages("INBOX")}
+    assert before < set(after), "nothing else in INBOX changed"
+    ((message_id, flags),) = set(after) - before
+    assert flags == frozenset(), "the digest is unseen"
+    digest_message = after[(message_id, flags)]
+    assert digest_message["Subject"] == (
+        "Interview follow-ups: 2 drafts ready, 2 due soon, 1 company event"
+    )
+    text = digest_message.get_content()
+    assert "to oliver.grant@northwind.io:" in text and "Northwind tech talks" in text

@@ -231,6 +231,32 @@ class MailStoreContract:
         assert len(after[drafts]) == len(before[drafts]) + 1
         assert len(after[trash]) == len(before.get(trash, [])) + 1
 
+    def test_appends_one_unseen_message_to_inbox_and_finds_it(
+        self, mailbox: Mailbox, store: MailStore
+    ) -> None:
+        """The digest's way in: one APPEND to INBOX, unseen; nothing else there changes."""
+        inbox = store.roles.inbox
+        assert not store.has_message_id(inbox, "q5digesttagq5")
+        before = mailbox.snapshot()
+        store.append_message(inbox, DIGEST, (), PLACED)
+        assert store.has_message_id(inbox, "q5digesttagq5")
+        after = mailbox.snapshot()
+        name = mailbox.roles["inbox"]
+        for folder in set(before) | set(after):
+            if folder != name:
+                assert after.get(folder) == before.get(folder), folder
+        assert set(before[name]) <= set(after[name])
+        assert len(after[name]) == len(before[name]) + 1
+        assert [flags for _, flags, _ in after[name]].count(()) == 2  # the invite, the digest
+
+
+DIGEST = (
+    b"From: Alex Rivera <alex@example.com>\r\nTo: Alex Rivera <alex@example.com>\r\n"
+    b"Subject: Interview follow-ups: 1 draft ready\r\n"
+    b"Message-ID: <q5digesttagq5.0a1b2c3d4e5f@example.com>\r\n"
+    b"Date: Thu, 01 Oct 2026 12:30:00 +0000\r\n\r\nOne draft is ready.\r\n"
+)
+
 
 # --- the IMAP store on a real Dovecot, in every folder layout ----------------------------------
 

@@ -27,6 +27,7 @@ from agent.config.types import (
     CheckInConfig,
     Config,
     DaemonConfig,
+    DigestConfig,
     FollowupsConfig,
     ImapConfig,
     MaildirConfig,
@@ -143,6 +144,7 @@ SCHEMA: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("enabled", parse_flag, True),
         KeySpec("business_days_before", parse_integer(0, 30), 1),
         KeySpec("at", parse_clock, time(8, 0)),
+        KeySpec("undated_business_days", parse_integer(0, 30), 2),
     ),
     "followups.check_in": (
         KeySpec("enabled", parse_flag, True),
@@ -158,6 +160,10 @@ SCHEMA: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("sent_poll_seconds", parse_integer(1, 120), 120),
         KeySpec("tick_seconds", parse_integer(1, 60), 60),
         KeySpec("max_backoff_seconds", parse_integer(1, 3600), 300),
+    ),
+    "digest": (
+        KeySpec("enabled", parse_flag, False),
+        KeySpec("time", parse_clock, time(8, 0)),
     ),
     "calendars": (
         KeySpec("name", parse_name),
@@ -340,6 +346,7 @@ def build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) -> 
     if folder is not None:
         _check_template_sizes(ld, folder)
     daemon = DaemonConfig(**table("daemon"))
+    digest = table("digest")
     calendars = _calendars(ld, data.get("calendars"))
     rules = _rules(ld, data.get("rules"), {c.name for c in calendars})
     if ld.problems:
@@ -356,6 +363,7 @@ def build(data: Mapping[str, Any], source: Path, environ: Mapping[str, str]) -> 
         calendars,
         rules,
         source,
+        DigestConfig(enabled=digest["enabled"], at=digest["time"]),
     )
 
 

@@ -97,6 +97,8 @@ class ActionItemConfig:
     enabled: bool
     business_days_before: int
     at: time
+    # a request with no date ("when you get a chance") is due this many business days after it
+    undated_business_days: int = 2
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,14 @@ class DaemonConfig:
     sent_poll_seconds: int
     tick_seconds: int
     max_backoff_seconds: int
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """`[digest]`: once a day, a short message in INBOX saying what waits (opt-in)."""
+
+    enabled: bool = False
+    at: time = time(8, 0)  # local, `[me] timezone`
 
 
 @dataclass(frozen=True)
@@ -174,3 +184,4 @@ class Config:
     calendars: tuple[CalendarConfig, ...]
     rules: tuple[Rule, ...]
     source: Path
+    digest: DigestConfig = DigestConfig()

@@ -70,7 +70,7 @@ def readable(raw: bytes) -> str:
 
 
 def run_demo(keep: Path | None = None, out: TextIO | None = None) -> ExitCode:
-    from agent.review import possible
+    from agent.review import company_events, possible
     from agent.status import print_table
 
     stream: TextIO = out if out is not None else sys.stdout
@@ -92,7 +92,8 @@ def run_demo(keep: Path | None = None, out: TextIO | None = None) -> ExitCode:
     write = stream.write
     write(f"interview-agent demo: one pass over a sample mailbox at {DEMO_NOW}\n\n")
     waiting = possible(state, config, clock.now())
-    print_table(result.plan, result.interviews, config, clock.now(), stream, waiting)
+    events = company_events(state, result.interviews, config, clock.now())
+    print_table(result.plan, result.interviews, config, clock.now(), stream, waiting, events)
     drafts = sorted((mailbox / ".Drafts" / "cur").iterdir())
     write(f"\n{len(drafts)} drafts placed in {mailbox / '.Drafts'}:\n")
     for path in drafts:

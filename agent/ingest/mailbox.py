@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -25,9 +26,10 @@ from agent.model import (
     InterviewFacts,
     MailMessage,
     MessageRecord,
+    draft_tag_of,
 )
 from agent.state.store import StateStore
-from agent.understanding import extract, platforms
+from agent.understanding import events, extract, platforms
 from agent.understanding.detect import (
     Context,
     bulk_whatever_the_text,
@@ -62,6 +64,11 @@ def wins(new: InterviewFacts, old: InterviewFacts) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _ats_domain(domain: str) -> bool:
     return platforms.sends_on_behalf(domain)
+
+
+@functools.lru_cache(maxsize=4096)
+def _platform(domain: str) -> bool:
+    return platforms.is_platform(domain)
 
 
 # Findings whose thread later replies continue (a reply there may confirm the time).
@@ -189,10 +196,13 @@ class MailSync:
                 )
             if message.date is not None and message.date < lookback_start and after == 0:
                 continue
+            if self._own_digest(message):
+                continue
             try:
                 finding = understand(message, self.context)
                 if folder == self.store.roles.interviews:
                     finding = _filed_by_the_user(message, finding, self.context)
+                finding = self._company_event(message, finding)
             except Exception:  # one bad message must not block the mailbox
                 log.exception("message %s in %s: could not be read; skipped", message.uid, folder)
                 continue
@@ -213,10 +223,64 @@ class MailSync:
             return False
         # A calendar part always; the text of anything but mailing-list mail too: a plain-text
         # confirmation may come from a sender never seen before, under a subject as bland as
-        # "Our chat on Thursday".
-        return any(is_calendar(p) or is_tnef(p) for p in parts) or not bulk_whatever_the_text(
-            message, self.context
+        # "Our chat on Thursday". List mail from a known interview's company may invite to one
+        # of its events (its text gives the start).
+        return (
+            any(is_calendar(p) or is_tnef(p) for p in parts)
+            or not bulk_whatever_the_text(message, self.context)
+            or self._related(message)
         )
+
+    def _own_digest(self, message: MailMessage) -> bool:
+        """The agent's own digest in INBOX (from and to the user, with the opaque tag of the
+        agent's Message-IDs): not mail to read."""
+        me = self.context.me
+        return (
+            not message.is_sent
+            and bool(draft_tag_of(message.message_id))
+            and message.from_.email in me
+            and all(a.email in me for a in message.recipients)
+        )
+
+    def _company_event(self, message: MailMessage, finding: Finding) -> Finding:
+        """An invitation to an event of a company the user is interviewing with, as an `EVENT`
+        finding (never a reply: a marketing mail must not reset a check-in clock)."""
+        if finding.kind not in (FindingKind.NONE, FindingKind.REPLY) or message.is_sent:
+            return finding
+        if finding.reason == "ignored by a rule":
+            return finding
+        invited = events.invitation(
+            message, self.context.tz, personal=finding.kind == FindingKind.REPLY
+        )
+        if invited is None:
+            return finding
+        interview = self._company_of(message)
+        if interview is None:
+            return finding
+        facts = interview.facts
+        return Finding(
+            FindingKind.EVENT,
+            company=facts.company,
+            company_domain=(*facts.company_domains, message.from_.domain)[0],
+            reason=f"an event of {facts.company or 'the company'}",
+            start=invited.start,
+        )
+
+    def _company_of(self, message: MailMessage) -> Interview | None:
+        """The latest known interview whose company sent this message: by its domain (or a
+        subdomain of it), else by its name in the sender's display name."""
+        senders = (message.from_, *message.reply_to, message.sender)
+        # a platform's or a webmail domain is never the company's (its name may still say it)
+        domains = {a.domain for a in senders if a and a.domain and not _platform(a.domain)}
+        name = message.from_.name.lower()
+        for interview in sorted(self.interviews.values(), key=lambda i: i.start, reverse=True):
+            facts = interview.facts
+            if any(d == k or d.endswith("." + k) for d in domains for k in facts.company_domains):
+                return interview
+            company = facts.company.lower().strip()
+            if len(company) > 2 and re.search(rf"(?<!\w){re.escape(company)}(?!\w)", name):
+                return interview
+        return None
 
     def _in_interview_thread(self, message: MailMessage) -> bool:
         """A reply in the thread of a known interview, of a possible one, or of a draft."""
@@ -259,6 +323,7 @@ class MailSync:
             back_on=finding.back_on,
             agent_key=message.agent_key,
             reason=finding.reason if finding.kind == FindingKind.POSSIBLE else "",
+            start=finding.start if finding.kind == FindingKind.EVENT else None,
             company_domain=finding.company_domain
             or extract.company_domain_of([message.from_], self.context.me),
         )

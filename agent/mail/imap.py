@@ -569,6 +569,21 @@ class ImapStore:
                 return uid
         return None
 
+    def append_message(self, folder: str, raw: bytes, flags: Sequence[str], when: datetime) -> None:
+        self._writable(folder)
+        try:
+            self.client.append(folder, raw, flags=tuple(flags), msg_time=when)
+        except IMAPClientAbortError:
+            raise
+        except IMAPClientError as exc:
+            raise MailboxError(
+                f"{self.host} refused to store a message in {folder}: {exc}"
+            ) from exc
+
+    def has_message_id(self, folder: str, fragment: str) -> bool:
+        self._select(folder)  # EXAMINE: nothing there changes
+        return bool(self.client.search(["HEADER", "Message-ID", fragment]))
+
     def remove_draft(self, uid: int) -> bool:
         if "UIDPLUS" not in self.capabilities:
             return False  # a plain EXPUNGE would also remove what others marked \Deleted

@@ -39,6 +39,10 @@ MAX_LOCAL_MESSAGE_BYTES = 64 * 1024 * 1024
 LOCK_NAME = "interview-agent.lock"  # in the Drafts folder, beside cur/ new/ tmp/
 
 
+# IMAP system flags as Maildir info letters (https://cr.yp.to/proto/maildir.html)
+_FLAG_LETTERS = {"\\Draft": "D", "\\Flagged": "F", "\\Answered": "R", "\\Seen": "S"}
+
+
 def _wire_form(raw: bytes) -> bytes:
     """The message with CRLF line endings, as IMAP would transfer it."""
     return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
@@ -238,6 +242,41 @@ class MaildirStore:
         stamp = when.timestamp()
         os.utime(final, (stamp, stamp))
         return _uid_of(final.name)
+
+    def append_message(self, folder: str, raw: bytes, flags: Sequence[str], when: datetime) -> None:
+        """Delivered as a mail program delivers (tmp/, then renamed): into new/ when it has no
+        flags (unseen, as new mail), else into cur/ with the flags in its name."""
+        base = self._dir(folder)
+        if base is None:
+            raise MailboxError(f"{self.root}: no folder {folder!r} to store a message in")
+        host = socket.gethostname().replace("/", "_").replace(":", "_")
+        unique = f"{time.time_ns()}.P{os.getpid()}R{uuid.uuid4().hex[:16]}.{host}"
+        tmp = base / "tmp" / unique
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw.replace(b"\r\n", b"\n"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        letters = "".join(sorted(_FLAG_LETTERS[f] for f in flags if f in _FLAG_LETTERS))
+        final = base / "new" / unique if not flags else base / "cur" / f"{unique}:2,{letters}"
+        os.rename(tmp, final)
+        stamp = when.timestamp()
+        os.utime(final, (stamp, stamp))
+
+    def has_message_id(self, folder: str, fragment: str) -> bool:
+        needle = fragment.encode("ascii", "replace")
+        for path in self._files(folder):
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            head = raw.split(b"\n\n", 1)[0]
+            if needle not in head:
+                continue
+            headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
+            if fragment in str(headers.get("Message-ID", "")):
+                return True
+        return False
 
     def remove_draft(self, uid: int) -> bool:
         for path in self._draft_files():

@@ -1,7 +1,8 @@
 """The `MailStore` interface both backends implement, and folder roles (RFC 6154 SPECIAL-USE).
 
-A store reads INBOX and Sent without changing them, and writes only to Drafts (APPEND) and,
-for a retired draft of the agent's own, Trash. Messages are addressed by (folder, UID); a
+A store reads INBOX and Sent without changing them, and writes only to Drafts (APPEND), for
+a retired draft of the agent's own, Trash, and for the opt-in digest, one new message APPENDed
+to INBOX (`append_message`). Messages are addressed by (folder, UID); a
 store reports its folder's UIDVALIDITY so that the caller can detect a renumbering.
 """
 
@@ -229,6 +230,16 @@ class MailStore(Protocol):
 
     def append_draft(self, raw: bytes, when: datetime) -> int | None:
         """APPEND to Drafts with \\Draft \\Seen; the new UID when the server tells it."""
+        ...
+
+    def append_message(self, folder: str, raw: bytes, flags: Sequence[str], when: datetime) -> None:
+        """APPEND one new message to `folder` with these IMAP flags (none: unseen). Only an
+        APPEND: no other message of the folder, and none of its flags, is touched."""
+        ...
+
+    def has_message_id(self, folder: str, fragment: str) -> bool:
+        """Whether `folder` holds a message whose Message-ID contains `fragment` (an opaque
+        tag): searched in the folder itself, opened read-only, never from a cached listing."""
         ...
 
     def remove_draft(self, uid: int) -> bool:

@@ -33,7 +33,15 @@ from agent.model import (
     draft_tag,
     draft_tag_of,
 )
-from agent.planning.planner import FollowUp, PlaceDraft, Plan, RecordState, RetireDraft
+from agent.planning.planner import (
+    NOTE_PENDING,
+    FollowUp,
+    PlaceDraft,
+    Plan,
+    RecordState,
+    RefreshDraft,
+    RetireDraft,
+)
 from agent.state.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -220,6 +228,10 @@ class Placer:
                     placed.append(action.followup.key)
             elif isinstance(action, RetireDraft):
                 self.retire(action.record, action.reason)
+            elif isinstance(action, RefreshDraft):
+                interview = interviews[action.followup.interview_id]
+                if self.refresh(action.followup, interview, action.reason, now):
+                    placed.append(action.followup.key)
         return placed
 
     def place(self, followup: FollowUp, interview: Interview, now: datetime) -> bool:
@@ -348,6 +360,41 @@ class Placer:
                 copy.uid,
             )
         self._drafts = None
+
+    def refresh(self, followup: FollowUp, interview: Interview, reason: str, now: datetime) -> bool:
+        """Replace the draft of `followup` by a fresh one when it is still exactly what was
+        placed: intent first (the record back to planned, the old Message-ID dropped), then
+        the old draft to Trash, then the new APPEND, so Drafts never holds two and a crash
+        between the steps ends in one draft (place() finds the old one, or places the new).
+        An edited draft stays as the user left it; its follow-up shows the note as pending."""
+        current = self.state.followup(followup.key)
+        if current is None or current.state != FollowUpState.DRAFTED or current.pending:
+            return False
+        draft = self.store.find_draft(followup.key) or next(
+            (d for d in self.drafts() if current.draft_ref and str(d.uid) == current.draft_ref),
+            None,
+        )
+        if draft is None:
+            return False  # observe() decides whether it was sent or deleted
+        if not draft.sha256 or draft.sha256 != current.draft_sha256:
+            pending = f"{NOTE_PENDING}: {reason}, after you edited the draft; add it yourself"
+            if current.reason != pending:
+                self.state.save_followup(replace(current, reason=pending))
+            log.info("draft %s was edited; %s stays pending", followup.key, reason)
+            return False
+        self.state.save_followup(
+            replace(
+                current,
+                state=FollowUpState.PLANNED,
+                draft_message_id="",
+                draft_ref="",
+                reason=f"redrafted: {reason}",
+            )
+        )
+        self.store.retire_draft(draft.uid)
+        self._drafts = None
+        log.info("draft %s moved to Trash to be redrafted (%s)", followup.key, reason)
+        return self.place(replace(followup, reason=f"redrafted: {reason}"), interview, now)
 
     def retire(self, record: FollowUpRecord, reason: str) -> None:
         current = self.state.followup(record.key) or record

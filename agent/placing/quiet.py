@@ -19,7 +19,15 @@ from datetime import datetime, timedelta
 
 from agent import __version__
 from agent.config import Config
-from agent.planning.planner import PlaceDraft, Plan, RetireDraft, Settings, World, unchanged_until
+from agent.planning.planner import (
+    PlaceDraft,
+    Plan,
+    RefreshDraft,
+    RetireDraft,
+    Settings,
+    World,
+    unchanged_until,
+)
 from agent.state.store import StateStore
 
 MAX_QUIET = timedelta(hours=1)  # a full pass at least this often, whatever the plan says
@@ -68,7 +76,9 @@ def record(
     now: datetime,
 ) -> None:
     """After a full pass: `planned` is the plan of `world`, read at state `generation`."""
-    if not inputs.drafts or any(isinstance(a, PlaceDraft | RetireDraft) for a in planned.actions):
+    if not inputs.drafts or any(
+        isinstance(a, PlaceDraft | RetireDraft | RefreshDraft) for a in planned.actions
+    ):
         state.set_meta(_META_KEY, "{}")  # something is left to do: the next pass plans
         return
     until = unchanged_until(world, settings, planned, now, now + MAX_QUIET)

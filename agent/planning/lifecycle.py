@@ -103,7 +103,7 @@ def related(
     )
     result = []
     for message in messages:
-        if message.is_sent != sent:
+        if message.is_sent != sent or message.kind == FindingKind.EVENT:
             continue
         if sent:
             hit = any(a.email in people or a.domain in domains for a in message.to)
@@ -151,7 +151,8 @@ class Relations:
     address without a domain has the domain "", as `Address.domain` says)."""
 
     def __init__(self, messages: Sequence[MessageRecord]) -> None:
-        self.messages = tuple(messages)
+        # a company's event invitation is no exchange with it (`related` leaves it out too)
+        self.messages = tuple(m for m in messages if m.kind != FindingKind.EVENT)
         # [sent]: (by address, by domain, by thread), each key to positions in `messages`
         self._index: tuple[tuple[dict[str, list[int]], ...], ...] = (({}, {}, {}), ({}, {}, {}))
         self._by_address: dict[str, list[int]] = {}

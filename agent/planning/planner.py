@@ -41,6 +41,7 @@ from agent.model import (
 )
 from agent.planning import lifecycle
 from agent.planning.lifecycle import Application, Relations, end_of, interview_status
+from agent.understanding.phrases import needs_attachment
 
 # What truly happened to a follow-up's draft: placed, sent, deleted, retired, edited. These
 # are kept for good. What depends on the clock (planned, missed, and when each is due) is
@@ -117,6 +118,25 @@ class RetireDraft:
 
 
 @dataclass(frozen=True)
+class RefreshDraft:
+    """Replace a placed draft the user has not edited by `followup` drafted afresh (a note
+    arrived after it was placed): the old one goes to Trash first, so Drafts never holds two.
+    An edited draft stays, and its follow-up shows the note as pending (`NOTE_PENDING`)."""
+
+    followup: FollowUp
+    record: FollowUpRecord
+    reason: str
+
+    def describe(self) -> str:
+        return f"replace draft {self.record.key}: {self.reason}"
+
+
+# The start of the reason of a drafted follow-up whose draft lacks a later note because the
+# user edited it: shown by `status`, and no further refresh is tried for it.
+NOTE_PENDING = "note pending"
+
+
+@dataclass(frozen=True)
 class RecordState:
     followup: FollowUp
 
@@ -124,7 +144,7 @@ class RecordState:
         return f"mark {self.followup.key} {self.followup.state}: {self.followup.reason}"
 
 
-Action = PlaceDraft | RetireDraft | RecordState
+Action = PlaceDraft | RetireDraft | RefreshDraft | RecordState
 
 
 @dataclass(frozen=True)
@@ -348,6 +368,8 @@ class Planner:
             if sticky is not None:
                 if status == InterviewStatus.CANCELLED and sticky.state == FollowUpState.DRAFTED:
                     self.actions.append(RetireDraft(sticky, "the interview was cancelled"))
+                elif sticky.state == FollowUpState.DRAFTED:
+                    self.refresh_for_notes(interview, person, sticky, base)
                 self.emit(self.from_record(sticky, base), record)
                 continue
             wrote = [
@@ -378,6 +400,26 @@ class Planner:
             else:
                 state, reason = FollowUpState.PLANNED, base.reason
             self.emit(_with(base, state=state, reason=reason), record)
+
+    def refresh_for_notes(
+        self, interview: Interview, person: Person, record: FollowUpRecord, base: FollowUp
+    ) -> None:
+        """A note for `person` (or for everyone) added after their thank-you was placed: draft
+        it again with the note, unless the user's edits already keep it pending."""
+        if record.placed_at is None or record.reason.startswith(NOTE_PENDING):
+            return
+        later = [
+            n.added
+            for n in interview.notes
+            if n.promise_due is None
+            and n.for_email in ("", person.email.lower())
+            and n.added is not None
+            and n.added.tzinfo is not None
+            and n.added > record.placed_at
+        ]
+        if later:
+            reason = "a note added " + _day(max(later), self.s.tz)
+            self.actions.append(RefreshDraft(base, record, reason))
 
     def retire_or_cancel(self, record: FollowUpRecord, reason: str) -> None:
         if record.state == FollowUpState.DRAFTED:
@@ -551,22 +593,26 @@ class Planner:
         if self.disabled(interview, FollowUpKind.ACTION_ITEM):
             return
         config = self.s.followups.action_item
-        items: list[tuple[str, date, str, MessageRecord | None, Address | None]] = []
+        items: list[tuple[str, date, str, MessageRecord | None, Address | None, bool]] = []
         for message in self.related(interview, sent=False):
             if owner_of.get(message.message_id) != interview.id:
                 continue
             for request in message.requests:
                 who = message.from_.name.split()[0] if message.from_.name else "They"
-                items.append(
-                    (
-                        request.what,
-                        request.due.day,
-                        f"{who} asked to '{request.what}' {request.due.phrase} on "
-                        f"{_day(message.date, self.s.tz)}",
-                        message,
-                        message.from_,
+                asked = f"{who} asked to '{request.what}'"
+                if request.dated:
+                    due_day = request.due.day
+                    reason = f"{asked} {request.due.phrase} on {_day(message.date, self.s.tz)}"
+                else:
+                    # no date given: due (and drafted) a few business days after the request
+                    due_day = self.s.business.add_business_days(
+                        request.due.day, config.undated_business_days
                     )
-                )
+                    reason = (
+                        f"{asked} on {_day(message.date, self.s.tz)} without a date; "
+                        f"{config.undated_business_days} business days after that"
+                    )
+                items.append((request.what, due_day, reason, message, message.from_, request.dated))
         for note in interview.notes:
             if note.promise_due is not None:
                 items.append(
@@ -576,14 +622,26 @@ class Planner:
                         f"you promised to '{note.text}' by "
                         f"{note.promise_due:%b} {note.promise_due.day}",
                         None,
-                        None,
+                        next(
+                            (
+                                Address(p.name, p.email)
+                                for p in interview.facts.people
+                                if note.for_email and p.email.lower() == note.for_email
+                            ),
+                            None,
+                        ),
+                        True,
                     )
                 )
         sent = self.related(interview, sent=True)
-        for what, due_day, reason, source, asker in items:
+        for what, due_day, reason, source, asker, dated in items:
             digest = hashlib.sha1(f"{what}|{due_day}".encode()).hexdigest()[:8]
             key = f"action_item/{interview.id}/{digest}"
-            draft_day = self.s.business.subtract_business_days(due_day, config.business_days_before)
+            draft_day = (
+                self.s.business.subtract_business_days(due_day, config.business_days_before)
+                if dated
+                else due_day
+            )
             draft_at = local_instant(draft_day, config.at, self.s.tz)
             due = local_instant(due_day, DUE_TIME, self.s.tz)
             if asker is None or not _usable(asker.email, self.s.me):
@@ -628,10 +686,22 @@ class Planner:
                     )
                 )
             ]
+            # a request for no file (references, availability, a call) is settled by any reply
+            # of the user's in its thread after it
+            replied = (
+                [m for m in sent if source.message_id in m.thread_ids and m.date >= source.date]
+                if source is not None and not needs_attachment(what)
+                else []
+            )
             if answered:
                 state, why = (
                     FollowUpState.SENT,
                     "you answered with an attachment on " + _day(answered[0].date, self.s.tz),
+                )
+            elif replied:
+                state, why = (
+                    FollowUpState.SENT,
+                    "you replied on " + _day(min(m.date for m in replied), self.s.tz),
                 )
             elif stop:
                 state, why = FollowUpState.CANCELLED, stop

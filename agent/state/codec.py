@@ -108,11 +108,15 @@ def record_to_json(r: MessageRecord) -> Json:
         "has_attachment": r.has_attachment,
         "auto_reply": r.auto_reply,
         "timeline": _deadline(r.timeline),
-        "requests": [{"what": q.what, "due": _deadline(q.due)} for q in r.requests],
+        "requests": [
+            {"what": q.what, "due": _deadline(q.due), **({} if q.dated else {"dated": False})}
+            for q in r.requests
+        ],
         "back_on": r.back_on.isoformat() if r.back_on else None,
         "agent_key": r.agent_key,
         "company_domain": r.company_domain,
         "reason": r.reason,
+        "start": _dt(r.start),
     }
 
 
@@ -123,7 +127,7 @@ def record_from_json(v: Json) -> MessageRecord:
     for q in v.get("requests", []):
         due = _parse_deadline(q["due"])
         if due is not None:
-            requests.append(Request(what=q["what"], due=due))
+            requests.append(Request(what=q["what"], due=due, dated=q.get("dated", True)))
     return MessageRecord(
         message_id=v["message_id"],
         date=when,
@@ -142,6 +146,7 @@ def record_from_json(v: Json) -> MessageRecord:
         agent_key=v.get("agent_key", ""),
         company_domain=v.get("company_domain", ""),
         reason=str(v.get("reason", "")),
+        start=_parse_dt(v.get("start")),
     )
 
 

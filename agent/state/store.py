@@ -33,7 +33,7 @@ from agent.errors import AgentError, StateBusy, StateError
 from agent.model import FollowUpRecord, Interview, MessageRecord, Note
 from agent.state import codec
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _GENERATION = "generation"  # meta key: see StateStore.generation
 
 MIGRATIONS: dict[int, str] = {
@@ -80,6 +80,10 @@ MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (key, message_id)
     ) WITHOUT ROWID;
     CREATE INDEX message_keys_by_message ON message_keys(message_id);
+    """,
+    # `note --for ADDRESS` (a note for one person's draft) and `note --promise ... --to ADDRESS`
+    3: """
+    ALTER TABLE notes ADD COLUMN for_email TEXT NOT NULL DEFAULT '';
     """,
 }
 
@@ -432,14 +436,15 @@ class StateStore:
     @_names_its_file
     def interviews(self) -> list[Interview]:
         notes: dict[str, list[Note]] = {}
-        for iid, text, due, added in self._conn.execute(
-            "SELECT interview_id, text, promise_due, added FROM notes ORDER BY id"
+        for iid, text, due, added, for_email in self._conn.execute(
+            "SELECT interview_id, text, promise_due, added, for_email FROM notes ORDER BY id"
         ):
             notes.setdefault(iid, []).append(
                 Note(
                     text=text,
                     promise_due=date.fromisoformat(due) if due else None,
                     added=datetime.fromisoformat(added),
+                    for_email=for_email,
                 )
             )
         result = []
@@ -479,12 +484,14 @@ class StateStore:
     def add_note(self, interview_id: str, note: Note) -> None:
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO notes (interview_id, text, promise_due, added) VALUES (?, ?, ?, ?)",
+                "INSERT INTO notes (interview_id, text, promise_due, added, for_email) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (
                     interview_id,
                     note.text,
                     note.promise_due.isoformat() if note.promise_due else None,
                     (note.added or datetime.min).isoformat(),
+                    note.for_email.lower(),
                 ),
             )
 

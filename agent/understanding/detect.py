@@ -841,7 +841,7 @@ def _after_interview(message: MailMessage, context: Context, sender_domain: str)
     if context.related is not None and not context.related(message):
         return Finding(FindingKind.REPLY, company_domain=sender_domain, reason="a message")
     timeline = phrases.find_timeline(body_top, sent, context.tz, context.business)
-    requests = phrases.find_requests(body_top, sent, context.tz, context.business)
+    requests = phrases.find_requests(body_top, sent, context.tz, context.business, undated=True)
     return Finding(
         FindingKind.REPLY,
         company_domain=sender_domain,

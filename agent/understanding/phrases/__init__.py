@@ -16,7 +16,7 @@ draft, so precision and predictability win; every rule is tested by a table.
 
 from __future__ import annotations
 
-from agent.understanding.phrases.deadlines import find_requests, find_timeline
+from agent.understanding.phrases.deadlines import find_requests, find_timeline, needs_attachment
 from agent.understanding.phrases.meetings import find_meeting_length, find_meeting_times
 from agent.understanding.phrases.out_of_office import find_return_date
 
@@ -26,4 +26,5 @@ __all__ = [
     "find_requests",
     "find_return_date",
     "find_timeline",
+    "needs_attachment",
 ]

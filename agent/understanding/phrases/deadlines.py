@@ -628,8 +628,34 @@ def _pending_request(words: str, cue: Cue, sentences: Sentences) -> str:
     return _tidy_what(words[start:end])
 
 
+# An undated request is kept only when it asks for something to hand over or book, so that
+# "please accept the invitation" or "please keep this confidential" never becomes a draft.
+_DELIVERABLE = re.compile(
+    r"(?:send|share|submit|provide|complete|fill|sign|return|upload|forward|email|book|schedule|"
+    r"envoy|transmet|partag|rempli|compl[eé]t|schick|übermittel|teil|ausfüll|enviar|"
+    r"mand|compart|complet|rellen|inviar|invia|condivid|compil|preench|partilh)",
+    re.I,
+)
+
+# A request answered by handing over a file (a document, a form to sign, an exercise): only a
+# reply with an attachment settles it. Any other request is settled by any reply in its thread.
+_DOCUMENT = re.compile(
+    r"\b(?:portf[oó]li|r[ée]sum[ée]|cv\b|curr[ií]cul|lebenslauf|cover\s+letter|transcript|"
+    r"(?:writing|work|code|design)\s+samples?|certific|diplom|passport|visa\b|work\s+permit|"
+    r"documents?\b|unterlagen|documentos?\b|documenti\b|forms?\b|formulaire|formular|"
+    r"sign(?:ed)?\b|take[- ]?home|exercises?\b|exercice|ejercicio|esercizio|assignment|"
+    r"attach|pi[eè]ce\s+jointe|anhang|adjunt|allegat|anexo|copy\s+of)",
+    re.I,
+)
+
+
+def needs_attachment(what: str) -> bool:
+    """Whether the request `what` asks for a file, which only a reply with an attachment gives."""
+    return bool(_DOCUMENT.search(what))
+
+
 def find_requests(
-    text: str, sent: datetime, tz: ZoneInfo, cal: BusinessCalendar
+    text: str, sent: datetime, tz: ZoneInfo, cal: BusinessCalendar, *, undated: bool = False
 ) -> tuple[Request, ...]:
     """What the company asked the candidate to do by a date, in text order.
 
@@ -637,13 +663,15 @@ def find_requests(
     A bare "Reply by August 19, 2026." after a question without a date ("Could you send a copy of
     your certification?") dates that question. Requests without a date and the company's own
     promises are left out; so are dates governed by "on" ("please arrive on Friday" is not a
-    deadline).
+    deadline). With `undated`, a request that no date governs ("send your references when you
+    get a chance") is kept too, as a Request with `dated=False` due on the day it was sent.
     """
     a = _analyse(text, sent, tz, cal)
     words, sentences, cues, starts, hits = a.words, a.sentences, a.cues, a.starts, a.hits
     dated_sentences = {sentences.index(h.start) for h in hits}
     found: list[tuple[int, Request]] = []
-    pending: list[tuple[int, str]] = []  # dateless requests waiting for a "Reply by ..."
+    # dateless requests waiting for a "Reply by ...": sentence index, request, position
+    pending: list[tuple[int, str, int]] = []
     events: list[tuple[int, int, object]] = [(c.start, 0, c) for c in cues]
     events += [(h.start, 1, h) for h in hits]
     events.sort(key=lambda e: (e[0], e[1]))
@@ -659,7 +687,7 @@ def find_requests(
                 if not pending or pending[-1][0] != index:
                     what = _pending_request(words, cue, sentences)
                     if what:
-                        pending.append((index, what))
+                        pending.append((index, what, cue.start))
             continue
         assert isinstance(item, _Hit)
         hit = item
@@ -676,6 +704,10 @@ def find_requests(
         pending.clear()
         found.append((hit.start, Request(what=what, due=Deadline(hit.day, hit.phrase))))
     base = base_date(sent, tz)
+    if undated:
+        for _, what, position in pending:
+            if _DELIVERABLE.match(what):
+                found.append((position, Request(what, Deadline(base, ""), dated=False)))
     for m in _YOU_HAVE.finditer(words):
         day = _duration_end(m, sent, base, tz, cal)
         what = _tidy_what(m["what"])
