@@ -167,7 +167,10 @@ def check_state_file(path: Path) -> None:
     pages = int.from_bytes(header[28:32], "big")
     counted = header[24:28] == header[92:96]  # the page count is valid (SQLite file format 1.3)
     wal = path.with_name(path.name + "-wal")
-    wal_has_frames = wal.exists() and wal.stat().st_size > 32
+    try:
+        wal_has_frames = wal.stat().st_size > 32  # the log holds pages not yet in the file
+    except OSError:
+        wal_has_frames = False
     if page_size < 512 or page_size & (page_size - 1):
         raise StateError(f"the state file {path} has a damaged header. {_aside(path)}")
     if not wal_has_frames and (size % page_size or (counted and size < pages * page_size)):
