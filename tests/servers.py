@@ -52,11 +52,21 @@ class ServerError(RuntimeError):
     """A test server failed to start or stop; the message carries its log tail."""
 
 
+def free_ports(count: int) -> list[int]:
+    """`count` different ports free on loopback: held open together while they are chosen, so
+    the kernel cannot hand the same one out twice (a server listing it twice refuses to start)."""
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for sock in socks:
+            sock.bind((HOST, 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return free_ports(1)[0]
 
 
 def wait_for_port(port: int, alive: Sequence[subprocess.Popen[bytes]], describe: str) -> None:
@@ -327,8 +337,7 @@ class Dovecot:
         self.folder_names = dict(self.layout.folders)
         self.root = short_tempdir("dovecot-")
         self.root.chmod(0o755)  # the unprivileged login and mail processes must traverse it
-        self.port = free_port()
-        self.tls_port = free_port()
+        self.port, self.tls_port = free_ports(2)
         self.ca_file = make_ca(self.root / "tls")
         self.config = self.root / "dovecot.conf"
         self.log = self.root / "dovecot.log"
@@ -872,8 +881,7 @@ class UnpackedServer:
         self.folder_names = dict(layout.folders)
         self.root = ram_tempdir(f"{self.name}-")
         self.root.chmod(0o755)  # the unprivileged server processes must traverse it
-        self.port = free_port()
-        self.tls_port = free_port()
+        self.port, self.tls_port = free_ports(2)
         self.ca_file = make_ca(self.root / "tls")
         self.log = self.root / "console.log"
         self.started_in = 0.0  # seconds the last start() took, until both ports accept
