@@ -44,7 +44,7 @@ from agent.model import draft_tag
 from agent.state.lock import StateLock, lock_path
 from agent.state.store import MIGRATIONS, SCHEMA_VERSION, StateStore
 
-TRIALS = 10
+TRIALS = 6
 
 
 @pytest.fixture(scope="module")
