@@ -249,13 +249,13 @@ class MailSync:
             return finding
         if finding.reason == "ignored by a rule":
             return finding
+        interview = self._company_of(message)  # first: a lookup, where reading is costly
+        if interview is None:
+            return finding
         invited = events.invitation(
             message, self.context.tz, personal=finding.kind == FindingKind.REPLY
         )
         if invited is None:
-            return finding
-        interview = self._company_of(message)
-        if interview is None:
             return finding
         facts = interview.facts
         return Finding(

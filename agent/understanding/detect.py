@@ -639,15 +639,21 @@ def _from_text(
     in_thread = context.in_interview_thread is not None and context.in_interview_thread(message)
     # in an interview's thread, "you're set for Thursday at 11:30" needs no noun for the meeting
     meeting = signals.MEETING_NOUNS.search(subject_and_body) or in_thread
-    job = _job_evidence(message, context) if meeting or word else []
+    job: list[str] | None = None  # read only when needed: it is the costliest evidence
     if not forced:
-        if not word and not (meeting and job):
-            return _possible_meeting(message, context, meeting is not None)
+        if not word:
+            # a meeting tied to a job, confirmed: the cheap words first, most mail stops here
+            if not meeting or not (
+                called_off or signals.CONFIRMATION_WORDS.search(subject_and_body)
+            ):
+                return None
+            job = _job_evidence(message, context)
+            if not job:
+                return _possible_meeting(message, context, True)
         if _distractor(message, []) or _users_own_meeting(message, [], context):
             return None
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
-    evidence += job
     sent = _sent(message, context)
     times = phrases.find_meeting_times(message.text[:20000], sent, context.tz)
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
@@ -658,6 +664,7 @@ def _from_text(
         return _possible(message, "an interview at a time no one has confirmed")
     if not forced and not cancelled and _proposes_times(times, new_text):
         return _possible(message, "times are proposed; none is confirmed yet")
+    evidence += job if job is not None else _job_evidence(message, context)
     start, end, phrase = times[0]
     evidence.append(f"a time: '{phrase[:60]}'")
     if end is None:
