@@ -649,7 +649,7 @@ def _from_text(
                 return None
             job = _job_evidence(message, context)
             if not job:
-                return _possible_meeting(message, context, True)
+                return _possible_meeting(message, context)
         if _distractor(message, []) or _users_own_meeting(message, [], context):
             return None
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
@@ -723,14 +723,13 @@ _WANTS_TO_MEET_YOU = re.compile(
 )
 
 
-def _possible_meeting(message: MailMessage, context: Context, meeting: bool) -> Finding | None:
-    """A meeting offered to the user by someone at a company, with a time, but with no sign it
-    is for a job: possible, never acted on."""
-    if not meeting or not _WANTS_TO_MEET_YOU.search(strip_quoted(message.text[:6000])):
+def _possible_meeting(message: MailMessage, context: Context) -> Finding | None:
+    """A confirmed meeting offered to the user by someone at a company, with a time, but with
+    no sign it is for a job: possible, never acted on (the caller has seen the meeting and its
+    confirmation)."""
+    if not _WANTS_TO_MEET_YOU.search(strip_quoted(message.text[:6000])):
         return None
     if platforms.is_generic(message.from_.domain) or _users_own_meeting(message, [], context):
-        return None
-    if not signals.CONFIRMATION_WORDS.search(f"{message.subject}\n{message.text[:6000]}"):
         return None
     if not phrases.find_meeting_times(message.text[:20000], _sent(message, context), context.tz):
         return None
