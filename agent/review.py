@@ -19,6 +19,7 @@ from email.utils import parseaddr
 
 from agent.config.types import Config
 from agent.errors import UsageError
+from agent.ingest.mailbox import interview_id
 from agent.model import (
     FindingKind,
     Interview,
@@ -154,7 +155,7 @@ def by_hand(
         ),
     )
     interview = Interview(
-        id=hashlib.sha1(facts.uid.encode()).hexdigest()[:8],
+        id=interview_id(facts.uid),  # the id ingesting gives the same UID
         facts=facts,
         first_seen=now,
         source="manual",
