@@ -42,7 +42,7 @@ from agent.mail.maildir import MaildirStore
 from agent.mail.store import MailStore
 from agent.model import draft_tag
 from agent.state.lock import StateLock, lock_path
-from agent.state.store import MIGRATIONS, SCHEMA_VERSION, StateStore
+from agent.state.store import MIGRATIONS, SCHEMA_VERSION, StateStore, use_write_ahead_log
 
 TRIALS = 6
 
@@ -204,6 +204,31 @@ def test_two_processes_migrate_a_state_file_once(tmp_path: Path) -> None:
             assert run.returncode == 0, err
         with contextlib.closing(sqlite3.connect(state)) as db:
             assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_the_switch_to_wal_waits_for_a_reader_of_a_rollback_journal(tmp_path: Path) -> None:
+    """A file of schema 1 still has a rollback journal. Leaving it needs an exclusive lock, and
+    when two processes ask at once SQLite tells one "locked" without calling its busy handler.
+    The store waits for that itself: here a reader holds the file for 0.3 s and the switching
+    connection has no busy handler at all, so only the store's own wait can carry it through
+    (CI saw the race once as exit 1 from `StateStore.open`)."""
+    state = tmp_path / "state.db"
+    with contextlib.closing(sqlite3.connect(state, isolation_level=None)) as db:
+        db.executescript(MIGRATIONS[1] + "PRAGMA user_version = 1;")
+    reader = sqlite3.connect(state, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM folders").fetchall()
+    release = threading.Timer(0.3, lambda: reader.execute("COMMIT"))
+    release.start()
+    try:
+        with contextlib.closing(sqlite3.connect(state, isolation_level=None, timeout=0)) as conn:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                conn.execute("PRAGMA journal_mode=WAL")  # what SQLite alone does
+            use_write_ahead_log(conn)
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        release.join()
+        reader.close()
 
 
 # --- the rule itself, one race made on purpose ---------------------------------------------------

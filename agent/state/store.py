@@ -22,7 +22,9 @@ import contextlib
 import functools
 import json
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -180,6 +182,24 @@ def check_state_file(path: Path) -> None:
         )
 
 
+def use_write_ahead_log(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting up to `BUSY_TIMEOUT_SECONDS` for another process.
+
+    Leaving a rollback journal (a file of schema 1) needs an exclusive lock, and when two
+    processes ask for it at once SQLite answers one of them "locked" at once instead of
+    calling the busy handler (it would deadlock otherwise), so the wait is ours to do."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.05))
+
+
 Method = TypeVar("Method", bound=Callable[..., Any])
 
 
@@ -222,7 +242,7 @@ class StateStore:
         try:
             store._check_owner()  # before anything is written to it
             store._check_pages()
-            conn.execute("PRAGMA journal_mode=WAL")
+            use_write_ahead_log(conn)
             conn.execute("PRAGMA synchronous=FULL")
             store._migrate()
         except sqlite3.Error as exc:
