@@ -417,6 +417,24 @@ def test_header_fields_from_bytes(
     assert found == imapclients
 
 
+def test_an_unsolicited_fetch_is_never_read_as_the_uid_of_its_sequence_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`* 9 FETCH (FLAGS (\\Seen))` is another client's flag change on message number 9, not
+    an answer for UID 9 (whose message here was expunged meanwhile). imapclient, keyed by UID,
+    files it under 9; a message with no header fields would then be read for UID 9."""
+    reply = header(7, SEVEN) + b"* 9 FETCH (FLAGS (\\Seen))\r\n"
+    found, fell_back, slow = read_twice(
+        monkeypatch,
+        reply,
+        lambda client: imapfetch.header_fields(client, [7, 9], HEADER_FIELDS),
+        [HEADER_FIELDS],
+    )
+    assert fell_back
+    assert found == {7: SEVEN}
+    assert 9 in slow  # what imapclient alone makes of it
+
+
 PLAIN = b'("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 12 1 NIL NIL NIL NIL)'
 NILS = (None, None, None, None)  # MD5, disposition, language, location: absent
 PLAIN_READ = (b"text", b"plain", (b"charset", b"utf-8"), None, None, b"7bit", 12, 1, *NILS)

@@ -52,8 +52,11 @@ def _responses(data: list[Any]) -> list[list[Any]]:
 
 
 def _slow(client: imapclient.IMAPClient, response: list[Any]) -> dict[int, Any]:
-    """imapclient's reading of one response: {uid: {item: value}} (unsolicited ones too)."""
-    return dict(parse_fetch_response(response, client.normalise_times, True))
+    """imapclient's reading of one response: {uid: {item: value}}. An unsolicited FETCH with
+    no UID in it (a flag change another client made, `* 5 FETCH (FLAGS (\\Seen))`) is left
+    out: keyed by UID, imapclient would file it under its sequence number as if that were a UID."""
+    parsed = parse_fetch_response(response, client.normalise_times, False)
+    return {int(fields[b"UID"]): fields for fields in parsed.values() if b"UID" in fields}
 
 
 def header_fields(
