@@ -324,6 +324,11 @@ class MessageRecord:
     company_domain: str = ""
     reason: str = ""  # why a possible interview was not read with confidence
     start: datetime | None = None  # a company event's start, when its text gives one
+    # A company event's calendar UID, when its invitation carries one (iTIP REQUEST)
+    event_uid: str = ""
+    # A company event the user accepted: their iTIP REPLY in Sent said PARTSTAT=ACCEPTED, or
+    # the event is on their calendar. A check-in to the company may mention it.
+    accepted: bool = False
 
     @property
     def thread_ids(self) -> tuple[str, ...]:

@@ -494,9 +494,9 @@ def test_a_recruiter_who_held_the_screen_is_thanked_for_it() -> None:
     f = followup(to=RACHEL)
     body = body_of(f, make(people=(RACHEL,), invite=screen))
     assert "arranging" not in body
-    assert re.search(r"(tell you more about|walk you through) my (background|experience)", body) or (
-        "what I've worked on" in body
-    )
+    assert re.search(
+        r"(tell you more about|walk you through) my (background|experience)", body
+    ) or ("what I've worked on" in body)
 
 
 def test_round_topic_and_title_are_read() -> None:

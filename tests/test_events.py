@@ -4,8 +4,11 @@ interviewing with is shown under its application and in `status --json`, and it 
 
 from __future__ import annotations
 
+import email
 import email.message
 import email.policy
+import os
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -15,7 +18,10 @@ import pytest
 from helpers import maildir_config
 from test_review import Mailbox
 
-from agent.model import Address, MailMessage
+from agent.compose import Sender, environment, render
+from agent.compose.checking import sample_interview
+from agent.model import Address, FollowUpKind, FollowUpState, MailMessage
+from agent.planning.planner import AcceptedEvent, FollowUp
 from agent.understanding.events import invitation as invitation_of
 
 AT = datetime(2026, 10, 23, 15, 0, tzinfo=UTC)  # a Friday, 11:00 in New York
@@ -158,3 +164,142 @@ def test_a_company_persons_reply_mentioning_an_event_stays_a_reply() -> None:
     assert invitation_of(message("Re: our chat", text), NEW_YORK, personal=True) is None
     mass = message("News from Quayside", text, list_mail=True)
     assert invitation_of(mass, NEW_YORK, personal=True) is not None
+
+
+# -- an accepted event in the next check-in ------------------------------------------------------
+
+CHECK_IN_TIME = datetime(2026, 11, 9, 13, 30, tzinfo=UTC)  # Monday 08:30 in New York
+REPLIED = INVITED + timedelta(hours=2)
+
+
+def event_calendar(method: str, partstat: str = "ACCEPTED") -> str:
+    """The webinar as iCalendar: the user's iTIP REPLY (RFC 5546 3.2.3), or their own event."""
+    me = [f"ATTENDEE;PARTSTAT={partstat};CN=Alex Rivera:mailto:alex@example.com"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Apple Inc.//macOS 15.1//EN",
+        *([f"METHOD:{method}"] if method else []),
+        "BEGIN:VEVENT",
+        "UID:webinar-81723@events.example",
+        "DTSTAMP:20261027T150000Z",
+        "DTSTART:20261029T160000Z",
+        "DTEND:20261029T170000Z",
+        "SUMMARY:Data at scale",
+        *(["ORGANIZER:mailto:events@quayside.example", *me] if method else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def rsvp(partstat: str, message_id: str, when: datetime = REPLIED) -> bytes:
+    """What Apple Mail puts in Sent when the user answers the invitation."""
+    message = email.message.EmailMessage(policy=email.policy.SMTP)
+    message["From"] = "Alex Rivera <alex@example.com>"
+    message["To"] = "events@quayside.example"
+    word = {"ACCEPTED": "Accepted", "DECLINED": "Declined"}[partstat]
+    message["Subject"] = f"{word}: Data at scale @ Thu Oct 29, 2026 12:00 PM (EDT)"
+    message["Date"] = format_datetime(when)
+    message["Message-ID"] = message_id
+    message.set_content(f"{word}: Data at scale\n")
+    message.add_alternative(
+        event_calendar("REPLY", partstat), subtype="calendar", params={"method": "REPLY"}
+    )
+    return message.as_bytes()
+
+
+def send(box: Mailbox, raw: bytes, name: str, when: datetime = REPLIED) -> None:
+    path = box.root / ".Sent" / "cur" / f"{name}:2,S"
+    path.write_bytes(raw)
+    os.utime(path, (when.timestamp(), when.timestamp()))
+
+
+def check_in_text(box: Mailbox) -> str:
+    box.once(CHECK_IN_TIME)
+    texts = []
+    for path in box.drafts():
+        draft = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(draft, email.message.EmailMessage)
+        body = draft.get_body(("plain",))
+        assert body is not None
+        texts.append(" ".join(str(body.get_content()).split()))
+    (text,) = texts  # the thank-you was missed long ago: only the check-in
+    assert "following up on my interview" in text.lower() or "follow up on my" in text
+    return text
+
+
+JOINED = "It was good to join your webinar on October 29."
+
+
+def invited(box: Mailbox) -> None:
+    box.deliver(
+        invitation("Quayside Health Events <events@quayside.example>", "<w-4@quayside.example>"),
+        "4.webinar",
+    )
+    box.once(INVITED + timedelta(hours=1))
+
+
+def test_a_check_in_mentions_the_event_the_user_accepted_in_sent(mailbox: Mailbox) -> None:
+    invited(mailbox)
+    send(mailbox, rsvp("ACCEPTED", "<rsvp-1@example.com>"), "1.rsvp")
+    assert JOINED in check_in_text(mailbox)
+
+
+def test_no_event_is_named_that_the_user_did_not_accept(mailbox: Mailbox) -> None:
+    invited(mailbox)
+    text = check_in_text(mailbox)
+    assert "webinar" not in text and "October 29" not in text
+
+
+def test_an_event_declined_after_all_is_not_named(mailbox: Mailbox) -> None:
+    invited(mailbox)
+    send(mailbox, rsvp("ACCEPTED", "<rsvp-2@example.com>"), "2.rsvp")
+    later = REPLIED + timedelta(days=1)
+    send(mailbox, rsvp("DECLINED", "<rsvp-3@example.com>", later), "3.rsvp", later)
+    assert "webinar" not in check_in_text(mailbox)
+
+
+def test_an_event_on_the_users_calendar_counts_as_accepted(
+    mailbox: Mailbox, tmp_path: Path
+) -> None:
+    calendar = tmp_path / "personal.ics"
+    calendar.write_text(event_calendar(""))
+    with mailbox.config.open("a") as config:
+        config.write(f'\n[[calendars]]\nname = "personal"\ntype = "ics"\nurl = "{calendar}"\n')
+    invited(mailbox)  # the calendar is read before the mail: it matches from the next pass
+    assert JOINED in check_in_text(mailbox)
+
+
+def test_the_line_says_looking_forward_while_the_event_is_ahead() -> None:
+    interview = sample_interview("en")
+    check_in = FollowUp(
+        key="check_in/sample/1",
+        kind=FollowUpKind.CHECK_IN,
+        interview_id=interview.id,
+        to=(Address("Sam Lee", "sam@example.org"),),
+        draft_at=AT,
+        due=AT,
+        state=FollowUpState.PLANNED,
+        reason="",
+    )
+    event = AcceptedEvent(
+        "Quayside open house: meet the team", datetime(2026, 12, 3, 23, 0, tzinfo=UTC)
+    )
+    sender = Sender("Alex Rivera", "alex@example.com", "", NEW_YORK)
+    env = environment(None)
+
+    def body(followup: FollowUp, when: datetime, language: str = "en") -> str:
+        shape = sample_interview(language)
+        return " ".join(render(env, followup, shape, sender, when=when)[1].split())
+
+    with_event = replace(check_in, event=event)
+    before, after = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 12, 10, tzinfo=UTC)
+    assert "I'm looking forward to the open house on December 3." in body(with_event, before)
+    assert "It was good to join your open house on December 3." in body(with_event, after)
+    assert "open house" not in body(check_in, after)
+    second = replace(with_event, number=2)
+    assert "It was good to join your open house on December 3." in body(second, after)
+    sender = Sender("Alex Rivera", "alex@example.com", "", NEW_YORK, ("en", "de", "fr"))
+    assert "an Ihrer Veranstaltung am 3. Dezember teilzunehmen." in body(with_event, after, "de")
+    assert "votre journée portes ouvertes du 3 décembre." in body(with_event, before, "fr")

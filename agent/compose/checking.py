@@ -34,7 +34,7 @@ from agent.model import (
     Person,
     PersonRole,
 )
-from agent.planning.planner import FollowUp
+from agent.planning.planner import AcceptedEvent, FollowUp
 
 SAMPLE_START = datetime(2026, 10, 1, 15, 0, tzinfo=ZoneInfo("UTC"))
 SAMPLE_REQUESTS = (
@@ -121,6 +121,10 @@ def sample_followups(interview: Interview) -> Iterator[FollowUp]:
         timeline_from=contact.email,
     )
     yield replace(check_in, number=2, thread_subject="")
+    for begun, number in ((True, 1), (False, 2)):  # a company event the user accepted
+        start = SAMPLE_START + timedelta(days=-2 if begun else 2)
+        event = AcceptedEvent("You're invited: our autumn open house", start)
+        yield replace(check_in, number=number, event=event)
     for what in SAMPLE_REQUESTS:
         yield replace(base, kind=FollowUpKind.ACTION_ITEM, what=what)
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from agent.compose import notes as note_words
 from agent.compose import words
+from agent.compose.events import event_kind
 from agent.compose.facts import fact, first_name, person_name, round_of, title_kind, topic_of
 from agent.compose.requests import read_request
 from agent.model import Address, FollowUpKind, Interview, Person, PersonRole
@@ -67,6 +68,9 @@ VARIABLES: dict[str, tuple[str, ...]] = {
         "timeline_date",
         "timeline_by",
         "timeline_by_recipient",
+        "event",
+        "event_date",
+        "event_past",
     ),
     "action_item": (
         "kind",
@@ -204,7 +208,17 @@ def context_for(
         timeline = followup.timeline
         by = followup.timeline_from
         by_person = _person(interview, by) if by else None
+        event = followup.event
         context.update(
+            event=event_kind(event.title, language) if event else "",
+            event_date=words.date_words(
+                event.start.astimezone(sender.tz).date(), language, this_year=this_year
+            )
+            if event
+            else "",
+            # begun by the time the draft is written: "it was good to join", else "looking
+            # forward to"
+            event_past=event is not None and event.start <= when,
             number=followup.number,
             timeline_date=words.date_words(timeline.day, language, this_year=this_year)
             if timeline

@@ -1,11 +1,9 @@
 """What a company asked for (or the user promised), read as a kind of request and its object,
 so that an action item is written from them and never by pasting the request into a sentence.
 
-Kinds: `references`, `documents` (with the document: portfolio, résumé, transcript, ...),
-`availability`, `schedule` (book a call), `form` (fill in or sign: an offer letter, a
-background check), `take_home` (an exercise to hand in), `assessment` (a test or a video
-interview done on a platform), `confirm` (say a time works), and `other`. Requests are read
-in the six languages drafts are written in.
+The kind (`references`, `documents`, `availability`, `schedule`, `form`, `take_home`,
+`assessment`, `confirm`, `other`) is read by `agent.planning.requests`, which planning uses
+too; this module adds what only the wording needs (the detail of an availability or a call).
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from agent.compose.facts import fact
+from agent.planning.requests import request_kind
 
 
 @dataclass(frozen=True)
@@ -24,83 +23,6 @@ class Ask:
     # October 26" (availability), "a call with your CTO" (schedule)
     detail: str = ""
 
-
-def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I)
-
-
-_REFERENCES = _words(r"\breferees?\b|\br[ée]f[ée]rences?\b|\breferenz|\breferenc|\breferenze\b")
-_FORM = _words(
-    r"\bforms?\b|\bformulaire|\bformular|\bformul[aá]rio|\bmodulo\b|\bquestionnaire|"
-    r"\bfragebogen|\bcuestionario|\bquestion[aá]rio|\bsign(?:ed)?\b|\bunterschreib|"
-    r"\bunterzeichn|\bsigner\b|\bfirmar|\bfirmare|\bassinar|\bbackground\s+check|"
-    r"\bfill\s+(?:out|in)\b|\bausfüllen|\bremplir|\brellenar|\bcompilare|\bpreencher"
-)
-_OFFER = _words(
-    r"\boffer\b|\boffre\b|\bangebot|\boferta\b|\bofferta\b|\bcontra(?:ct|t|to|tto)\b|\bvertrag"
-)
-_BACKGROUND = _words(r"\bbackground\b|\bantécédents|\bhintergrund|\bantecedentes|\bprecedenti")
-_APPLICATION = _words(r"\bapplication\b|\bcandidature|\bbewerbung|\bsolicitud|\bcandidatura")
-_AVAILABILITY = _words(
-    r"\bavailab|\bdisponibilit|\bverfügbarkeit|\bdisponibilidad|\btimes?\s+(?:that\s+)?"
-    r"(?:work|suit)|\btime\s*slots?\b|\bwhen\s+you(?:'re|\s+are)\s+(?:free|available)|"
-    r"\bcréneaux|\bterminvorschl|\bzeitfenster|\bhorarios|\bfasce\s+orarie|\borari\b|\bhorários"
-)
-_SCHEDULE = _words(
-    r"\bschedule\b|\bbook\s+(?:a|an|your|some)\b|\bset\s+up\s+(?:a|an)\b|\bpick\s+a\s+(?:time|slot)|"
-    r"\bcalendly|\bplanifier|\bprendre\s+rendez-vous|\bvereinbaren|\bbuchen\b|\bagendar|"
-    r"\bprogramar|\bfissare|\bprenotare|\bmarcar"
-)
-_CONFIRM = _words(r"\bconfirm|\bbestätig|\bconfirmer|\bconfirmar|\bconfermar")
-_ASSESSMENT = _words(
-    r"\bhackerrank|\bcodesignal|\bcodility|\bhirevue|\btestgorilla|\bassessment|\bonline\s+test|"
-    r"\bvideo\s+interview|\bdigital\s+interview|\bon-demand|\bone-way\s+video|\bévaluation\s+en\s+ligne|"
-    r"\bonline-test|\bprueba\s+en\s+l[ií]nea|\btest\s+online|\bavalia[cç][aã]o\s+online"
-)
-_VIDEO = _words(r"\bvideo|\bvidéo|\bdigital\s+interview|\bon-demand|\bhirevue|\bone-way")
-_TAKE_HOME = _words(
-    r"\btake[- ]?home|\bexercises?\b|\bassignment|\bcoding\s+(?:challenge|test|task)|\bchallenge\b|"
-    r"\bexercice|\bprobeaufgabe|\baufgabe\b|\bejercicio|\besercizio|\bexerc[ií]cio|"
-    r"\bcas\s+pratique|\bcaso\s+pr[aá]ctico|\bdesaf[ií]o|\bdevoir|\btest\s+technique|"
-    r"\btechnical\s+test|\bprova\s+t[eé]cnica"
-)
-_DOCUMENTS = (
-    ("portfolio", _words(r"\bportf[oó]li")),
-    (
-        "cover_letter",
-        _words(
-            r"\bcover\s+letter|\blettre\s+de\s+motivation|\banschreiben|"
-            r"\bcarta\s+de\s+presentaci|\blettera\s+di\s+presentazione|"
-            r"\bcarta\s+de\s+apresenta"
-        ),
-    ),
-    ("cv", _words(r"\bcv\b|\blebenslauf")),
-    ("resume", _words(r"\br[ée]sum[ée]s?\b|\bcurr[ií]cul")),
-    (
-        "transcript",
-        _words(
-            r"\btranscripts?\b|\brelevé\s+de\s+notes|\bnotenauszug|\bexpediente|"
-            r"\bcertificato\s+degli\s+esami|\bhist[oó]rico\s+escolar"
-        ),
-    ),
-    ("writing_sample", _words(r"\bwriting\s+samples?")),
-    (
-        "work_sample",
-        _words(
-            r"\b(?:work|code|design)\s+samples?|\bexamples?\s+of\s+(?:your|my)\s+work|"
-            r"\barbeitsproben|\bcase\s+stud(?:y|ies)"
-        ),
-    ),
-    ("certificate", _words(r"\bcertific|\bzeugnis|\bdiplom|\bdegree\b")),
-    (
-        "identity",
-        _words(
-            r"\bpassport|\bwork\s+permit|\bvisa\b|\bright\s+to\s+work|\bproof\s+of\s+identity|"
-            r"\bpièce\s+d'identité|\bausweis|\bpasaporte|\bpassaport"
-        ),
-    ),
-    ("", _words(r"\bdocuments?\b|\bdocumentation|\bunterlagen|\bdocumentos?\b|\bdocumenti\b")),
-)
 
 _PRONOUNS = {
     "our": "your",
@@ -145,28 +67,10 @@ def _detail(pattern: re.Pattern[str], what: str) -> str:
 
 def read_request(what: str) -> Ask:
     """The kind of a request and what it is about, from its words."""
-    if _REFERENCES.search(what):
-        return Ask("references")
-    if _FORM.search(what):
-        if _OFFER.search(what):
-            return Ask("form", "offer")
-        if _BACKGROUND.search(what):
-            return Ask("form", "background")
-        if _APPLICATION.search(what):
-            return Ask("form", "application")
-        return Ask("form")
-    if _CONFIRM.search(what):
-        return Ask("confirm")
-    if _AVAILABILITY.search(what):
+    kind, thing = request_kind(what)
+    if kind == "availability":
         detail = _detail(_FOR, what)
-        return Ask("availability", detail=f"for {detail}" if detail else "")
-    if _SCHEDULE.search(what):
-        return Ask("schedule", detail=_detail(_CALL, what))
-    if _ASSESSMENT.search(what):
-        return Ask("assessment", "video" if _VIDEO.search(what) else "test")
-    if _TAKE_HOME.search(what):
-        return Ask("take_home")
-    for code, pattern in _DOCUMENTS:
-        if pattern.search(what):
-            return Ask("documents", code)
-    return Ask("other")
+        return Ask(kind, detail=f"for {detail}" if detail else "")
+    if kind == "schedule":
+        return Ask(kind, detail=_detail(_CALL, what))
+    return Ask(kind, thing)

@@ -145,6 +145,9 @@ SCHEMA: dict[str, tuple[KeySpec, ...]] = {
         KeySpec("business_days_before", parse_integer(0, 30), 1),
         KeySpec("at", parse_clock, time(8, 0)),
         KeySpec("undated_business_days", parse_integer(0, 30), 2),
+        KeySpec("acknowledge", parse_flag, True),
+        KeySpec("progress_update", parse_flag, True),
+        KeySpec("long_task_business_days", parse_integer(0, 60), 3),
     ),
     "followups.check_in": (
         KeySpec("enabled", parse_flag, True),

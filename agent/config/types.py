@@ -99,6 +99,12 @@ class ActionItemConfig:
     at: time
     # a request with no date ("when you get a chance") is due this many business days after it
     undated_business_days: int = 2
+    # a task that takes days (a take-home; a request due more than `long_task_business_days`
+    # business days after it arrived) gets a short acknowledgement on the day it arrives and a
+    # progress update at the business-day midpoint while it is still open
+    acknowledge: bool = True
+    progress_update: bool = True
+    long_task_business_days: int = 3
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from agent.calendars import CalendarSource
 from agent.calendars.window import events_of
 from agent.config.types import CalendarConfig, Config
 from agent.errors import AgentError
+from agent.ingest import rsvp
 from agent.ingest.mailbox import MailSync, SyncReport
 from agent.model import Address, CalEvent, FindingKind, MailMessage
 from agent.understanding.detect import apply_rules, from_calendar
@@ -74,6 +75,9 @@ def accept_event(
     forced = calendar.interviews_only or verdict.action == "interview"
     finding = from_calendar(message, [event], syncer.context, verdict, forced)
     if finding is None or finding.interview is None:
+        if rsvp.going(event, config.me.addresses):
+            # a company event on the user's calendar: they mean to go
+            syncer.mark_accepted(rsvp.matching(event, syncer.company_events()))
         return
     if finding.kind == FindingKind.CANCEL:
         syncer.cancel(finding.interview, report)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from agent.ingest import rsvp
 from agent.mail.mime import PartInfo, is_calendar, is_tnef
 from agent.mail.store import MailStore
 from agent.model import (
@@ -113,6 +114,7 @@ class MailSync:
         self._interviews: dict[str, Interview] | None = None  # read when first needed
         self._domains: set[str] = set()
         self._threads: set[str] = set()
+        self._events: list[MessageRecord] | None = None  # company events, read when needed
         self.context = replace(
             context, related=self._related, in_interview_thread=self._in_interview_thread
         )
@@ -207,6 +209,8 @@ class MailSync:
                 log.exception("message %s in %s: could not be read; skipped", message.uid, folder)
                 continue
             self._apply(message, finding, now, report)
+            if message.is_sent and message.calendars:
+                self._answer(message)
             if message.message_id and finding.kind in _THREAD_KINDS:
                 self._threads.add(message.message_id)  # its replies belong to it
             record = self._record(message, finding)
@@ -214,13 +218,15 @@ class MailSync:
                 records.append(record)
         if records:
             self.state.save_messages(records)
+            if any(r.kind == FindingKind.EVENT for r in records):
+                self._events = None  # read again with these, when an answer needs them
         self.state.set_folder_position(folder, position.uidvalidity, max(uids))
 
     def _wants_body(self, message: MailMessage, parts: Sequence[PartInfo] | None) -> bool:
         if parts is None:  # the MIME structure always matters: Sent attachments answer
             return True  # action items; a calendar part can make list mail an invitation
-        if message.is_sent:
-            return False
+        if message.is_sent:  # the user's answer to an invitation (iTIP REPLY) only
+            return any(is_calendar(p) for p in parts)
         # A calendar part always; the text of anything but mailing-list mail too: a plain-text
         # confirmation may come from a sender never seen before, under a subject as bland as
         # "Our chat on Thursday". List mail from a known interview's company may invite to one
@@ -230,6 +236,29 @@ class MailSync:
             or not bulk_whatever_the_text(message, self.context)
             or self._related(message)
         )
+
+    def company_events(self) -> list[MessageRecord]:
+        """The invitations to company events read so far (this pass's are saved per folder)."""
+        if self._events is None:
+            self._events = self.state.messages_of_kind(FindingKind.EVENT)
+        return self._events
+
+    def _answer(self, message: MailMessage) -> None:
+        """The user's iTIP REPLY in Sent to a company event: accepted, or declined after all."""
+        for event, accepted in rsvp.answers(message, self.context.me, self.context.tz):
+            self.mark_accepted(rsvp.matching(event, self.company_events()), accepted)
+
+    def mark_accepted(self, records: list[MessageRecord], accepted: bool = True) -> None:
+        """Record that the user accepted (or declined) these company events (also used for
+        events found on the user's calendar)."""
+        changed = [replace(r, accepted=accepted) for r in records if r.accepted != accepted]
+        if not changed:
+            return
+        self.state.save_messages(changed)
+        by_id = {r.message_id: r for r in changed}
+        self._events = [by_id.get(r.message_id, r) for r in self.company_events()]
+        for record in changed:
+            log.info("company event %s %s", record.subject, "accepted" if accepted else "declined")
 
     def _own_digest(self, message: MailMessage) -> bool:
         """The agent's own digest in INBOX (from and to the user, with the opaque tag of the
@@ -324,9 +353,14 @@ class MailSync:
             agent_key=message.agent_key,
             reason=finding.reason if finding.kind == FindingKind.POSSIBLE else "",
             start=finding.start if finding.kind == FindingKind.EVENT else None,
+            event_uid=self._event_uid(message) if finding.kind == FindingKind.EVENT else "",
             company_domain=finding.company_domain
             or extract.company_domain_of([message.from_], self.context.me),
         )
+
+    def _event_uid(self, message: MailMessage) -> str:
+        uids = [e.uid for e in rsvp.calendar_events(message, self.context.tz) if e.uid]
+        return uids[0] if uids else ""
 
     def _apply(
         self, message: MailMessage, finding: Finding, now: datetime, report: SyncReport

@@ -7,7 +7,8 @@ here reads a clock, a file or a server. The executor carries out the actions; `s
 
 Keys are stable and carry what makes a follow-up distinct, so each is drafted at most once:
 `thank_you/<interview>/<start>/<address>`, `check_in/<interview>/<n>`,
-`action_item/<interview>/<hash of what and when>`.
+`action_item/<interview>/<hash of what and when>`, and for a task that takes days its
+acknowledgement and progress update, `action_item/<interview>/<hash>/ack` and `.../progress`.
 
 Which messages belong to an interview, which interviews share a company and which records an
 interview has are answered from indexes built once per plan, so a plan costs in proportion to
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -37,10 +39,13 @@ from agent.model import (
     MessageRecord,
     Person,
     PersonRole,
+    draft_tag,
+    draft_tag_of,
     is_no_reply,
 )
 from agent.planning import lifecycle
 from agent.planning.lifecycle import Application, Relations, end_of, interview_status
+from agent.planning.requests import QUICK_KINDS, request_kind
 from agent.understanding.phrases import needs_attachment
 
 # What truly happened to a follow-up's draft: placed, sent, deleted, retired, edited. These
@@ -91,12 +96,30 @@ class FollowUp:
     references: tuple[str, ...] = ()
     thread_subject: str = ""
     what: str = ""  # the promised or requested item (action items)
+    # An action item's own draft (""), or the acknowledgement ("ack") or progress update
+    # ("progress") of a task that takes days: kind `action_item` all three, keys apart.
+    stage: str = ""
     named: tuple[str, ...] = ()  # interviewers to name when writing to the recruiter
     number: int = 1  # which check-in
     # The decision timeline the company gave, when a check-in counts from it (the draft names
     # its date), and the address of whoever gave it.
     timeline: Deadline | None = None
     timeline_from: str = ""
+    # A company event the user accepted, which a check-in may mention in one line.
+    event: AcceptedEvent | None = None
+
+
+@dataclass(frozen=True)
+class AcceptedEvent:
+    """A company event the user said yes to (see `agent.ingest.rsvp`): its title as the
+    invitation's subject gave it, and its start."""
+
+    title: str
+    start: datetime
+
+
+# How long before the interview an accepted event may still be mentioned in a check-in.
+EVENT_LOOKBACK = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -216,6 +239,9 @@ class Planner:
             for key in lifecycle.company_keys(interview):
                 self._companies.setdefault(key, []).append(n)
         self._threads: dict[str, MessageRecord | None] = {}
+        self._accepted = [
+            m for m in world.messages if m.kind == FindingKind.EVENT and m.accepted and m.start
+        ]
 
     # -- relations ------------------------------------------------------------------------
 
@@ -281,10 +307,12 @@ class Planner:
             references=base.references,
             thread_subject=base.thread_subject,
             what=base.what,
+            stage=base.stage,
             named=base.named,
             number=base.number,
             timeline=base.timeline,
             timeline_from=base.timeline_from,
+            event=base.event,
         )
 
     def stop_reason(self, interview: Interview, decided: str) -> str:
@@ -577,7 +605,41 @@ class Planner:
             references=(*thread.references, thread.message_id) if thread else (),
             thread_subject=thread.subject if thread else "",
             number=number,
+            event=self.accepted_event(interview, number),
         )
+
+    def accepted_event(self, interview: Interview, number: int) -> AcceptedEvent | None:
+        """The company event a check-in may mention: one the user accepted, of this interview's
+        company, starting at most `EVENT_LOOKBACK` before the interview; the latest already
+        begun, else the soonest ahead. A second check-in names only an event whose invitation
+        arrived after the first was placed, so that it never repeats the first's line."""
+        facts = interview.facts
+        company = facts.company.lower().strip()
+        earlier = self.world.records.get(f"check_in/{interview.id}/{number - 1}")
+        since = earlier.placed_at if number > 1 and earlier is not None else None
+        found = [
+            m
+            for m in self._accepted
+            if m.start is not None
+            and m.start >= interview.start - EVENT_LOOKBACK
+            and (since is None or m.date > since)
+            and (
+                (m.company_domain and m.company_domain in facts.company_domains)
+                or (len(company) > 2 and company in m.from_.name.lower())
+            )
+        ]
+        begun = [m for m in found if m.start is not None and m.start <= self.now]
+        ahead = [m for m in found if m.start is not None and m.start > self.now]
+        chosen = (
+            max(begun, key=lambda m: m.start or m.date)
+            if begun
+            else min(ahead, key=lambda m: m.start or m.date)
+            if ahead
+            else None
+        )
+        if chosen is None or chosen.start is None:
+            return None
+        return AcceptedEvent(title=chosen.subject, start=chosen.start)
 
     def latest_thread(self, email: str) -> MessageRecord | None:
         if email not in self._threads:
@@ -672,10 +734,15 @@ class Planner:
             sticky = self.sticky(key)
             if sticky is not None:
                 self.emit(self.from_record(sticky, base), record)
+                if source is not None and dated:
+                    self.long_task(interview, base, sticky.state, source, stop)
                 continue
+            # the acknowledgement or progress update of this request, once sent, answers nothing
+            own = self.own_copies(key)
+            answers = [m for m in sent if not own(m)]
             answered = [
                 m
-                for m in sent
+                for m in answers
                 if m.has_attachment
                 and (
                     (source is not None and source.message_id in m.thread_ids)
@@ -689,7 +756,7 @@ class Planner:
             # a request for no file (references, availability, a call) is settled by any reply
             # of the user's in its thread after it
             replied = (
-                [m for m in sent if source.message_id in m.thread_ids and m.date >= source.date]
+                [m for m in answers if source.message_id in m.thread_ids and m.date >= source.date]
                 if source is not None and not needs_attachment(what)
                 else []
             )
@@ -712,6 +779,178 @@ class Planner:
             else:
                 state, why = FollowUpState.PLANNED, reason
             self.emit(_with(base, state=state, reason=why), record)
+            if source is not None and dated:
+                self.long_task(interview, base, state, source, stop)
+
+    def own_copies(self, key: str) -> Callable[[MessageRecord], bool]:
+        """Whether a message in Sent is the acknowledgement or progress update of the action
+        item `key` as the user sent it (by its Message-ID's tag, an older version's key header,
+        or the moment the executor saw it sent): neither answers the request."""
+        keys = (f"{key}/ack", f"{key}/progress")
+        tags = {draft_tag(k) for k in keys}
+        moments = {
+            r.sent_at
+            for k in keys
+            if (r := self.world.records.get(k)) is not None and r.sent_at is not None
+        }
+
+        def own(message: MessageRecord) -> bool:
+            return (
+                message.agent_key in keys
+                or draft_tag_of(message.message_id) in tags
+                or message.date in moments
+            )
+
+        return own
+
+    def long_task(
+        self,
+        interview: Interview,
+        item: FollowUp,
+        item_state: FollowUpState,
+        source: MessageRecord,
+        stop: str,
+    ) -> None:
+        """The acknowledgement and the progress update of a request that takes days: a
+        take-home, or a task due more than `long_task_business_days` business days after the
+        day it arrived. Both are replies to the request, to whoever asked (never a no-reply
+        sender). The acknowledgement is placed at `at` on the day the request arrives (or when
+        it arrives, if later) unless the user has replied in its thread; the progress update at
+        `at` on the business day halfway to the date, before the action item's own draft,
+        unless anyone has written in the thread since the acknowledgement was due. Both stop,
+        and a placed one is retired, once the request is closed."""
+        config = self.s.followups.action_item
+        kind, _thing = request_kind(item.what)
+        if (
+            kind in QUICK_KINDS
+            or not item.to
+            or not _usable(source.from_.email, self.s.me)
+            or not (config.acknowledge or config.progress_update)
+        ):
+            return
+        tz, business = self.s.tz, self.s.business
+        asked_day = source.date.astimezone(tz).date()
+        due_day = item.due.astimezone(tz).date()
+        span = _business_days_between(business, asked_day, due_day)
+        if span < 1 or (span <= config.long_task_business_days and kind != "take_home"):
+            return
+        who = item.to[0].name.split()[0] if item.to[0].name else item.to[0].email
+        asked = f"{who}'s request to '{item.what}' ({_day(source.date, tz)})"
+        due_words = f"{due_day:%a %b} {due_day.day}"
+        if item_state in (FollowUpState.PLANNED, FollowUpState.DRAFTED):
+            closed = ""
+        elif stop:
+            closed = stop
+        else:
+            closed = {
+                FollowUpState.SENT: "the request is answered",
+                FollowUpState.DISMISSED: "the action item was dismissed",
+                FollowUpState.MISSED: "its date has passed",
+            }.get(item_state, f"the action item is {item_state}")
+        own = self.own_copies(item.key)
+        thread = [
+            m
+            for m in (*self.related(interview, sent=True), *self.related(interview, sent=False))
+            if source.message_id in m.thread_ids
+            and m.message_id != source.message_id
+            and m.date >= source.date
+            and not m.auto_reply
+            and not own(m)
+        ]
+        ack_at = max(local_instant(asked_day, config.at, tz), source.date)
+        if config.acknowledge:
+            ack = replace(
+                item,
+                key=f"{item.key}/ack",
+                stage="ack",
+                draft_at=ack_at,
+                reason=f"acknowledges {asked}, due {due_words}",
+            )
+            window = local_instant(business.add_business_days(asked_day, 1), DUE_TIME, tz)
+            self.stage(
+                ack,
+                closed,
+                [m for m in thread if m.is_sent],
+                FollowUpState.SENT,
+                None
+                if self.now <= window
+                else (FollowUpState.MISSED, "not placed by the next business day"),
+            )
+        mid_day = business.add_business_days(asked_day, span // 2)
+        if not config.progress_update or mid_day >= item.draft_at.astimezone(tz).date():
+            return
+        progress = replace(
+            item,
+            key=f"{item.key}/progress",
+            stage="progress",
+            draft_at=local_instant(mid_day, config.at, tz),
+            reason=f"progress update halfway to {due_words} on {asked}",
+        )
+        held: tuple[FollowUpState, str] | None = None
+        ack_record = self.world.records.get(f"{item.key}/ack")
+        if ack_record is not None and ack_record.state in (
+            FollowUpState.DRAFTED,
+            FollowUpState.STALE,
+        ):
+            if self.now >= progress.draft_at:
+                held = (FollowUpState.CANCELLED, "the acknowledgement is still in Drafts, unsent")
+        elif (
+            ack_record is not None
+            and ack_record.state == FollowUpState.SENT
+            and ack_record.sent_at is not None
+            and ack_record.sent_at > progress.draft_at
+        ):
+            held = (
+                FollowUpState.CANCELLED,
+                "you sent the acknowledgement on " + _day(ack_record.sent_at, tz),
+            )
+        elif self.now > item.draft_at:
+            held = (FollowUpState.MISSED, "not placed before the action item's own draft")
+        self.stage(
+            progress,
+            closed,
+            [m for m in thread if m.date > ack_at],
+            FollowUpState.CANCELLED,
+            held,
+        )
+
+    def stage(
+        self,
+        followup: FollowUp,
+        closed: str,
+        wrote: list[MessageRecord],
+        wrote_state: FollowUpState,
+        held: tuple[FollowUpState, str] | None,
+    ) -> None:
+        """Decide an acknowledgement or progress update: `closed` says why its request is no
+        longer open, `wrote` are the messages in the thread that make it needless (it becomes
+        `wrote_state`), `held` the state it takes instead of being placed now, and why. A
+        placed draft that turned needless is retired."""
+        record = self.world.records.get(followup.key)
+        sticky = self.sticky(followup.key)
+        news = ""
+        if wrote:
+            last = wrote[-1]
+            name = last.from_.name.split()[0] if last.from_.name else last.from_.email
+            news = (
+                ("you replied" if last.is_sent else f"{name} wrote")
+                + " on "
+                + _day(last.date, self.s.tz)
+            )
+        if sticky is not None:
+            if sticky.state == FollowUpState.DRAFTED and (closed or news):
+                self.actions.append(RetireDraft(sticky, closed or news))
+            self.emit(self.from_record(sticky, followup), record)
+            return
+        if closed:
+            state, why = FollowUpState.CANCELLED, closed
+        elif news:
+            state, why = wrote_state, news
+        elif held is not None:
+            state, why = held
+        else:
+            state, why = FollowUpState.PLANNED, followup.reason
+        self.emit(_with(followup, state=state, reason=why), record)
 
     def owners(self) -> dict[str, str]:
         """Assign each company message to one interview: the latest of that company that
@@ -758,6 +997,15 @@ class Planner:
         return Plan(
             followups=tuple(self.followups), actions=tuple(self.actions), applications=applications
         )
+
+
+def _business_days_between(business: BusinessCalendar, start: date, end: date) -> int:
+    """How many business days come after `start`, up to and including `end`."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += business.is_business_day(day)
+    return count
 
 
 def _one_per_address(people: list[Person]) -> list[Person]:

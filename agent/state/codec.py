@@ -117,6 +117,8 @@ def record_to_json(r: MessageRecord) -> Json:
         "company_domain": r.company_domain,
         "reason": r.reason,
         "start": _dt(r.start),
+        **({"event_uid": r.event_uid} if r.event_uid else {}),
+        **({"accepted": True} if r.accepted else {}),
     }
 
 
@@ -147,6 +149,8 @@ def record_from_json(v: Json) -> MessageRecord:
         company_domain=v.get("company_domain", ""),
         reason=str(v.get("reason", "")),
         start=_parse_dt(v.get("start")),
+        event_uid=str(v.get("event_uid", "")),
+        accepted=bool(v.get("accepted", False)),
     )
 
 

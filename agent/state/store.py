@@ -558,6 +558,17 @@ class StateStore:
         return self._decoded(self._conn.execute("SELECT record FROM messages ORDER BY date"))
 
     @_names_its_file
+    def messages_of_kind(self, kind: str) -> list[MessageRecord]:
+        """The messages read as `kind` (a `FindingKind`), oldest first."""
+        return self._decoded(
+            self._conn.execute(
+                "SELECT record FROM messages WHERE json_extract(record, '$.kind') = ? "
+                "ORDER BY date",
+                (kind,),
+            )
+        )
+
+    @_names_its_file
     def messages_with(self, keys: Iterable[str]) -> list[MessageRecord]:
         """The messages having any of `keys` (see `_message_keys`), oldest first."""
         return self._decoded(
