@@ -10,6 +10,7 @@ import email.utils
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -210,8 +211,12 @@ def test_demo_places_the_expected_drafts(tmp_path: Path) -> None:
         unflow(by_to[a][0].get_content()).split("\n", 1)[1]
         for a in ("oliver.grant@northwind.io", "priya.shah@northwind.io")
     )
-    assert oliver != priya  # two interviewers at one company: not the same body
-    assert "Engineering Manager" in oliver and "Staff Engineer" in priya
+    sentences = [
+        set(re.split(r"(?<=[.!?])\s+", " ".join(b.split("Best regards")[0].split())))
+        for b in (oliver, priya)
+    ]
+    assert not sentences[0] & sentences[1]  # two interviewers at one company: not one sentence
+    assert "Engineering Manager" not in oliver and "Staff Engineer" not in priya  # nor their titles
     assert "system design" in oliver and "system design" in priya
     (references,) = by_to["rachel.kim@northwind.io"]
     body = unflow(references.get_content())
@@ -344,3 +349,69 @@ def test_a_plain_text_cancellation_cancels_the_interview_it_names(mailbox: Mailb
     (interview,) = mailbox.status(after)["interviews"]
     assert interview["status"] == "cancelled"
     assert mailbox.draft_files() == []
+
+
+TAKE_HOME_ASKED = datetime(2026, 10, 7, 14, 0, tzinfo=UTC)  # Wed 10:00 in New York
+TAKE_HOME_MAIL = (
+    b"From: Rachel Kim <rachel.kim@northwind.io>\nTo: Alex Rivera <alex@example.com>\n"
+    b"Subject: Take-home exercise - Senior Backend Engineer\n"
+    b"Message-ID: <take-home@northwind.io>\nReferences: <invite-1@google.com>\n"
+    + f"Date: {email.utils.format_datetime(TAKE_HOME_ASKED)}\n".encode()
+    + b"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nHi Alex,\n\n"
+    b"Thanks again for your time yesterday. As a next step, please complete the take-home "
+    b"exercise (link below) and send it back by Friday, October 16.\n\n"
+    b"https://northwind.example/exercise\n\nBest,\nRachel\n"
+)
+
+
+def test_a_take_home_is_acknowledged_then_updated_in_its_thread(mailbox: Mailbox) -> None:
+    """Oct 7 to Oct 16 is 6 business days (Columbus Day, Oct 12, is off): the acknowledgement
+    on Oct 7, the progress update 3 business days on (Oct 13, 08:00), both replies to Rachel."""
+    mailbox.deliver(invite_eml(start=START, end=END, sent=SENT), "1727000001.invite.host")
+    mailbox.deliver(TAKE_HOME_MAIL, "1727000002.take-home.host")
+
+    def replies() -> list[email.message.EmailMessage]:
+        found = [parse(p.read_bytes()) for p in mailbox.draft_files()]
+        return [m for m in found if m["In-Reply-To"] == "<take-home@northwind.io>"]
+
+    mailbox.once(TAKE_HOME_ASKED + timedelta(minutes=20))
+    [ack] = replies()
+    assert ack["To"].addresses[0].addr_spec == "rachel.kim@northwind.io"
+    assert ack["Subject"] == "Re: Take-home exercise - Senior Backend Engineer"
+    assert "<take-home@northwind.io>" in str(ack["References"])
+    body = unflow(ack.get_content())
+    assert body.startswith("Hi Rachel,")
+    assert "take-home exercise" in body and "by October 16" in body
+    assert "link below" not in body and "attached" not in body and "Friday" not in body
+    followups = {
+        f["key"].rsplit("/", 1)[-1]: f
+        for i in mailbox.status(TAKE_HOME_ASKED + timedelta(minutes=25))["interviews"]
+        for f in i["followups"]
+        if f["kind"] == "action_item"
+    }
+    assert followups["ack"]["state"] == "drafted"
+    assert followups["ack"]["reason"].endswith("due Fri Oct 16")
+    assert followups["progress"]["state"] == "planned"
+    assert followups["progress"]["draft_at"] == "2026-10-13T08:00-04:00"
+
+    # The user sends the acknowledgement as it is: the client moves it to Sent.
+    [path] = [
+        p for p in mailbox.draft_files() if parse(p.read_bytes())["Message-ID"] == ack["Message-ID"]
+    ]
+    shutil.move(path, mailbox.root / ".Sent" / "cur" / path.name)
+    mailbox.once(datetime(2026, 10, 13, 11, 59, tzinfo=UTC))
+    assert replies() == []
+    mailbox.once(datetime(2026, 10, 13, 12, 5, tzinfo=UTC))
+    [progress] = replies()
+    assert progress["To"].addresses[0].addr_spec == "rachel.kim@northwind.io"
+    assert progress["Subject"] == "Re: Take-home exercise - Senior Backend Engineer"
+    body = unflow(progress.get_content())
+    assert "going well" in body and "by October 16" in body and "Friday" not in body
+    states = {
+        f["key"].rsplit("/", 1)[-1]: f["state"]
+        for i in mailbox.status(datetime(2026, 10, 13, 12, 10, tzinfo=UTC))["interviews"]
+        for f in i["followups"]
+        if f["kind"] == "action_item"
+    }
+    assert states["ack"] == "sent" and states["progress"] == "drafted"
+    assert list(states.values()).count("planned") == 1  # the take-home itself, on Oct 15
