@@ -369,6 +369,11 @@ def sends_references(box: Mailbox, now: datetime) -> None:
     box.send_draft("tom.reyes@harbor-analytics.com", now, attachment=b"%PDF-1.4 references")
 
 
+def sends_note_to_tom(box: Mailbox, now: datetime) -> None:
+    """The user sends the acknowledgement (or the progress update) as it was drafted."""
+    box.send_draft("tom.reyes@harbor-analytics.com", now)
+
+
 def sends_check_in(box: Mailbox, now: datetime) -> None:
     box.send_draft("maya.chen@lumenlabs.io", now, message_id=MY_CHECK_IN)
 
@@ -398,6 +403,12 @@ DRAFTS = {
     "lumen check-in 2": Draft(f"check_in/{LUMEN.id}/2", "maya.chen@lumenlabs.io", "Re: Next steps"),
     "harbor references": Draft(
         f"action_item/{HARBOR.id}/*", "tom.reyes@harbor-analytics.com", "Re: References"
+    ),
+    "harbor references ack": Draft(
+        f"action_item/{HARBOR.id}/*/ack", "tom.reyes@harbor-analytics.com", "Re: References"
+    ),
+    "harbor references progress": Draft(
+        f"action_item/{HARBOR.id}/*/progress", "tom.reyes@harbor-analytics.com", "Re: References"
     ),
     "harbor final thanks Arjun": thank_you(HARBOR_2, 0),
     "harbor final thanks Grace": thank_you(HARBOR_2, 1),
@@ -454,17 +465,32 @@ STORY = [
         "Oct 16 18:00",
         check={ci(HARBOR, 1): ("planned", "2026-10-27T08:00-04:00", "no news since Oct 16")},
     ),
-    # Tom asks for references by Friday; his mail also resets Harbor's check-in clock.
+    # Tom asks for references by Friday; his mail also resets Harbor's check-in clock. Friday
+    # is 4 business days away: a task that takes days, acknowledged at once.
     Step(
         "Oct 19 09:05",
         mail("harbor references"),
+        drafts=("+harbor references ack",),
         check={
             ci(HARBOR, 1): ("planned", "2026-10-28T08:00-04:00", "no news since Oct 19"),
             f"action_item/{HARBOR.id}/*": ("planned", "2026-10-22T08:00-04:00", "references"),
         },
     ),
+    # The user sends the acknowledgement: it answers nothing, and the progress update follows
+    # halfway (2 business days on), which the user sends too.
+    Step(
+        "Oct 19 10:00",
+        sends_note_to_tom,
+        drafts=("-harbor references ack",),
+        check={
+            f"action_item/{HARBOR.id}/*": ("planned", "2026-10-22T08:00-04:00", "references"),
+            f"action_item/{HARBOR.id}/*/progress": ("planned", "2026-10-21T08:00-04:00", ""),
+        },
+    ),
     Step("Oct 19 11:00", invited(QUILL), stages={"Quillworks": "interviewing"}),
     Step("Oct 20 16:00", invited(QUILL, cancel=True), stages={"Quillworks": "closed"}),
+    Step("Oct 21 08:05", drafts=("+harbor references progress",)),
+    Step("Oct 21 10:00", sends_note_to_tom, drafts=("-harbor references progress",)),
     Step("Oct 22 08:05", drafts=("+harbor references",)),
     # The user sends the references draft with the file attached.
     Step(
@@ -553,9 +579,9 @@ def draft_keys(
     for message in drafts:
         assert message[KEY_HEADER] is None
         key = keys.get(draft_tag_of(str(message["Message-ID"])))
-        if key is not None and key.startswith("action_item/"):
-            key = key.rsplit("/", 1)[0] + "/*"
-        found.append((key, message["To"].addresses[0].addr_spec, str(message["Subject"])))
+        found.append(
+            (key and unhashed(key), message["To"].addresses[0].addr_spec, str(message["Subject"]))
+        )
     return sorted(found, key=repr)
 
 
@@ -564,8 +590,14 @@ def followup_states(status: dict[str, Any]) -> dict[str, dict[str, Any]]:
     for interview in status["interviews"]:
         for f in interview["followups"]:
             key = f["key"]
-            result[key.rsplit("/", 1)[0] + "/*" if key.startswith("action_item/") else key] = f
+            result[unhashed(key)] = f
     return result
+
+
+def unhashed(key: str) -> str:
+    """An action item's key with `*` for its hash: `action_item/<interview>/*[/ack]`."""
+    parts = key.split("/")
+    return "/".join([*parts[:2], "*", *parts[3:]]) if parts[0] == "action_item" else key
 
 
 @pytest.fixture
@@ -619,7 +651,11 @@ def test_a_month_of_job_search(mailbox: Mailbox) -> None:
             if draft_at:
                 assert states[key]["draft_at"] == draft_at, (where, states[key])
             assert words in states[key]["reason"], (where, states[key])
-        for f in states.values():  # check-ins and action items land at 08:00 on business days
+        # check-ins and action items land at 08:00 on business days (an acknowledgement: as the
+        # request arrives)
+        for key, f in states.items():
+            if key.endswith("/ack"):
+                continue
             if f["kind"] in ("check_in", "action_item") and f["state"] in ("planned", "drafted"):
                 placed = datetime.fromisoformat(f["draft_at"])
                 assert placed.time() == time(8, 0) and placed.weekday() < 5, (where, f)

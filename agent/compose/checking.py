@@ -126,7 +126,10 @@ def sample_followups(interview: Interview) -> Iterator[FollowUp]:
         event = AcceptedEvent("You're invited: our autumn open house", start)
         yield replace(check_in, number=number, event=event)
     for what in SAMPLE_REQUESTS:
-        yield replace(base, kind=FollowUpKind.ACTION_ITEM, what=what)
+        item = replace(base, kind=FollowUpKind.ACTION_ITEM, what=what)
+        yield item
+        yield replace(item, stage="ack", thread_subject="Next steps")
+        yield replace(item, stage="progress")
 
 
 def check_templates(env: jinja2.Environment) -> list[str]:

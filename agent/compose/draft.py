@@ -32,7 +32,14 @@ from agent.compose.flowed import flow
 from agent.model import Address, FollowUpKind, Interview, draft_tag
 from agent.planning.planner import FollowUp
 
-TEMPLATE_NAMES = ("thank_you", "action_item", "check_in_first", "check_in_second")
+TEMPLATE_NAMES = (
+    "thank_you",
+    "action_item",
+    "action_item_ack",
+    "action_item_progress",
+    "check_in_first",
+    "check_in_second",
+)
 MAX_WORDS = 250
 # How long a thank-you should be (SPEC: about 80 to 180 words), checked by `check`.
 THANK_YOU_WORDS = (80, 180)
@@ -81,6 +88,8 @@ def environment(folder: Path | None) -> jinja2.Environment:
 def template_name(followup: FollowUp) -> str:
     if followup.kind == FollowUpKind.CHECK_IN:
         return "check_in_first" if followup.number <= 1 else "check_in_second"
+    if followup.kind == FollowUpKind.ACTION_ITEM and followup.stage:
+        return f"action_item_{followup.stage}"  # its acknowledgement or progress update
     return str(followup.kind)
 
 
