@@ -25,7 +25,7 @@ from servers import HOST, LAYOUTS, PASSWORD, USER, Dovecot
 from agent.mail.imap import ImapStore
 from agent.mail.maildir import MaildirStore
 from agent.mail.store import MailStore, sha256_of
-from agent.model import KEY_HEADER
+from agent.model import KEY_HEADER, draft_tag
 
 START = datetime(2026, 10, 6, 18, 0, tzinfo=UTC)
 SENT = datetime(2026, 10, 1, 14, 0, tzinfo=UTC)
@@ -248,6 +248,37 @@ class MailStoreContract:
         assert set(before[name]) <= set(after[name])
         assert len(after[name]) == len(before[name]) + 1
         assert [flags for _, flags, _ in after[name]].count(()) == 2  # the invite, the digest
+
+    def test_finds_and_removes_its_own_later_copy_in_inbox_and_nothing_else(
+        self, mailbox: Mailbox, store: MailStore
+    ) -> None:
+        """The digest's guard against a second machine: two copies of one day's digest in
+        INBOX are found in the order they came, and the later one removed by its UID alone;
+        the user's messages there (one unread, one read and flagged) keep their flags."""
+        inbox, key = store.roles.inbox, "digest/2026-10-01"
+        before = mailbox.snapshot()
+        first = store.append_message(inbox, tagged_digest(key, "0a1b2c3d4e5f"), (), PLACED)
+        later = store.append_message(inbox, tagged_digest(key, "ffffffffffff"), (), PLACED)
+        copies = store.find_drafts(key, inbox)
+        assert [c.message_id.split(".")[1][:12] for c in copies] == ["0a1b2c3d4e5f", "ffffffffffff"]
+        assert all(c.key == key and c.sha256 for c in copies)
+        assert first is None or later is None or [c.uid for c in copies] == [first, later]
+        assert store.find_drafts(key) == [], "Drafts is another folder"
+        assert store.remove_draft(copies[1].uid, inbox)
+        assert [c.message_id for c in store.find_drafts(key, inbox)] == [copies[0].message_id]
+        after = mailbox.snapshot()
+        name = mailbox.roles["inbox"]
+        for folder in set(before) | set(after):
+            if folder != name:
+                assert after.get(folder) == before.get(folder), folder
+        assert set(before[name]) <= set(after[name])
+        assert len(after[name]) == len(before[name]) + 1
+        assert [flags for _, flags, _ in after[name]].count(()) == 2  # the invite, the digest
+
+
+def tagged_digest(key: str, nonce: str) -> bytes:
+    """A digest as the agent writes it: its key's tag in the Message-ID, a random part."""
+    return DIGEST.replace(b"<q5digesttagq5.0a1b2c3d4e5f@", f"<{draft_tag(key)}.{nonce}@".encode())
 
 
 DIGEST = (

@@ -521,8 +521,8 @@ class ImapStore:
         found = self.find_drafts(key)
         return found[0] if found else None
 
-    def find_drafts(self, key: str) -> list[DraftInfo]:
-        self._select(self.roles.drafts)  # selected afresh: every APPEND committed is seen
+    def find_drafts(self, key: str, folder: str | None = None) -> list[DraftInfo]:
+        self._select(folder or self.roles.drafts)  # afresh: every APPEND committed is seen
         found = {int(u) for u in self.client.search(["HEADER", "Message-ID", draft_tag(key)])}
         found |= {int(u) for u in self.client.search(["HEADER", KEY_HEADER, key])}  # older drafts
         return [
@@ -559,8 +559,12 @@ class ImapStore:
                     "attachments); the draft is placed on the next pass"
                 ) from exc
             raise
-        # Only from a server that offers UIDPLUS (RFC 4315); otherwise the caller finds the
-        # draft by searching for its key.
+        return self._appended_uid(folder, response)
+
+    def _appended_uid(self, folder: str, response: Any) -> int | None:
+        """The UID of the message just APPENDed to `folder`: only from a server that offers
+        UIDPLUS (RFC 4315), and only when its UIDVALIDITY is the folder's; otherwise the
+        caller finds the message by searching for its key."""
         uidplus = "UIDPLUS" in self.capabilities
         match = _APPENDUID.search(response if uidplus and isinstance(response, bytes) else b"")
         if match:
@@ -569,25 +573,28 @@ class ImapStore:
                 return uid
         return None
 
-    def append_message(self, folder: str, raw: bytes, flags: Sequence[str], when: datetime) -> None:
+    def append_message(
+        self, folder: str, raw: bytes, flags: Sequence[str], when: datetime
+    ) -> int | None:
         self._writable(folder)
         try:
-            self.client.append(folder, raw, flags=tuple(flags), msg_time=when)
+            response = self.client.append(folder, raw, flags=tuple(flags), msg_time=when)
         except IMAPClientAbortError:
             raise
         except IMAPClientError as exc:
             raise MailboxError(
                 f"{self.host} refused to store a message in {folder}: {exc}"
             ) from exc
+        return self._appended_uid(folder, response)
 
     def has_message_id(self, folder: str, fragment: str) -> bool:
         self._select(folder)  # EXAMINE: nothing there changes
         return bool(self.client.search(["HEADER", "Message-ID", fragment]))
 
-    def remove_draft(self, uid: int) -> bool:
+    def remove_draft(self, uid: int, folder: str | None = None) -> bool:
         if "UIDPLUS" not in self.capabilities:
             return False  # a plain EXPUNGE would also remove what others marked \Deleted
-        self._select(self.roles.drafts, readonly=False)
+        self._select(folder or self.roles.drafts, readonly=False)
         self.client.add_flags([uid], [imapclient.DELETED], silent=True)
         self.client.uid_expunge([uid])
         return True

@@ -8,9 +8,9 @@ with the local LF line endings that Maildir readers expect; a draft's checksum i
 CRLF wire form, so it compares equal to the checksum of the message the agent composed.
 
 Two processes placing the same key (two configs on one Maildir) follow the IMAP rule by file:
-a draft's name begins with the time of its rename into `cur/`, taken under an flock on the
-Drafts folder's `interview-agent.lock`, so names sort in the order drafts appeared and the
-first is the copy both keep.
+a message's name begins with the time of its rename into `cur/` (a draft) or `new/` (the
+digest, in INBOX), taken under an flock on the folder's `interview-agent.lock`, so names sort
+in the order messages appeared and the first is the copy both keep.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from agent.mail.store import BodyFilter, DraftInfo, FolderPosition, FolderRoles,
 from agent.model import KEY_HEADER, MailMessage, draft_tag_of, is_draft_of
 
 MAX_LOCAL_MESSAGE_BYTES = 64 * 1024 * 1024
-LOCK_NAME = "interview-agent.lock"  # in the Drafts folder, beside cur/ new/ tmp/
+LOCK_NAME = "interview-agent.lock"  # in a folder the agent writes, beside cur/ new/ tmp/
 
 
 # IMAP system flags as Maildir info letters (https://cr.yp.to/proto/maildir.html)
@@ -212,17 +212,16 @@ class MaildirStore:
         found = self.find_drafts(key)
         return found[0] if found else None
 
-    def find_drafts(self, key: str) -> list[DraftInfo]:
-        paths = sorted(self._draft_files(), key=lambda path: _keeping_order(path.name))
-        found = self._described(paths)
+    def find_drafts(self, key: str, folder: str | None = None) -> list[DraftInfo]:
+        files = self._files(folder) if folder else self._draft_files()
+        found = self._described(sorted(files, key=lambda path: _keeping_order(path.name)))
         return [replace(info, key=key) for info in found if is_draft_of(info.key, key)]
 
-    def append_draft(self, raw: bytes, when: datetime) -> int | None:
-        """Written in tmp/, then renamed into cur/ under the folder's lock with a name that
-        starts with the time of the rename: names sort in the order drafts appeared, on which
-        every process on this machine agrees (see `find_drafts`)."""
-        base = self._dir(self.roles.drafts, create=True)
-        assert base is not None
+    def _deliver(self, base: Path, raw: bytes, flags: Sequence[str], when: datetime) -> int:
+        """Written in tmp/, then renamed, under the folder's lock, into new/ when it has no
+        flags (unseen, as new mail) or cur/ with the flags in its name; the name starts with
+        the time of the rename, so names sort in the order messages appeared, on which every
+        process on this machine agrees (see `find_drafts`)."""
         host = socket.gethostname().replace("/", "_").replace(":", "_")
         unique = f"P{os.getpid()}R{uuid.uuid4().hex[:16]}.{host}"
         tmp = base / "tmp" / unique
@@ -231,10 +230,12 @@ class MaildirStore:
             handle.write(raw.replace(b"\r\n", b"\n"))
             handle.flush()
             os.fsync(handle.fileno())
+        letters = "".join(sorted(_FLAG_LETTERS[f] for f in flags if f in _FLAG_LETTERS))
         with _folder_lock(base):
-            final = base / "cur" / f"{time.time_ns()}.{unique}:2,DS"
+            name = f"{time.time_ns()}.{unique}"
+            final = base / "new" / name if not flags else base / "cur" / f"{name}:2,{letters}"
             os.rename(tmp, final)
-            directory = os.open(base / "cur", os.O_RDONLY)
+            directory = os.open(final.parent, os.O_RDONLY)
             try:
                 os.fsync(directory)
             finally:
@@ -243,25 +244,19 @@ class MaildirStore:
         os.utime(final, (stamp, stamp))
         return _uid_of(final.name)
 
-    def append_message(self, folder: str, raw: bytes, flags: Sequence[str], when: datetime) -> None:
-        """Delivered as a mail program delivers (tmp/, then renamed): into new/ when it has no
-        flags (unseen, as new mail), else into cur/ with the flags in its name."""
+    def append_draft(self, raw: bytes, when: datetime) -> int | None:
+        base = self._dir(self.roles.drafts, create=True)
+        assert base is not None
+        return self._deliver(base, raw, ("\\Draft", "\\Seen"), when)
+
+    def append_message(
+        self, folder: str, raw: bytes, flags: Sequence[str], when: datetime
+    ) -> int | None:
+        """Delivered as a mail program delivers (see `_deliver`)."""
         base = self._dir(folder)
         if base is None:
             raise MailboxError(f"{self.root}: no folder {folder!r} to store a message in")
-        host = socket.gethostname().replace("/", "_").replace(":", "_")
-        unique = f"{time.time_ns()}.P{os.getpid()}R{uuid.uuid4().hex[:16]}.{host}"
-        tmp = base / "tmp" / unique
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw.replace(b"\r\n", b"\n"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        letters = "".join(sorted(_FLAG_LETTERS[f] for f in flags if f in _FLAG_LETTERS))
-        final = base / "new" / unique if not flags else base / "cur" / f"{unique}:2,{letters}"
-        os.rename(tmp, final)
-        stamp = when.timestamp()
-        os.utime(final, (stamp, stamp))
+        return self._deliver(base, raw, flags, when)
 
     def has_message_id(self, folder: str, fragment: str) -> bool:
         needle = fragment.encode("ascii", "replace")
@@ -278,12 +273,14 @@ class MaildirStore:
                 return True
         return False
 
-    def remove_draft(self, uid: int) -> bool:
-        for path in self._draft_files():
-            if _uid_of(path.name) == uid:
-                path.unlink(missing_ok=True)
-                return True
-        return True  # already gone
+    def remove_draft(self, uid: int, folder: str | None = None) -> bool:
+        files = self._files(folder) if folder else self._draft_files()
+        named = [path for path in files if _uid_of(path.name) == uid]
+        if len(named) > 1:
+            return False  # two file names share the number: remove neither
+        for path in named:
+            path.unlink(missing_ok=True)
+        return True  # removed, or already gone
 
     def newest_arrival(self) -> datetime | None:
         newest = 0

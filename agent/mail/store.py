@@ -2,7 +2,9 @@
 
 A store reads INBOX and Sent without changing them, and writes only to Drafts (APPEND), for
 a retired draft of the agent's own, Trash, and for the opt-in digest, one new message APPENDed
-to INBOX (`append_message`). Messages are addressed by (folder, UID); a
+to INBOX (`append_message`). The one deletion is of a second copy of the agent's own message,
+in Drafts or (the digest) INBOX, placed by another instance at the same moment
+(`find_drafts` and `remove_draft` take the folder). Messages are addressed by (folder, UID); a
 store reports its folder's UIDVALIDITY so that the caller can detect a renumbering.
 """
 
@@ -221,20 +223,25 @@ class MailStore(Protocol):
         `find_drafts` (the copy every instance keeps)."""
         ...
 
-    def find_drafts(self, key: str) -> list[DraftInfo]:
-        """Every draft carrying our key header `key`, in keeping order: the first is the
-        one every instance keeps when two placed the same key (IMAP: the lowest UID, which
-        the server gave to the first APPEND; Maildir: the earliest file name, taken under
-        the folder's lock). Searched on the server, never from a cached listing."""
+    def find_drafts(self, key: str, folder: str | None = None) -> list[DraftInfo]:
+        """Every message of ours carrying `key` (its tag in the Message-ID, or an older
+        version's key header) in `folder` (Drafts unless given), in keeping order: the first
+        is the one every instance keeps when two placed the same key (IMAP: the lowest UID,
+        which the server gave to the first APPEND; Maildir: the earliest file name, taken
+        under the folder's lock). Searched on the server, folder opened read-only, never from
+        a cached listing."""
         ...
 
     def append_draft(self, raw: bytes, when: datetime) -> int | None:
         """APPEND to Drafts with \\Draft \\Seen; the new UID when the server tells it."""
         ...
 
-    def append_message(self, folder: str, raw: bytes, flags: Sequence[str], when: datetime) -> None:
-        """APPEND one new message to `folder` with these IMAP flags (none: unseen). Only an
-        APPEND: no other message of the folder, and none of its flags, is touched."""
+    def append_message(
+        self, folder: str, raw: bytes, flags: Sequence[str], when: datetime
+    ) -> int | None:
+        """APPEND one new message to `folder` with these IMAP flags (none: unseen); the new
+        UID when the server tells it. Only an APPEND: no other message of the folder, and none
+        of its flags, is touched. Copies appear in keeping order (see `find_drafts`)."""
         ...
 
     def has_message_id(self, folder: str, fragment: str) -> bool:
@@ -242,10 +249,11 @@ class MailStore(Protocol):
         tag): searched in the folder itself, opened read-only, never from a cached listing."""
         ...
 
-    def remove_draft(self, uid: int) -> bool:
-        """Delete one of the agent's own drafts for good: that message and no other (IMAP:
-        STORE \\Deleted, then UID EXPUNGE of that UID alone). False, and nothing changed,
-        when the server cannot expunge one message alone (no UIDPLUS)."""
+    def remove_draft(self, uid: int, folder: str | None = None) -> bool:
+        """Delete one of the agent's own messages for good, from `folder` (Drafts unless
+        given): that message and no other (IMAP: STORE \\Deleted, then UID EXPUNGE of that
+        UID alone). False, and nothing changed, when the server cannot expunge one message
+        alone (no UIDPLUS)."""
         ...
 
     def newest_arrival(self) -> datetime | None:

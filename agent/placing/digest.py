@@ -7,6 +7,13 @@ day is recorded as having had nothing to say. Placing follows the drafts' discip
 before the APPEND and `placed ID` after it; before any APPEND INBOX itself is searched for the
 day's opaque tag, so a crash between the two, a lost state file or a second instance on this
 machine never yields a second digest that day.
+
+Two instances with their own state files (two machines, one account) can both search, find
+nothing and APPEND: as with drafts, INBOX is searched for the tag again right after the APPEND,
+the first copy (lowest UID; Maildir: earliest name) is kept, and each instance removes only its
+own later copy (`MailStore.remove_draft` on INBOX: UID EXPUNGE of that UID alone; without
+UIDPLUS it is left and the user told). A later copy left by an instance that died before its
+second search is removed by that instance on its next pass, from the intent in its journal.
 """
 
 from __future__ import annotations
@@ -25,8 +32,8 @@ from agent.compose.digest import (
 )
 from agent.compose.draft import new_message_id
 from agent.config.types import DigestConfig
-from agent.mail.store import MailStore
-from agent.model import FollowUpState, Interview, MessageRecord, draft_tag
+from agent.mail.store import DraftInfo, MailStore, sha256_of
+from agent.model import FollowUpState, Interview, MessageRecord
 from agent.planning.planner import Plan
 from agent.state.store import StateStore
 
@@ -122,11 +129,18 @@ def place_digest(
     """Decide `day`'s digest: place it (True) unless INBOX already holds it or there is
     nothing to say."""
     journal = _JOURNAL + day.isoformat()
-    if (state.get_meta(journal) or "").startswith(("placed", "nothing")):
+    recorded = state.get_meta(journal) or ""
+    if recorded.startswith(("placed", "nothing")):
         return False
     key = digest_key(day)
     inbox = store.roles.inbox
-    if store.has_message_id(inbox, draft_tag(key)):  # placed before a crash, or state lost
+    copies = store.find_drafts(key, inbox)
+    if copies:  # placed before a crash, by another instance, or the state was lost
+        intent = recorded.split()
+        if len(intent) == 3 and intent[0] == "pending":  # ours may be a later copy
+            own = next((c for c in copies if c.message_id == intent[1]), None)
+            if own is not None:
+                _keep_first(store, day, copies, own, intent[2])
         state.set_meta(journal, "placed (found in INBOX)")
         return False
     if digest.empty:
@@ -135,9 +149,60 @@ def place_digest(
         return False
     message_id = new_message_id(address, key)
     raw = build_digest(digest, name=name, address=address, tz=tz, now=now, message_id=message_id)
-    state.set_meta(journal, "pending " + message_id)
-    store.append_message(inbox, raw, (), now)
-    state.set_meta(journal, "placed " + message_id)
+    placed = sha256_of(raw)
+    state.set_meta(journal, f"pending {message_id} {placed}")
+    uid = store.append_message(inbox, raw, (), now)
+    kept = _after_append(store, day, uid, message_id, placed)
+    state.set_meta(journal, "placed " + (kept.message_id if kept else message_id))
     state.set_meta(_LAST, now.isoformat())
+    if kept is not None and kept.message_id != message_id:
+        return False  # another instance's digest came first; ours is gone (or reported)
     log.info("digest placed in %s: %s", inbox, digest.subject())
     return True
+
+
+def _after_append(
+    store: MailStore, day: date, uid: int | None, message_id: str, placed: str
+) -> DraftInfo | None:
+    """Search INBOX for the day's digest again, right after our APPEND: another instance may
+    have placed it too. The first copy is kept and ours removed when it came later, so
+    whichever APPEND came second sees both and cleans up. Returns the copy kept (None if
+    the search finds nothing)."""
+    copies = store.find_drafts(digest_key(day), store.roles.inbox)
+    if not copies:
+        return None
+    own = next((c for c in copies if uid is not None and c.uid == uid), None)
+    if own is None and uid is None:
+        own = next((c for c in copies if c.message_id == message_id), None)
+    if own is None:
+        return copies[0]
+    return _keep_first(store, day, copies, own, placed)
+
+
+def _keep_first(
+    store: MailStore, day: date, copies: list[DraftInfo], own: DraftInfo, placed: str
+) -> DraftInfo:
+    """Keep the first of `copies`; remove `own` when it is a later one and exactly the bytes
+    we placed (anything else is not ours to delete, whatever its Message-ID says)."""
+    keeper = copies[0]
+    if own.uid == keeper.uid or (own.sha256 and own.sha256 != placed):
+        return keeper
+    if store.remove_draft(own.uid, store.roles.inbox):
+        log.info(
+            "removed a second copy of the digest for %s (UID %s): another instance placed it "
+            "first (UID %s)",
+            day,
+            own.uid,
+            keeper.uid,
+        )
+    else:
+        log.warning(
+            "the digest for %s is in %s twice (UIDs %s and %s): another instance placed it "
+            "too, and this server cannot delete one message alone (no UIDPLUS); delete the "
+            "second copy yourself",
+            day,
+            store.roles.inbox,
+            keeper.uid,
+            own.uid,
+        )
+    return keeper
