@@ -279,9 +279,18 @@ _NOT_A_MEETING_BEFORE = re.compile(
     FLAGS,
 )
 _HEADER_LINE = re.compile(
-    r"""^[ \t]*(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha)\s?:
+    r"""^[ \t]*(?:Sent|Gesendet|Envoyé|Enviado|Inviato|Verzonden|Skickat)\s?:
       | ^[ \t]*(?:On|Am|Le|El)\s[^\n]{0,300}(?:wrote|schrieb|a\s+écrit|escribió)""",
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+# "Date:" heads a quoted message's header block, and also labels a meeting's own date in a
+# confirmation ("Date : le mardi 3 novembre à 14h30"). It is a header only beside another
+# header line: a From, To, Cc or Subject within two lines, in any of the languages read.
+_DATE_LABEL = re.compile(r"^[ \t]*(?:Date|Datum|Fecha|Data)\s?:", re.IGNORECASE | re.MULTILINE)
+_HEADER_NEIGHBOUR = re.compile(
+    r"^[ \t>]*(?:From|To|Cc|Subject|Von|An|Betreff|De|À|A|Objet|Para|Asunto|Da|Oggetto|"
+    r"Van|Aan|Onderwerp|Från|Till|Ämne|Assunto)\s?:",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -580,8 +589,23 @@ def _not_a_meeting(words: str, m: re.Match[str]) -> bool:
     line_start = words.rfind("\n", max(0, m.start() - 400), m.start()) + 1
     if (line_start or m.start() <= 400) and _HEADER_LINE.match(words, line_start):
         return True
+    if (line_start or m.start() <= 400) and _DATE_LABEL.match(words, line_start):
+        if _beside_a_header(words, line_start):
+            return True
     line_start = max(line_start, m.start() - 400)
     return bool(_NOT_A_MEETING_BEFORE.search(words, max(line_start, m.start() - 40), m.start()))
+
+
+def _beside_a_header(words: str, line_start: int) -> bool:
+    """A header line (From, To, Subject...) within two lines of the line at `line_start`."""
+    before = line_start
+    for _ in range(2):
+        before = words.rfind("\n", 0, max(0, before - 1)) + 1
+    after = line_start
+    for _ in range(3):
+        found = words.find("\n", after + 1)
+        after = len(words) if found < 0 else found
+    return bool(_HEADER_NEIGHBOUR.search(words[before:after]))
 
 
 class _DaysNamed:
