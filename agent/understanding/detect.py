@@ -138,6 +138,16 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
     if inner is not None:
         return _forwarded(message, inner, events, context, verdict, sender_domain)
     found = _interview(message, events, context, verdict, forced)
+    if (
+        found is not None
+        and found.kind == FindingKind.INTERVIEW
+        and not forced
+        and _only_copied(message, context)
+        and not _invites_the_user(events, context)
+    ):
+        # "Jordan, you're confirmed for Tuesday at 3", with the user in Cc: whose interview
+        # it is cannot be told from the words, so the user says (possible, not drafted)
+        return _possible(message, "you were only copied: the interview may be someone else's")
     if found is not None and found.kind != FindingKind.POSSIBLE:
         return found
     after = _after_interview(message, context, sender_domain)
@@ -227,6 +237,13 @@ def _invites_the_user(events: list[CalEvent], context: Context) -> bool:
         e.method in ("REQUEST", "CANCEL") and any(a.email in context.me for a in e.attendees)
         for e in events
     )
+
+
+def _only_copied(message: MailMessage, context: Context) -> bool:
+    """The user is in Cc and not in To, and the mail is addressed to someone else."""
+    to = {a.email.lower() for a in message.to if a.email}
+    copied = {a.email.lower() for a in message.cc if a.email}
+    return bool(to) and not (to & context.me) and bool(copied & context.me)
 
 
 def _sent(message: MailMessage, context: Context) -> datetime:

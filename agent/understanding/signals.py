@@ -83,8 +83,11 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "coaching": re.compile(
-        r"mock\s+interviews?|practice\s+interviews?|interview\s+(?:practice|"
-        r"prep(?:aration)?\s+(?:session|course|class|workshop)|coaching|"
+        # a practice round of any kind: "mock interview", "mock system design", "a short
+        # practice round", "interview prep with Sam"
+        r"mock\s+(?:[\w-]+\s+){0,2}?(?:interviews?|rounds?|design|onsite|screen|session|loop|"
+        r"case)\b|practice\s+(?:interviews?|rounds?|sessions?)\b|"
+        r"interview\s+(?:practice|prep(?:aration)?\b|coaching|"
         r"training)|career\s+coach(?:ing)?",
         re.I,
     ),
