@@ -676,7 +676,11 @@ def _from_text(
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
     if not times:
         return None
-    confirmed = called_off or signals.CONFIRMATION_WORDS.search(subject_and_body)
+    confirmed = (
+        called_off
+        or signals.CONFIRMATION_WORDS.search(subject_and_body)
+        or (word and _in_a_labelled_field(new_text, times[0][2]))
+    )
     if not forced and not confirmed:
         return _possible(message, "an interview at a time no one has confirmed")
     if not forced and not cancelled and _proposes_times(times, new_text):
@@ -724,6 +728,30 @@ def _from_text(
         company=company,
         company_domain=(facts.company_domains or ("",))[0],
         reason="plain-text cancellation" if cancelled else "plain-text confirmation",
+    )
+
+
+# A field of a notice: "When: ...", "Wanneer: ...", "Heure : ...", "Termin: ...", "När: ...".
+_FIELD_LABEL = re.compile(r"[ \t]*(?:[-•*–]\s*)?[^\W\d_][^\W\d]{1,14}(?:[ \t][^\W\d]{1,14})?[ \t]?:[ \t]")
+_NOT_A_TIME_FIELD = re.compile(
+    r"\s*(?:deadline|due|respond|reply|answer|expires?|frist|délai|plazo|scadenza|prazo)", re.I
+)
+
+
+def _in_a_labelled_field(text: str, phrase: str) -> bool:
+    """The meeting's time is the value of a labelled field, as a notice of a settled meeting
+    writes it in any language ("Wanneer: dinsdag 10 november, 14:00"); a proposal writes its
+    times in sentences or as a list of options (several times: `_proposes_times`)."""
+    at = text.find(phrase[:24])
+    if at < 0:
+        return False
+    line_start = text.rfind("\n", 0, at) + 1
+    label = _FIELD_LABEL.match(text, line_start)
+    return (
+        label is not None
+        and label.end() <= at
+        and not _NOT_A_TIME_FIELD.match(text, line_start)
+        and "\n" not in text[line_start:at]
     )
 
 

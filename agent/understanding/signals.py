@@ -7,6 +7,15 @@ first: a distractor pattern vetoes an interview unless a rule forces it.
 from __future__ import annotations
 
 import re
+from importlib import resources
+
+def _interview_words_in_other_languages() -> str:
+    """The alternation of `data/interview_words.tsv`: a language is a line there."""
+    text = resources.files("agent.understanding").joinpath("data/interview_words.tsv")
+    lines = text.read_text("utf-8").splitlines()
+    words = [line.split("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#")]
+    return "|".join(f"(?:{w})".replace(" ", r"\s+") for w in words)
+
 
 INTERVIEW_WORDS = re.compile(
     r"""\b(
@@ -14,10 +23,9 @@ INTERVIEW_WORDS = re.compile(
         technical\s+(?:screen|round|interview)|tech\s+screen|on-?site|onsite|super\s*day|
         hiring\s+manager|final\s+round|panel\s+(?:interview|conversation)|loop\b|
         (?:first|second|third|next|final)\s+(?:round|stage)|system\s+design\s+(?:round|interview)|
-        coding\s+interview|culture\s+(?:fit|interview)|intro(?:ductory)?\s+call\s+(?:with|about)|
-        vorstellungsgespr(?:ä|ae)ch|bewerbungsgespr(?:ä|ae)ch|entretien|entrevue|entrevista|colloquio|
-        sollicitatiegesprek
-    )""",
+        coding\s+interview|culture\s+(?:fit|interview)|intro(?:ductory)?\s+call\s+(?:with|about)|"""
+    + _interview_words_in_other_languages()
+    + ")",
     re.IGNORECASE | re.VERBOSE,
 )
 
