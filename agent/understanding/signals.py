@@ -162,7 +162,7 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"(?:here(?:'s|\s+is)|below\s+(?:is|are)|attached\s+is)\s+your\s+(?:[\w-]+\s+){0,3}"
     r"(?:itinerary|schedule|agenda)\b|you(?:'re|\s+are)\s+all\s+set\b|"
     # moving a meeting to a named day: "Can we move to Friday 11am instead?"
-    r"mov(?:e|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?to\s+(?=(?:"
+    r"mov(?:e|ed|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?to\s+(?=(?:"
     r"(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|tomorrow|week\b)|\d))|"
     r"\bbooked\b|(?:have|put)\s+you\s+down\s+for|(?:locked|pencil(?:l?ed))\s+in|"
     r"all\s+set\s+for|\b(?:set|lined)\s+up\b|\barranged\b|"
