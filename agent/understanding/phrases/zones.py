@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "nb", "pl")
 
 # CLDR's primaryZones (supplemental metaZones.xml), for regions with several zones, plus Brazil
 # and Australia, whose written "Brasília" / "Australian Eastern" time is the capital's.
@@ -56,7 +56,8 @@ _ALIASES = {
     "deutsche": "Europe/Berlin", "german": "Europe/Berlin", "french": "Europe/Paris",
     "spanish": "Europe/Madrid", "irish": "Europe/Dublin", "swiss": "Europe/Zurich",
     "dutch": "Europe/Amsterdam", "portuguesa": "Europe/Lisbon", "indian": "Asia/Kolkata",
-    "japanese": "Asia/Tokyo", "mexico city": "America/Mexico_City",
+    "japanese": "Asia/Tokyo", "mexico city": "America/Mexico_City", "svensk": "Europe/Stockholm",
+    "dansk": "Europe/Copenhagen", "norsk": "Europe/Oslo",
 }  # fmt: skip
 
 # The frames around a place. A place is one to four words, the first capitalised.
@@ -73,12 +74,12 @@ _FRAMES = re.compile(
     r"""^\s{0,2}[(\[]?\s{0,2}(?:
         (?:in\s)?(?:the\s)?"""
     + _place(1)
-    + r"""\s(?:local\s)?time\b
+    + r"""\s(?:local\s)?(?:time|tid|tijd|zeit)\b
       | (?:heure|hora|horário|horario|ora|tijd)\s(?:locale\s|local\s|legale\s)?
         (?:de\s|d['’]\s?|del\s|do\s|da\s|di\s|della\s|du\s|van\s)?"""
     + _place(2)
     + r"""
-      | (?:heure|hora|horário|horario|ora)\s(?P<word>[a-zà-ÿ]{4,20})\b
+      | (?:heure|hora|horário|horario|ora|czasu)\s(?P<word>[a-zà-ÿąćęłńóśźż]{4,20})\b
       | """
     + _place(3)
     + r"""er\sZeit
@@ -87,6 +88,15 @@ _FRAMES = re.compile(
     + r"""
     )""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+
+# What may stand between a time and its zone: the end of a range the reader did not take
+# ("15.00–16.00"), and the word for "o'clock" ("14:00 uur", "15 Uhr", "kl. 15").
+_BETWEEN = re.compile(
+    r"(?:\s{0,2}[-–—]\s{0,2}\d{1,2}(?:[.:h]\s?\d{2})?)?(?:\s{0,2}(?:uur|uhr|hrs?|heures?|godz\.?|"
+    r"o['’]clock)\b)?",
+    re.IGNORECASE,
 )
 
 
@@ -182,7 +192,8 @@ def build_lexicon() -> dict[str, dict[str, str]]:
 
 def _place_zone(place: str) -> str:
     """The zone of a place as written ("Madrid", "centro de México", "Brasília"): the whole
-    phrase, else its longest run of words that names a place."""
+    phrase, else its longest run of words that names a place, else the place a one-word
+    adjective is made from ("Nederlandse", "deutscher", "canaria", "polskiego")."""
     places, _ = lexicon()
     words = _key(place).split()
     for size in range(len(words), 0, -1):
@@ -190,12 +201,43 @@ def _place_zone(place: str) -> str:
             found = places.get(" ".join(words[i : i + size]))
             if found:
                 return found
+    return _adjective_zone(words[0]) if len(words) == 1 else ""
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+@cache
+def _places_by_stem() -> dict[str, tuple[str, ...]]:
+    """The one-word place names by their first five letters, accents dropped."""
+    places, _ = lexicon()
+    found: dict[str, list[str]] = {}
+    for name in places:
+        if " " not in name and len(name) >= 5:
+            found.setdefault(_plain(name)[:5], []).append(name)
+    return {stem: tuple(sorted(names, key=len)) for stem, names in found.items()}
+
+
+def _adjective_zone(word: str) -> str:
+    """The zone of the place an adjective is made from: the shortest one-word place that
+    shares the word's stem (all but up to four letters of its ending, at least five)."""
+    places, _ = lexicon()
+    plain = _plain(word)
+    if len(plain) < 5:
+        return ""
+    candidates = _places_by_stem().get(plain[:5], ())
+    for keep in range(len(plain), max(5, len(plain) - 4) - 1, -1):
+        for name in candidates:
+            if _plain(name).startswith(plain[:keep]):
+                return places[name]
     return ""
 
 
 def zone_after(text: str, pos: int) -> ZoneInfo | None:
     """The zone written in words right after position `pos` (a time's end), or None."""
-    window = text[pos : pos + 80]
+    window = text[pos : pos + 100]
+    window = window[_BETWEEN.match(window).end() :]  # type: ignore[union-attr]
     lowered = _key(window.lstrip(" \t(["))
     _, names = lexicon()
     if lowered:
