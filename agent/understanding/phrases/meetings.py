@@ -238,7 +238,8 @@ _MEETING_ROW_START = re.compile(
 # A zone declared once for the times of a message: "(all times Eastern)", "Time Zone : (GMT
 # -4:00) Eastern Time"; it applies to every time that writes no zone of its own.
 _DECLARED_ZONE = re.compile(
-    r"(?:\ball\s{1,3}times\s{1,3}(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?"
+    r"(?:\ball\s{1,3}(?:the\s{1,3})?times\s{1,3}(?:(?:below|above|here|in\s{1,3}this\s{1,3}"
+    r"(?:e-?mail|message|schedule))\s{1,3})?(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?"
     r"|^[ \t]{0,8}time[ \t]?zone[ \t]{0,20}:[ \t]{0,20})" + _zone_piece("z"),
     FLAGS | re.MULTILINE,
 )
@@ -476,7 +477,8 @@ def find_meeting_times(
 
 
 _DECLARED_IN_WORDS = re.compile(
-    r"\ball\s{1,3}times\s{1,3}(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?|"
+    r"\ball\s{1,3}(?:the\s{1,3})?times\s{1,3}(?:(?:below|above|here)\s{1,3})?(?:are\s{1,3}|"
+    r"shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?|"
     r"\b(?:todos\s{1,3}los\s{1,3}horarios|toutes\s{1,3}les\s{1,3}heures|alle\s{1,3}"
     r"(?:Zeiten|Uhrzeiten)|tutti\s{1,3}gli\s{1,3}orari|todos\s{1,3}os\s{1,3}hor[áa]rios)"
     r"[^.\n]{0,20}?\s(?=\()?",

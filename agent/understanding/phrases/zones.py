@@ -100,6 +100,9 @@ _BETWEEN = re.compile(
 )
 
 
+_DIRECTION = re.compile(r"(?:north|south|east|west|central)(?:ern)?|(?:north|south)(?:east|west)")
+
+
 def _key(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("’", "'")
     return " ".join(text.lower().strip(" .,;:()[]").split())
@@ -158,8 +161,12 @@ def build_lexicon() -> dict[str, dict[str, str]]:
 
     places: dict[str, str] = {}
     for name in sorted(_zone_names()):
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")):
-            places.setdefault(_key(name.rsplit("/", 1)[-1].replace("_", " ")), name)
+        place = _key(name.rsplit("/", 1)[-1].replace("_", " "))
+        # old link names such as Australia/West and Brazil/East: a direction is not a place
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")) and not (
+            _DIRECTION.fullmatch(place)
+        ):
+            places.setdefault(place, name)
     territory_zones = get_global("territory_zones")
     by_metazone: dict[str, list[str]] = {}
     for zone, metazone in get_global("meta_zones").items():
