@@ -672,7 +672,7 @@ def _from_text(
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
     sent = _sent(message, context)
-    times = phrases.find_meeting_times(message.text[:20000], sent, context.tz)
+    times = _thread_times(message, new_text, sent, context.tz)
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
     if not times:
         return None
@@ -753,6 +753,26 @@ def _in_a_labelled_field(text: str, phrase: str) -> bool:
         and not _NOT_A_TIME_FIELD.match(text, line_start)
         and "\n" not in text[line_start:at]
     )
+
+
+def _thread_times(
+    message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, datetime | None, str]]:
+    """The meeting times of a message. In a reply whose new text writes a time with no zone
+    ("that's booked in, Wednesday at 3"), the time is in the zone the thread named for it
+    ("between 2pm and 4pm UK time"), and "tomorrow" is the sender's tomorrow there."""
+    text = message.text[:20000]
+    times = phrases.find_meeting_times(text, sent, tz)
+    if new_text == text or not new_text.strip():
+        return times
+    zone = phrases.zone_named_in(text)
+    if zone is None or zone.key == tz.key:
+        return times
+    as_user = phrases.find_meeting_times(new_text, sent, tz)
+    as_thread = phrases.find_meeting_times(new_text, sent, zone)
+    if not as_user or not as_thread or as_user[0][0] == as_thread[0][0]:
+        return times  # the new text writes its own zone, or no time
+    return as_thread + [t for t in times if t not in as_user]
 
 
 def _possible(message: MailMessage, why: str) -> Finding:

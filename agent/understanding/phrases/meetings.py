@@ -476,6 +476,22 @@ def find_meeting_times(
     return _unique(_joined(words, located))
 
 
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.h]\d{2})?\s?(?:[ap]\.?\s?m\.?)?(?=[\s,;)(])", re.I)
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+def zone_named_in(text: str) -> ZoneInfo | None:
+    """The first zone written in words after a time anywhere in `text`, quoted lines included:
+    in a thread, "between 2pm and 4pm UK time" or "10am Brisbane time" tells the zone that a
+    later "Wednesday at 3" of the same thread is in."""
+    words = normalise(_QUOTE_MARKS.sub("", text))
+    for m in _CLOCK.finditer(words):
+        found = zone_after(words, m.end())
+        if found is not None:
+            return found
+    return None
+
+
 _DECLARED_IN_WORDS = re.compile(
     r"\ball\s{1,3}(?:the\s{1,3})?times\s{1,3}(?:(?:below|above|here)\s{1,3})?(?:are\s{1,3}|"
     r"shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?|"
