@@ -330,7 +330,9 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     )
     if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body}"):
         return "instructions to a program"
-    if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}"):
+    if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}") and not (
+        signals.INVITED_YOU.search(body)
+    ):
         return "a scheduler's notice to the host"
     kind = signals.distractor_kind(*head)
     if kind:
@@ -341,6 +343,13 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     if platforms.never_live(message.from_.domain):
         return "an assessment or newsletter platform"
     headed = any(signals.INTERVIEW_WORDS.search(t) for t in head if t)
+    # what earlier messages of a thread said ("thanks for applying") is not this message's kind
+    body = _URL.sub(
+        " ",
+        strip_quoted(message.text[:6000])
+        + "\n"
+        + "\n".join(e.description[:3000] for e in events),
+    )
     for name in (
         "async video",
         "assessment",

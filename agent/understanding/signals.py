@@ -128,6 +128,15 @@ HOST_NOTIFICATION = re.compile(
     re.I | re.M,
 )
 
+# A calendar's notice to someone invited (not to the host who was booked): "Inês has invited
+# you to the appointment", "vous a invité", "hat Sie eingeladen", "te ha invitado".
+INVITED_YOU = re.compile(
+    r"\b(?:has|have)\s+invited\s+you\b|\binvited\s+you\s+to\b|vous\s+a\s+invit|"
+    r"hat\s+(?:Sie|dich)\s+(?:zu\s+[^\n.]{1,60}\s+)?eingeladen|te\s+ha\s+invitado|le\s+ha\s+invitado|"
+    r"convidou\s+(?:você|voce)|(?:ti|la)\s+ha\s+invitat",
+    re.I,
+)
+
 # The interviewer's side of an interview (ATS interviewer invites): the user interviews someone.
 INTERVIEWER_SIDE = _at_word_starts(
     r"\binterview\s+kit\b|\bscorecard\b|submit\s+(?:your\s+)?(?:interview\s+)?"
