@@ -702,8 +702,10 @@ def _from_text(
         if later and later[-1][1] is not None and later[-1][1] - start <= timedelta(hours=9):
             end = later[-1][1]
     end = _end_of_schedule(times, new_text) or end
-    if end is None:
-        length = phrases.find_meeting_length(strip_quoted(message.text[:20000]))
+    if end is None:  # a length the new text gives, else the one its thread gave
+        length = phrases.find_meeting_length(new_text) or phrases.find_meeting_length(
+            _QUOTE_MARKS.sub("", message.text[:20000])
+        )
         end = start + length if length is not None else None
     from_address = message.from_
     company = verdict.company or extract.find_company(message, [], context.me, context.names)
@@ -764,6 +766,9 @@ def _in_a_labelled_field(text: str, phrase: str) -> bool:
     )
 
 
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
 def _thread_times(
     message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
 ) -> list[tuple[datetime, datetime | None, str]]:
@@ -775,7 +780,7 @@ def _thread_times(
     if new_text == text or not new_text.strip():
         return times
     zone = phrases.zone_named_in(text)
-    if zone is None or zone.key == tz.key:
+    if not isinstance(zone, ZoneInfo) or zone == tz:
         return times
     as_user = phrases.find_meeting_times(new_text, sent, tz)
     as_thread = phrases.find_meeting_times(new_text, sent, zone)

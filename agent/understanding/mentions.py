@@ -52,6 +52,13 @@ _WITH = re.compile(
 # A line a mail client wrapped inside a sentence ("... et M. Karim" / "Benali, Lead ..."): a
 # long line, then a line that goes on with a word (not a bullet, a label or a new paragraph).
 _UNWRAPPED_LINE = re.compile(r"(?<=[^\n]{50})\n(?=[ \t]{0,2}[^\W\d_][^\n:]{0,30}(?:[,.\s]|$))")
+
+
+def unwrapped(text: str) -> str:
+    """`text` with the lines a mail client wrapped inside a sentence joined again."""
+    return _UNWRAPPED_LINE.sub(" ", text)
+
+
 _PAREN = re.compile(r"\((?P<inner>[^()\n]{2,80})\)")
 _NAME_IN_PARENS = re.compile(r"\((?P<name>[^\W\d_][^,()\n]{2,60}),\s*(?P<title>[^()\n]{2,80})\)")
 _RECRUITER_CONTEXT_AFTER = re.compile(
@@ -174,7 +181,7 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
                     for name, email, person_title in people
                 )
                 break
-    for match in _WITH.finditer(_UNWRAPPED_LINE.sub(" ", text)):
+    for match in _WITH.finditer(unwrapped(text)):
         mentions.extend((*p, "with") for p in _split_people_list(match.group("rest")))
     for match in _NAME_IN_PARENS.finditer(text):
         name = leading_name(match.group("name"))

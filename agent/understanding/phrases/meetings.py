@@ -480,15 +480,22 @@ _CLOCK = re.compile(r"\b\d{1,2}(?:[:.h]\d{2})?\s?(?:[ap]\.?\s?m\.?)?(?=[\s,;)(])
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 
 
-def zone_named_in(text: str) -> ZoneInfo | None:
-    """The first zone written in words after a time anywhere in `text`, quoted lines included:
-    in a thread, "between 2pm and 4pm UK time" or "10am Brisbane time" tells the zone that a
-    later "Wednesday at 3" of the same thread is in."""
+_CLOCK_AND_ZONE = re.compile(_CLOCK.pattern + _zone_piece("z"), FLAGS)
+
+
+def zone_named_in(text: str) -> tzinfo | None:
+    """The first zone written after a time anywhere in `text`, quoted lines included: in a
+    thread, "between 2pm and 4pm UK time", "10am Brisbane time" or "14:00 CET" tells the zone
+    that a later "Wednesday at 3" of the same thread is in."""
     words = normalise(_QUOTE_MARKS.sub("", text))
     for m in _CLOCK.finditer(words):
         found = zone_after(words, m.end())
         if found is not None:
             return found
+        written = _CLOCK_AND_ZONE.match(words, m.start())
+        zone = _zone_from(written, "z") if written is not None else None
+        if zone is not None:
+            return zone
     return None
 
 
