@@ -28,7 +28,7 @@ from agent.understanding.phrases.dates import (
     weekday_piece,
 )
 from agent.understanding.phrases.prose import FLAGS, QUOTED_LINE, clean, normalise, phrase_key
-from agent.understanding.phrases.zones import zone_after
+from agent.understanding.phrases.zones import abbreviations, zone_after
 
 _ZONE_NAMES: tuple[tuple[str, str], ...] = (
     # (normalised prefix of a spelled-out zone, IANA zone); first match wins
@@ -68,7 +68,11 @@ _ZONE_ABBR: dict[str, str] = {
     "MEZ": "Europe/Berlin", "MESZ": "Europe/Berlin", "EET": "Europe/Athens",
     "EEST": "Europe/Athens", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo",
     "SGT": "Asia/Singapore", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
+    # written by Latin American employers, though tzdata now spells these as offsets
+    "BRT": "America/Sao_Paulo", "BRST": "America/Sao_Paulo", "ART": "America/Argentina/Buenos_Aires",
 }  # fmt: skip
+# Every other abbreviation tzdata writes for one offset only ("WAT", "SAST", "NZDT", "HKT").
+_ZONE_ABBR = {**abbreviations(), **_ZONE_ABBR}
 
 
 def _zone_piece(p: str) -> str:

@@ -194,7 +194,49 @@ def build_lexicon() -> dict[str, dict[str, str]]:
                 text = forms.get("long", {}).get(form)
                 if text:
                     phrases.setdefault(_key(text), zone)
-    return {"places": dict(sorted(places.items())), "names": dict(sorted(phrases.items()))}
+    return {
+        "places": dict(sorted(places.items())),
+        "names": dict(sorted(phrases.items())),
+        "abbreviations": _abbreviations(),
+    }
+
+
+def _abbreviations() -> dict[str, str]:
+    """The letter abbreviations tzdata itself writes ("WAT", "SAST", "NZDT", "HKT"), each to a
+    zone, where every zone writing it keeps the same offsets all year round (so "IST", which
+    is India's, Ireland's and Israel's, is not one; the readers' own table settles those)."""
+    seen: dict[str, set[tuple[object, object]]] = {}
+    zone_of: dict[str, str] = {}
+    primary = set(_PRIMARY_ZONES.values()) | set(_GOLDEN.values())
+    for name in sorted(_zone_names()):
+        zone = _zone(name)
+        if zone is None or name.startswith(("Etc/", "SystemV/")) or "/" not in name:
+            continue
+        offsets = (
+            datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset(),
+            datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset(),
+        )
+        for month in (1, 7):
+            abbr = datetime(2026, month, 15, 12, tzinfo=zone).tzname() or ""
+            if abbr.isalpha() and abbr.isupper() and 3 <= len(abbr) <= 5:
+                seen.setdefault(abbr, set()).add(offsets)
+                if abbr not in zone_of or name in primary:
+                    zone_of[abbr] = name
+    informal = {"SST"}  # Samoa's to tzdata, but people write it for Singapore
+    return {
+        abbr: zone_of[abbr]
+        for abbr in sorted(seen)
+        if len(seen[abbr]) == 1 and abbr not in informal
+    }
+
+
+@cache
+def abbreviations() -> dict[str, str]:
+    """Abbreviation -> IANA zone, from the shipped tzdata vocabulary."""
+    data = json.loads(
+        resources.files("agent.understanding").joinpath("data/zone_names.json").read_text("utf-8")
+    )
+    return dict(data.get("abbreviations", {}))
 
 
 def _place_zone(place: str) -> str:
