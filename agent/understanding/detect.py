@@ -346,9 +346,7 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     # what earlier messages of a thread said ("thanks for applying") is not this message's kind
     body = _URL.sub(
         " ",
-        strip_quoted(message.text[:6000])
-        + "\n"
-        + "\n".join(e.description[:3000] for e in events),
+        strip_quoted(message.text[:6000]) + "\n" + "\n".join(e.description[:3000] for e in events),
     )
     for name in (
         "async video",
@@ -743,7 +741,9 @@ def _from_text(
 
 
 # A field of a notice: "When: ...", "Wanneer: ...", "Heure : ...", "Termin: ...", "När: ...".
-_FIELD_LABEL = re.compile(r"[ \t]*(?:[-•*–]\s*)?[^\W\d_][^\W\d]{1,14}(?:[ \t][^\W\d]{1,14})?[ \t]?:[ \t]")
+_FIELD_LABEL = re.compile(
+    r"[ \t]*(?:[-•*–]\s*)?[^\W\d_][^\W\d]{1,14}(?:[ \t][^\W\d]{1,14})?[ \t]?:[ \t]"
+)
 _NOT_A_TIME_FIELD = re.compile(
     r"\s*(?:deadline|due|respond|reply|answer|expires?|frist|délai|plazo|scadenza|prazo)", re.I
 )

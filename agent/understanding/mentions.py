@@ -47,7 +47,8 @@ _WITH = re.compile(
     r"(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+|a\s+|o\s+|la\s+|le\s+|il\s+|nossa\s+|"
     r"nosso\s+|notre\s+|nostro\s+|nostra\s+|unsere[mnr]?\s+)?"
     r"(?=(?P<rest>(?:[^\n.;!?]|\.(?=\S)|(?<=\bDr)\.|(?<=\bProf)\.|(?<=\bM[rsx])\.|"
-    r"(?<=\bMrs)\.|(?<=\bMme)\.|(?<=\bSr)\.|(?<=\bSra)\.|(?<=\b[A-Z])\.){3,200}))",  # a lookahead: "conducted by a panel chaired by X" finds X
+    # a lookahead: "conducted by a panel chaired by X" finds X
+    r"(?<=\bMrs)\.|(?<=\bMme)\.|(?<=\bSr)\.|(?<=\bSra)\.|(?<=\b[A-Z])\.){3,200}))",
 )
 # A line a mail client wrapped inside a sentence ("... et M. Karim" / "Benali, Lead ..."): a
 # long line, then a line that goes on with a word (not a bullet, a label or a new paragraph).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+
 def _interview_words_in_other_languages() -> str:
     """The alternation of `data/interview_words.tsv`: a language is a line there."""
     text = resources.files("agent.understanding").joinpath("data/interview_words.tsv")

@@ -69,7 +69,8 @@ _ZONE_ABBR: dict[str, str] = {
     "EEST": "Europe/Athens", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo",
     "SGT": "Asia/Singapore", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
     # written by Latin American employers, though tzdata now spells these as offsets
-    "BRT": "America/Sao_Paulo", "BRST": "America/Sao_Paulo", "ART": "America/Argentina/Buenos_Aires",
+    "BRT": "America/Sao_Paulo", "BRST": "America/Sao_Paulo",
+    "ART": "America/Argentina/Buenos_Aires",
 }  # fmt: skip
 # Every other abbreviation tzdata writes for one offset only ("WAT", "SAST", "NZDT", "HKT").
 _ZONE_ABBR = {**abbreviations(), **_ZONE_ABBR}
@@ -618,9 +619,12 @@ def _not_a_meeting(words: str, m: re.Match[str]) -> bool:
     line_start = words.rfind("\n", max(0, m.start() - 400), m.start()) + 1
     if (line_start or m.start() <= 400) and _HEADER_LINE.match(words, line_start):
         return True
-    if (line_start or m.start() <= 400) and _DATE_LABEL.match(words, line_start):
-        if _beside_a_header(words, line_start):
-            return True
+    if (
+        (line_start or m.start() <= 400)
+        and _DATE_LABEL.match(words, line_start)
+        and _beside_a_header(words, line_start)
+    ):
+        return True
     line_start = max(line_start, m.start() - 400)
     return bool(_NOT_A_MEETING_BEFORE.search(words, max(line_start, m.start() - 40), m.start()))
 

@@ -163,8 +163,10 @@ def build_lexicon() -> dict[str, dict[str, str]]:
     for name in sorted(_zone_names()):
         place = _key(name.rsplit("/", 1)[-1].replace("_", " "))
         # old link names such as Australia/West and Brazil/East: a direction is not a place
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")) and not (
-            _DIRECTION.fullmatch(place)
+        if (
+            "/" in name
+            and not name.startswith(("Etc/", "SystemV/", "US/"))
+            and not (_DIRECTION.fullmatch(place))
         ):
             places.setdefault(place, name)
     territory_zones = get_global("territory_zones")
