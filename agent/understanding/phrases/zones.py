@@ -94,7 +94,7 @@ _FRAMES = re.compile(
 # What may stand between a time and its zone: the end of a range the reader did not take
 # ("15.00–16.00"), and the word for "o'clock" ("14:00 uur", "15 Uhr", "kl. 15").
 _BETWEEN = re.compile(
-    r"(?:\s{0,2}[-–—]\s{0,2}\d{1,2}(?:[.:h]\s?\d{2})?)?(?:\s{0,2}(?:uur|uhr|hrs?|heures?|godz\.?|"
+    r"(?:\s{0,2}[-–—]\s{0,2}\d{1,2}(?:[.:h]\s?\d{2})?)?(?:\s{0,2}(?:uur|uhr|hrs?|godz\.?|"
     r"o['’]clock)\b)?",
     re.IGNORECASE,
 )
