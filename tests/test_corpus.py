@@ -80,7 +80,7 @@ def test_third_held_out_set_does_not_regress() -> None:
 _LATER_SETS = {
     "tests/corpus-heldout-4": (
         26,
-        {"start": 25, "end": 24, "company": 24, "role": 17, "interviewers": 19, "recruiter": 22},
+        {"start": 26, "end": 25, "company": 24, "role": 17, "interviewers": 19, "recruiter": 22},
     ),
     "tests/corpus-heldout-5": (
         23,
@@ -88,7 +88,12 @@ _LATER_SETS = {
     ),
     "tests/corpus-heldout-6": (
         25,
-        {"start": 23, "end": 21, "company": 20, "role": 16, "interviewers": 17, "recruiter": 20},
+        {"start": 24, "end": 23, "company": 20, "role": 16, "interviewers": 17, "recruiter": 20},
+    ),
+    # the last set written: first sight 0.86 / 0.69 (tests/corpus-heldout-7/README.md)
+    "tests/corpus-heldout-7": (
+        26,
+        {"start": 26, "end": 23, "company": 22, "role": 16, "interviewers": 10, "recruiter": 20},
     ),
 }
 

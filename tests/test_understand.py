@@ -800,3 +800,75 @@ def test_a_confirmations_cancellation_boilerplate_keeps_it_an_interview(footer: 
         CONTEXT,
     )
     assert finding.kind == FindingKind.INTERVIEW
+
+
+# --- set 7's classes: each fixed by a mechanism, not a wording ---------------------------------
+
+
+def test_a_confirmation_the_user_is_only_copied_on_is_possible() -> None:
+    """ "Jordan, you're confirmed for Tuesday at 3" with the user in Cc: whose interview it is
+    cannot be told from the words, so the user says (a possible interview, no drafts)."""
+    text = "Jordan - you're confirmed for your interview on Tuesday, October 6 at 3:00 PM ET."
+    addressed = mail("Re: Intro", text)
+    copied = mail("Re: Intro", text, headers={"Cc": "Alex Rivera <alex@example.com>"})
+    copied = replace(copied, to=(replace(copied.to[0], email="jordan@fastmail.fm"),))
+    assert is_interview(understand(addressed, CONTEXT))
+    found = understand(copied, CONTEXT)
+    assert found.kind == FindingKind.POSSIBLE and "only copied" in found.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wanneer: dinsdag 6 oktober, 14:00 – 14:45 uur\nWaar: Google Meet",  # Dutch
+        "När: tisdag 6 oktober 2026, kl. 14.00–15.00\nVar: Teams",  # Swedish
+        "Date : mardi 6 octobre\nHeure : 14 h 00 – 15 h 00\nLieu : nos locaux",  # French
+    ],
+)
+def test_a_time_given_as_a_labelled_field_of_an_interview_notice_is_settled(text: str) -> None:
+    """A notice writes a settled time as a field, in any language; no confirmation word needed."""
+    subject = {
+        "W": "Uitnodiging sollicitatiegesprek",
+        "N": "Din intervju",
+        "D": "Convocation à un entretien",
+    }
+    found = understand(
+        mail(subject[text[0]], f"{text}\n\nVänliga hälsningar\nDana Cole, Recruiter"), CONTEXT
+    )
+    assert is_interview(found), found.reason
+
+
+def test_a_date_label_is_a_header_only_beside_other_headers() -> None:
+    from agent.understanding.phrases import find_meeting_times
+
+    label = "Date : le mardi 6 octobre à 14h30"
+    header = "From: Dana <d@tallowbrook.com>\nDate: Tuesday, October 6, 2026 at 2:30 PM\nTo: Alex"
+    assert find_meeting_times(label, SENT, CONTEXT.tz)
+    assert not find_meeting_times(header, SENT, CONTEXT.tz)
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        (
+            "Your contestant interview is scheduled!",
+            "Brain Dash casting team: Tuesday, October 6 at 3 PM ET.",
+        ),
+        (
+            "Interview prep with Sam (mock system design)",
+            "Tuesday, October 6 at 7pm at Sam's place.",
+        ),
+    ],
+)
+def test_practice_rounds_and_casting_calls_are_not_job_interviews(subject: str, text: str) -> None:
+    assert not is_interview(understand(mail(subject, text), CONTEXT))
+
+
+def test_a_bare_time_in_a_reply_follows_the_zone_its_thread_named() -> None:
+    text = (
+        "Lovely - that's booked in, Wednesday at 3 with Fraser.\n\n"
+        "> He's free next Wednesday between 2pm and 4pm UK time for the interview.\n"
+    )
+    found = understand(mail("RE: Next step - interview", text), CONTEXT)
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 7, 14, 0, tzinfo=UTC)  # 3pm BST

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.understanding.phrases import find_meeting_times
+from agent.understanding.phrases import find_meeting_times, zone_named_in
 from agent.understanding.phrases.zones import build_lexicon, zone_after
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -38,13 +38,25 @@ SENT = datetime(2026, 10, 1, 14, 0, tzinfo=UTC)
         (" India Standard Time", "Asia/Kolkata"),
         (" Eastern Time", "America/New_York"),
         (" Mitteleuropäische Sommerzeit", "Europe/Paris"),
+        # an adjective of a place, through its CLDR name's stem, in each language's frame
+        (" (Nederlandse tijd)", "Europe/Amsterdam"),
+        (" (deutscher Zeit)", "Europe/Berlin"),
+        (" (hora canaria)", "Atlantic/Canary"),
+        (" czasu polskiego", "Europe/Warsaw"),
+        (" (heure suisse)", "Europe/Zurich"),
+        (" (svensk tid)", "Europe/Stockholm"),
+        # what stands between a time and its zone: a range's end, the word for "o'clock"
+        ("–16.00 (svensk tid)", "Europe/Stockholm"),
+        (" uur (Nederlandse tijd)", "Europe/Amsterdam"),
     ],
 )
 def test_a_zone_in_words_is_read(written: str, zone: str) -> None:
     assert zone_after(written, 0) == ZoneInfo(zone)
 
 
-@pytest.mark.parametrize("written", [" to discuss", " your time", " local time", ", Thursday", ""])
+@pytest.mark.parametrize(
+    "written", [" to discuss", " your time", " local time", ", Thursday", "", " West time"]
+)
 def test_words_that_name_no_zone_name_none(written: str) -> None:
     assert zone_after(written, 0) is None
 
@@ -79,3 +91,33 @@ def test_the_shipped_cldr_data_is_current() -> None:
         resources.files("agent.understanding").joinpath("data/zone_names.json").read_text("utf-8")
     )
     assert shipped == build_lexicon()
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # tzdata's own abbreviations, where only one offset writes them
+        ("Thursday, 12 November 2026, 15:00 WAT", "2026-11-12T14:00:00+00:00"),
+        ("Thursday, 12 November 2026, 15:00 SAST", "2026-11-12T13:00:00+00:00"),
+        ("Thursday, 12 November 2026, 09:00 NZDT", "2026-11-11T20:00:00+00:00"),
+        ("quarta-feira, 14/10/2026, das 15h às 16h (BRT)", "2026-10-14T18:00:00+00:00"),
+        # "All times below are ...": a zone declared for a table's rows
+        (
+            "All times below are West Africa Time (WAT, GMT+1):\n\n"
+            "Thursday 12 November\n15:00 – 15:45   Chidi Okonkwo, Engineering Manager",
+            "2026-11-12T14:00:00+00:00",
+        ),
+    ],
+)
+def test_abbreviations_and_declared_zones(text: str, start: str) -> None:
+    found = find_meeting_times(text, SENT, NEW_YORK)
+    assert found and found[0][0] == datetime.fromisoformat(start)
+
+
+def test_a_zone_named_anywhere_in_a_thread_is_found() -> None:
+    assert zone_named_in("> He's free between 2pm and 4pm UK time") == ZoneInfo("Europe/London")
+    assert zone_named_in("> > Tuesday 27 October, 14:00–15:00 CET") == ZoneInfo("Europe/Berlin")
+    assert zone_named_in("Could you do 9am or 10am Brisbane time?") == ZoneInfo(
+        "Australia/Brisbane"
+    )
+    assert zone_named_in("Talk on Tuesday at 2, it's in the diary") is None

@@ -138,6 +138,16 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
     if inner is not None:
         return _forwarded(message, inner, events, context, verdict, sender_domain)
     found = _interview(message, events, context, verdict, forced)
+    if (
+        found is not None
+        and found.kind == FindingKind.INTERVIEW
+        and not forced
+        and _only_copied(message, context)
+        and not _invites_the_user(events, context)
+    ):
+        # "Jordan, you're confirmed for Tuesday at 3", with the user in Cc: whose interview
+        # it is cannot be told from the words, so the user says (possible, not drafted)
+        return _possible(message, "you were only copied: the interview may be someone else's")
     if found is not None and found.kind != FindingKind.POSSIBLE:
         return found
     after = _after_interview(message, context, sender_domain)
@@ -229,6 +239,13 @@ def _invites_the_user(events: list[CalEvent], context: Context) -> bool:
     )
 
 
+def _only_copied(message: MailMessage, context: Context) -> bool:
+    """The user is in Cc and not in To, and the mail is addressed to someone else."""
+    to = {a.email.lower() for a in message.to if a.email}
+    copied = {a.email.lower() for a in message.cc if a.email}
+    return bool(to) and not (to & context.me) and bool(copied & context.me)
+
+
 def _sent(message: MailMessage, context: Context) -> datetime:
     return message.date or context.now or datetime(1970, 1, 1, tzinfo=context.tz)
 
@@ -313,7 +330,9 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     )
     if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body}"):
         return "instructions to a program"
-    if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}"):
+    if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}") and not (
+        signals.INVITED_YOU.search(body)
+    ):
         return "a scheduler's notice to the host"
     kind = signals.distractor_kind(*head)
     if kind:
@@ -324,6 +343,11 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     if platforms.never_live(message.from_.domain):
         return "an assessment or newsletter platform"
     headed = any(signals.INTERVIEW_WORDS.search(t) for t in head if t)
+    # what earlier messages of a thread said ("thanks for applying") is not this message's kind
+    body = _URL.sub(
+        " ",
+        strip_quoted(message.text[:6000]) + "\n" + "\n".join(e.description[:3000] for e in events),
+    )
     for name in (
         "async video",
         "assessment",
@@ -655,11 +679,15 @@ def _from_text(
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
     sent = _sent(message, context)
-    times = phrases.find_meeting_times(message.text[:20000], sent, context.tz)
+    times = _thread_times(message, new_text, sent, context.tz)
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
     if not times:
         return None
-    confirmed = called_off or signals.CONFIRMATION_WORDS.search(subject_and_body)
+    confirmed = (
+        called_off
+        or signals.CONFIRMATION_WORDS.search(subject_and_body)
+        or (word and _in_a_labelled_field(new_text, times[0][2]))
+    )
     if not forced and not confirmed:
         return _possible(message, "an interview at a time no one has confirmed")
     if not forced and not cancelled and _proposes_times(times, new_text):
@@ -672,8 +700,10 @@ def _from_text(
         if later and later[-1][1] is not None and later[-1][1] - start <= timedelta(hours=9):
             end = later[-1][1]
     end = _end_of_schedule(times, new_text) or end
-    if end is None:
-        length = phrases.find_meeting_length(strip_quoted(message.text[:20000]))
+    if end is None:  # a length the new text gives, else the one its thread gave
+        length = phrases.find_meeting_length(new_text) or phrases.find_meeting_length(
+            _QUOTE_MARKS.sub("", message.text[:20000])
+        )
         end = start + length if length is not None else None
     from_address = message.from_
     company = verdict.company or extract.find_company(message, [], context.me, context.names)
@@ -708,6 +738,55 @@ def _from_text(
         company_domain=(facts.company_domains or ("",))[0],
         reason="plain-text cancellation" if cancelled else "plain-text confirmation",
     )
+
+
+# A field of a notice: "When: ...", "Wanneer: ...", "Heure : ...", "Termin: ...", "När: ...".
+_FIELD_LABEL = re.compile(
+    r"[ \t]*(?:[-•*–]\s*)?[^\W\d_][^\W\d]{1,14}(?:[ \t][^\W\d]{1,14})?[ \t]?:[ \t]"
+)
+_NOT_A_TIME_FIELD = re.compile(
+    r"\s*(?:deadline|due|respond|reply|answer|expires?|frist|délai|plazo|scadenza|prazo)", re.I
+)
+
+
+def _in_a_labelled_field(text: str, phrase: str) -> bool:
+    """The meeting's time is the value of a labelled field, as a notice of a settled meeting
+    writes it in any language ("Wanneer: dinsdag 10 november, 14:00"); a proposal writes its
+    times in sentences or as a list of options (several times: `_proposes_times`)."""
+    at = text.find(phrase[:24])
+    if at < 0:
+        return False
+    line_start = text.rfind("\n", 0, at) + 1
+    label = _FIELD_LABEL.match(text, line_start)
+    return (
+        label is not None
+        and label.end() <= at
+        and not _NOT_A_TIME_FIELD.match(text, line_start)
+        and "\n" not in text[line_start:at]
+    )
+
+
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+def _thread_times(
+    message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, datetime | None, str]]:
+    """The meeting times of a message. In a reply whose new text writes a time with no zone
+    ("that's booked in, Wednesday at 3"), the time is in the zone the thread named for it
+    ("between 2pm and 4pm UK time"), and "tomorrow" is the sender's tomorrow there."""
+    text = message.text[:20000]
+    times = phrases.find_meeting_times(text, sent, tz)
+    if new_text == text or not new_text.strip():
+        return times
+    zone = phrases.zone_named_in(text)
+    if not isinstance(zone, ZoneInfo) or zone == tz:
+        return times
+    as_user = phrases.find_meeting_times(new_text, sent, tz)
+    as_thread = phrases.find_meeting_times(new_text, sent, zone)
+    if not as_user or not as_thread or as_user[0][0] == as_thread[0][0]:
+        return times  # the new text writes its own zone, or no time
+    return as_thread + [t for t in times if t not in as_user]
 
 
 def _possible(message: MailMessage, why: str) -> Finding:

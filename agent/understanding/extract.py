@@ -22,6 +22,7 @@ from agent.understanding.company import (
     strip_prefixes,
 )
 from agent.understanding.company import find_company as company_of
+from agent.understanding.mentions import unwrapped
 from agent.understanding.people import TITLE_COMPOUND, Scene, fold, leading_name
 from agent.understanding.people import find_people as people_of
 
@@ -259,7 +260,7 @@ def find_role(message: MailMessage, events: list[CalEvent]) -> str:
     heads = [strip_prefixes(message.subject), *(e.summary for e in events[:5])]
     bodies = [message.text[:6000], *(e.description[:3000] for e in events[:5])]
     employer = _employer_labels(message, events)
-    for text in (*heads, *bodies):
+    for text in (*heads, *(unwrapped(b) for b in bodies)):
         role = _named_in_prose(text)
         if role:
             return _without_employer(role, employer)

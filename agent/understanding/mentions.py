@@ -27,7 +27,7 @@ _SCHEDULE_LINE = re.compile(  # horizontal space only: a \s* could run across ev
 _LIST_HEAD = re.compile(
     r"(?:^|\n)[^\n]*?\b(?:interviewers?(?:\(s\))?|interview\s+panel|panel(?:ists)?|"
     r"entrevistador(?:es|as?)?|gesprächspartner(?:in|innen)?|gesprekspartners?|"
-    r"(?<![\w ])(?:with|avec|con|com|mit|host(?:ed\s+by)?)(?=[ \t]*:)|"
+    r"(?<![\w ])(?:with|avec|con|com|mit|met\s+wie|med|host(?:ed\s+by)?)(?=[ \t]*:)|"
     r"interlocut(?:eur|rice)s?|intervistatori|"
     r"you(?:'ll|\s+will)\s+(?:be\s+)?(?:meet|meeting|speak|speaking|talk|talking)(?:\s+with)?|"
     r"vous\s+(?:échangerez|rencontrerez|parlerez|discuterez|serez\s+reçue?)(?:\s+avec)?|"
@@ -41,12 +41,25 @@ _BULLET = re.compile(r"^[ \t]*(?:[-•*]|\d{1,2}[.)])[ \t]+(?P<item>\S.*)$")
 _WITH = re.compile(
     r"\b(?:with|avec|con|com|mit|(?:chaired|conducted|led|hosted|interviewed)\s+by|"
     r"(?i:you(?:'ll|\s+will)\s+(?:meet|be\s+meeting)|vous\s+(?:rencontrerez|verrez)|"
-    r"conocerás|incontrerai|conhecerá|conhecerás|sie\s+treffen|sie\s+lernen))\s+"
+    r"conocerás|incontrerai|conhecerá|conhecerás|sie\s+treffen|sie\s+lernen|"
+    r"du\s+(?:kommer\s+att\s+)?träffa|du\s+(?:skal\s+)?(?:møde|møte|treffe)|"
+    r"(?:je|u)\s+(?:spreekt|ontmoet)(?:\s+met)?))\s+"
     r"(?:our\s+|your\s+|the\s+|nuestro\s+|nuestra\s+|a\s+|o\s+|la\s+|le\s+|il\s+|nossa\s+|"
     r"nosso\s+|notre\s+|nostro\s+|nostra\s+|unsere[mnr]?\s+)?"
     r"(?=(?P<rest>(?:[^\n.;!?]|\.(?=\S)|(?<=\bDr)\.|(?<=\bProf)\.|(?<=\bM[rsx])\.|"
-    r"(?<=\bMrs)\.){3,200}))",  # a lookahead: "conducted by a panel chaired by X" finds X
+    # a lookahead: "conducted by a panel chaired by X" finds X
+    r"(?<=\bMrs)\.|(?<=\bMme)\.|(?<=\bSr)\.|(?<=\bSra)\.|(?<=\b[A-Z])\.){3,200}))",
 )
+# A line a mail client wrapped inside a sentence ("... et M. Karim" / "Benali, Lead ..."): a
+# long line, then a line that goes on with a word (not a bullet, a label or a new paragraph).
+_UNWRAPPED_LINE = re.compile(r"(?<=[^\n]{50})\n(?=[ \t]{0,2}[^\W\d_][^\n:]{0,30}(?:[,.\s]|$))")
+
+
+def unwrapped(text: str) -> str:
+    """`text` with the lines a mail client wrapped inside a sentence joined again."""
+    return _UNWRAPPED_LINE.sub(" ", text)
+
+
 _PAREN = re.compile(r"\((?P<inner>[^()\n]{2,80})\)")
 _NAME_IN_PARENS = re.compile(r"\((?P<name>[^\W\d_][^,()\n]{2,60}),\s*(?P<title>[^()\n]{2,80})\)")
 _RECRUITER_CONTEXT_AFTER = re.compile(
@@ -101,9 +114,10 @@ def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     pending_title = ""
     segment = re.sub(r"^[a-z][a-z -]{0,30}:\s+", "", segment)  # "faculty: A and B"
-    pieces = re.split(r",(?![^()]*\))|;|\s+(?:and|y|et|und|e|&)\s+", segment)
+    pieces = re.split(r",(?![^()]*\))|;|\s+(?:and|y|et|und|e|&|och|og|en)\s+", segment)
     for piece in pieces:
         piece = piece.strip(" \t-–—:")
+        piece = re.sub(r"^(?:and|y|et|und|e|och|og|en|i|oraz)\s+", "", piece)  # ", et M. Karim"
         piece = re.sub(r"^(?:with|avec|con|com|mit)\s+(?:(?:a|o|la|le|il|the)\s+)?", "", piece)
         if not piece:
             continue
@@ -168,7 +182,7 @@ def mentions(text: str) -> list[tuple[str, str, str, str]]:
                     for name, email, person_title in people
                 )
                 break
-    for match in _WITH.finditer(text):
+    for match in _WITH.finditer(unwrapped(text)):
         mentions.extend((*p, "with") for p in _split_people_list(match.group("rest")))
     for match in _NAME_IN_PARENS.finditer(text):
         name = leading_name(match.group("name"))

@@ -54,7 +54,10 @@ _NOT_NAME_WORDS = _TITLE_WORDS | _words("""
     gesprächspartnerin gesprächspartnerinnen interlocuteur interlocuteurs intervistatori
     gesprekspartner gesprekspartners teilnehmer participantes participants staff host
     data horário quando onde local fecha hora lugar termin datum uhrzeit ort wann
-    heure lieu quand
+    heure lieu quand title focus name role team
+    gentile gentili caro cara estimado estimada estimados querido querida prezado prezada
+    olá cher chère liebe lieber geehrte geehrter hej hoi beste buongiorno buenos días bom dia
+    teamleitung leitung leiter leiterin abteilungsleiter abteilungsleiterin bereichsleitung
     review conversation discussion session presentation lunch breakfast dinner tour visit talk
     seminar debrief coffee welcome wrap-up
     live coding pairing pair programming whiteboard deep dive dives case study systems pipeline

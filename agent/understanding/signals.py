@@ -7,6 +7,16 @@ first: a distractor pattern vetoes an interview unless a rule forces it.
 from __future__ import annotations
 
 import re
+from importlib import resources
+
+
+def _interview_words_in_other_languages() -> str:
+    """The alternation of `data/interview_words.tsv`: a language is a line there."""
+    text = resources.files("agent.understanding").joinpath("data/interview_words.tsv")
+    lines = text.read_text("utf-8").splitlines()
+    words = [line.split("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#")]
+    return "|".join(f"(?:{w})".replace(" ", r"\s+") for w in words)
+
 
 from agent.understanding.screening import ScreenedPattern
 
@@ -16,10 +26,9 @@ _INTERVIEW_WORDS = re.compile(
         technical\s+(?:screen|round|interview)|tech\s+screen|on-?site|onsite|super\s*day|
         hiring\s+manager|final\s+round|panel\s+(?:interview|conversation)|loop\b|
         (?:first|second|third|next|final)\s+(?:round|stage)|system\s+design\s+(?:round|interview)|
-        coding\s+interview|culture\s+(?:fit|interview)|intro(?:ductory)?\s+call\s+(?:with|about)|
-        vorstellungsgespr(?:ä|ae)ch|bewerbungsgespr(?:ä|ae)ch|entretien|entrevue|entrevista|colloquio|
-        sollicitatiegesprek
-    )""",
+        coding\s+interview|culture\s+(?:fit|interview)|intro(?:ductory)?\s+call\s+(?:with|about)|"""
+    + _interview_words_in_other_languages()
+    + ")",
     re.IGNORECASE | re.VERBOSE,
 )
 # screened (agent/understanding/screening.py): most mail holds none of its words
@@ -87,8 +96,11 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "coaching": re.compile(
-        r"mock\s+interviews?|practice\s+interviews?|interview\s+(?:practice|"
-        r"prep(?:aration)?\s+(?:session|course|class|workshop)|coaching|"
+        # a practice round of any kind: "mock interview", "mock system design", "a short
+        # practice round", "interview prep with Sam"
+        r"mock\s+(?:[\w-]+\s+){0,2}?(?:interviews?|rounds?|design|onsite|screen|session|loop|"
+        r"case)\b|practice\s+(?:interviews?|rounds?|sessions?)\b|"
+        r"interview\s+(?:practice|prep(?:aration)?\b|coaching|"
         r"training)|career\s+coach(?:ing)?",
         re.I,
     ),
@@ -121,6 +133,15 @@ HOST_NOTIFICATION = re.compile(
     r"^\s*invitee(?:\s+e-?mail)?\s*:|has\s+(?:booked|scheduled)\s+(?:an?\s+)?"
     r"(?:appointment|meeting|event|time|call)\s+with\s+you|booked\s+time\s+with\s+you",
     re.I | re.M,
+)
+
+# A calendar's notice to someone invited (not to the host who was booked): "Inês has invited
+# you to the appointment", "vous a invité", "hat Sie eingeladen", "te ha invitado".
+INVITED_YOU = re.compile(
+    r"\b(?:has|have)\s+invited\s+you\b|\binvited\s+you\s+to\b|vous\s+a\s+invit|"
+    r"hat\s+(?:Sie|dich)\s+(?:zu\s+[^\n.]{1,60}\s+)?eingeladen|te\s+ha\s+invitado|le\s+ha\s+invitado|"
+    r"convidou\s+(?:você|voce)|(?:ti|la)\s+ha\s+invitat",
+    re.I,
 )
 
 # The interviewer's side of an interview (ATS interviewer invites): the user interviews someone.
@@ -157,7 +178,7 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"(?:here(?:'s|\s+is)|below\s+(?:is|are)|attached\s+is)\s+your\s+(?:[\w-]+\s+){0,3}"
     r"(?:itinerary|schedule|agenda)\b|you(?:'re|\s+are)\s+all\s+set\b|"
     # moving a meeting to a named day: "Can we move to Friday 11am instead?"
-    r"mov(?:e|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?to\s+(?=(?:"
+    r"mov(?:e|ed|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?to\s+(?=(?:"
     r"(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|tomorrow|week\b)|\d))|"
     r"\bbooked\b|(?:have|put)\s+you\s+down\s+for|(?:locked|pencil(?:l?ed))\s+in|"
     r"all\s+set\s+for|\b(?:set|lined)\s+up\b|\barranged\b|"

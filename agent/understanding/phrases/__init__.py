@@ -17,7 +17,11 @@ draft, so precision and predictability win; every rule is tested by a table.
 from __future__ import annotations
 
 from agent.understanding.phrases.deadlines import find_requests, find_timeline, needs_attachment
-from agent.understanding.phrases.meetings import find_meeting_length, find_meeting_times
+from agent.understanding.phrases.meetings import (
+    find_meeting_length,
+    find_meeting_times,
+    zone_named_in,
+)
 from agent.understanding.phrases.out_of_office import find_return_date
 
 __all__ = [
@@ -27,4 +31,5 @@ __all__ = [
     "find_return_date",
     "find_timeline",
     "needs_attachment",
+    "zone_named_in",
 ]

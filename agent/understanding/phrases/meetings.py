@@ -28,7 +28,7 @@ from agent.understanding.phrases.dates import (
     weekday_piece,
 )
 from agent.understanding.phrases.prose import FLAGS, QUOTED_LINE, clean, normalise, phrase_key
-from agent.understanding.phrases.zones import zone_after
+from agent.understanding.phrases.zones import abbreviations, zone_after
 
 _ZONE_NAMES: tuple[tuple[str, str], ...] = (
     # (normalised prefix of a spelled-out zone, IANA zone); first match wins
@@ -68,7 +68,12 @@ _ZONE_ABBR: dict[str, str] = {
     "MEZ": "Europe/Berlin", "MESZ": "Europe/Berlin", "EET": "Europe/Athens",
     "EEST": "Europe/Athens", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo",
     "SGT": "Asia/Singapore", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
+    # written by Latin American employers, though tzdata now spells these as offsets
+    "BRT": "America/Sao_Paulo", "BRST": "America/Sao_Paulo",
+    "ART": "America/Argentina/Buenos_Aires",
 }  # fmt: skip
+# Every other abbreviation tzdata writes for one offset only ("WAT", "SAST", "NZDT", "HKT").
+_ZONE_ABBR = {**abbreviations(), **_ZONE_ABBR}
 
 
 def _zone_piece(p: str) -> str:
@@ -238,7 +243,8 @@ _MEETING_ROW_START = re.compile(
 # A zone declared once for the times of a message: "(all times Eastern)", "Time Zone : (GMT
 # -4:00) Eastern Time"; it applies to every time that writes no zone of its own.
 _DECLARED_ZONE = re.compile(
-    r"(?:\ball\s{1,3}times\s{1,3}(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?"
+    r"(?:\ball\s{1,3}(?:the\s{1,3})?times\s{1,3}(?:(?:below|above|here|in\s{1,3}this\s{1,3}"
+    r"(?:e-?mail|message|schedule))\s{1,3})?(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?"
     r"|^[ \t]{0,8}time[ \t]?zone[ \t]{0,20}:[ \t]{0,20})" + _zone_piece("z"),
     FLAGS | re.MULTILINE,
 )
@@ -279,9 +285,18 @@ _NOT_A_MEETING_BEFORE = re.compile(
     FLAGS,
 )
 _HEADER_LINE = re.compile(
-    r"""^[ \t]*(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha)\s?:
+    r"""^[ \t]*(?:Sent|Gesendet|Envoyé|Enviado|Inviato|Verzonden|Skickat)\s?:
       | ^[ \t]*(?:On|Am|Le|El)\s[^\n]{0,300}(?:wrote|schrieb|a\s+écrit|escribió)""",
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+# "Date:" heads a quoted message's header block, and also labels a meeting's own date in a
+# confirmation ("Date : le mardi 3 novembre à 14h30"). It is a header only beside another
+# header line: a From, To, Cc or Subject within two lines, in any of the languages read.
+_DATE_LABEL = re.compile(r"^[ \t]*(?:Date|Datum|Fecha|Data)\s?:", re.IGNORECASE | re.MULTILINE)
+_HEADER_NEIGHBOUR = re.compile(
+    r"^[ \t>]*(?:From|To|Cc|Subject|Von|An|Betreff|De|À|A|Objet|Para|Asunto|Da|Oggetto|"
+    r"Van|Aan|Onderwerp|Från|Till|Ämne|Assunto)\s?:",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -466,8 +481,32 @@ def find_meeting_times(
     return _unique(_joined(words, located))
 
 
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.h]\d{2})?\s?(?:[ap]\.?\s?m\.?)?(?=[\s,;)(])", re.I)
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+_CLOCK_AND_ZONE = re.compile(_CLOCK.pattern + _zone_piece("z"), FLAGS)
+
+
+def zone_named_in(text: str) -> tzinfo | None:
+    """The first zone written after a time anywhere in `text`, quoted lines included: in a
+    thread, "between 2pm and 4pm UK time", "10am Brisbane time" or "14:00 CET" tells the zone
+    that a later "Wednesday at 3" of the same thread is in."""
+    words = normalise(_QUOTE_MARKS.sub("", text))
+    for m in _CLOCK.finditer(words):
+        found = zone_after(words, m.end())
+        if found is not None:
+            return found
+        written = _CLOCK_AND_ZONE.match(words, m.start())
+        zone = _zone_from(written, "z") if written is not None else None
+        if zone is not None:
+            return zone
+    return None
+
+
 _DECLARED_IN_WORDS = re.compile(
-    r"\ball\s{1,3}times\s{1,3}(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?|"
+    r"\ball\s{1,3}(?:the\s{1,3})?times\s{1,3}(?:(?:below|above|here)\s{1,3})?(?:are\s{1,3}|"
+    r"shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?|"
     r"\b(?:todos\s{1,3}los\s{1,3}horarios|toutes\s{1,3}les\s{1,3}heures|alle\s{1,3}"
     r"(?:Zeiten|Uhrzeiten)|tutti\s{1,3}gli\s{1,3}orari|todos\s{1,3}os\s{1,3}hor[áa]rios)"
     r"[^.\n]{0,20}?\s(?=\()?",
@@ -580,8 +619,26 @@ def _not_a_meeting(words: str, m: re.Match[str]) -> bool:
     line_start = words.rfind("\n", max(0, m.start() - 400), m.start()) + 1
     if (line_start or m.start() <= 400) and _HEADER_LINE.match(words, line_start):
         return True
+    if (
+        (line_start or m.start() <= 400)
+        and _DATE_LABEL.match(words, line_start)
+        and _beside_a_header(words, line_start)
+    ):
+        return True
     line_start = max(line_start, m.start() - 400)
     return bool(_NOT_A_MEETING_BEFORE.search(words, max(line_start, m.start() - 40), m.start()))
+
+
+def _beside_a_header(words: str, line_start: int) -> bool:
+    """A header line (From, To, Subject...) within two lines of the line at `line_start`."""
+    before = line_start
+    for _ in range(2):
+        before = words.rfind("\n", 0, max(0, before - 1)) + 1
+    after = line_start
+    for _ in range(3):
+        found = words.find("\n", after + 1)
+        after = len(words) if found < 0 else found
+    return bool(_HEADER_NEIGHBOUR.search(words[before:after]))
 
 
 class _DaysNamed:

@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
+LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "nb", "pl")
 
 # CLDR's primaryZones (supplemental metaZones.xml), for regions with several zones, plus Brazil
 # and Australia, whose written "Brasília" / "Australian Eastern" time is the capital's.
@@ -56,7 +56,8 @@ _ALIASES = {
     "deutsche": "Europe/Berlin", "german": "Europe/Berlin", "french": "Europe/Paris",
     "spanish": "Europe/Madrid", "irish": "Europe/Dublin", "swiss": "Europe/Zurich",
     "dutch": "Europe/Amsterdam", "portuguesa": "Europe/Lisbon", "indian": "Asia/Kolkata",
-    "japanese": "Asia/Tokyo", "mexico city": "America/Mexico_City",
+    "japanese": "Asia/Tokyo", "mexico city": "America/Mexico_City", "svensk": "Europe/Stockholm",
+    "dansk": "Europe/Copenhagen", "norsk": "Europe/Oslo",
 }  # fmt: skip
 
 # The frames around a place. A place is one to four words, the first capitalised.
@@ -73,12 +74,12 @@ _FRAMES = re.compile(
     r"""^\s{0,2}[(\[]?\s{0,2}(?:
         (?:in\s)?(?:the\s)?"""
     + _place(1)
-    + r"""\s(?:local\s)?time\b
+    + r"""\s(?:local\s)?(?:time|tid|tijd|zeit)\b
       | (?:heure|hora|horário|horario|ora|tijd)\s(?:locale\s|local\s|legale\s)?
         (?:de\s|d['’]\s?|del\s|do\s|da\s|di\s|della\s|du\s|van\s)?"""
     + _place(2)
     + r"""
-      | (?:heure|hora|horário|horario|ora)\s(?P<word>[a-zà-ÿ]{4,20})\b
+      | (?:heure|hora|horário|horario|ora|czasu)\s(?P<word>[a-zà-ÿąćęłńóśźż]{4,20})\b
       | """
     + _place(3)
     + r"""er\sZeit
@@ -88,6 +89,18 @@ _FRAMES = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+# What may stand between a time and its zone: the end of a range the reader did not take
+# ("15.00–16.00"), and the word for "o'clock" ("14:00 uur", "15 Uhr", "kl. 15").
+_BETWEEN = re.compile(
+    r"(?:\s{0,2}[-–—]\s{0,2}\d{1,2}(?:[.:h]\s?\d{2})?)?(?:\s{0,2}(?:uur|uhr|hrs?|godz\.?|"
+    r"o['’]clock)\b)?",
+    re.IGNORECASE,
+)
+
+
+_DIRECTION = re.compile(r"(?:north|south|east|west|central)(?:ern)?|(?:north|south)(?:east|west)")
 
 
 def _key(text: str) -> str:
@@ -148,8 +161,14 @@ def build_lexicon() -> dict[str, dict[str, str]]:
 
     places: dict[str, str] = {}
     for name in sorted(_zone_names()):
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/")):
-            places.setdefault(_key(name.rsplit("/", 1)[-1].replace("_", " ")), name)
+        place = _key(name.rsplit("/", 1)[-1].replace("_", " "))
+        # old link names such as Australia/West and Brazil/East: a direction is not a place
+        if (
+            "/" in name
+            and not name.startswith(("Etc/", "SystemV/", "US/"))
+            and not (_DIRECTION.fullmatch(place))
+        ):
+            places.setdefault(place, name)
     territory_zones = get_global("territory_zones")
     by_metazone: dict[str, list[str]] = {}
     for zone, metazone in get_global("meta_zones").items():
@@ -177,12 +196,55 @@ def build_lexicon() -> dict[str, dict[str, str]]:
                 text = forms.get("long", {}).get(form)
                 if text:
                     phrases.setdefault(_key(text), zone)
-    return {"places": dict(sorted(places.items())), "names": dict(sorted(phrases.items()))}
+    return {
+        "places": dict(sorted(places.items())),
+        "names": dict(sorted(phrases.items())),
+        "abbreviations": _abbreviations(),
+    }
+
+
+def _abbreviations() -> dict[str, str]:
+    """The letter abbreviations tzdata itself writes ("WAT", "SAST", "NZDT", "HKT"), each to a
+    zone, where every zone writing it keeps the same offsets all year round (so "IST", which
+    is India's, Ireland's and Israel's, is not one; the readers' own table settles those)."""
+    seen: dict[str, set[tuple[object, object]]] = {}
+    zone_of: dict[str, str] = {}
+    primary = set(_PRIMARY_ZONES.values()) | set(_GOLDEN.values())
+    for name in sorted(_zone_names()):
+        zone = _zone(name)
+        if zone is None or name.startswith(("Etc/", "SystemV/")) or "/" not in name:
+            continue
+        offsets = (
+            datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset(),
+            datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset(),
+        )
+        for month in (1, 7):
+            abbr = datetime(2026, month, 15, 12, tzinfo=zone).tzname() or ""
+            if abbr.isalpha() and abbr.isupper() and 3 <= len(abbr) <= 5:
+                seen.setdefault(abbr, set()).add(offsets)
+                if abbr not in zone_of or name in primary:
+                    zone_of[abbr] = name
+    informal = {"SST"}  # Samoa's to tzdata, but people write it for Singapore
+    return {
+        abbr: zone_of[abbr]
+        for abbr in sorted(seen)
+        if len(seen[abbr]) == 1 and abbr not in informal
+    }
+
+
+@cache
+def abbreviations() -> dict[str, str]:
+    """Abbreviation -> IANA zone, from the shipped tzdata vocabulary."""
+    data = json.loads(
+        resources.files("agent.understanding").joinpath("data/zone_names.json").read_text("utf-8")
+    )
+    return dict(data.get("abbreviations", {}))
 
 
 def _place_zone(place: str) -> str:
     """The zone of a place as written ("Madrid", "centro de México", "Brasília"): the whole
-    phrase, else its longest run of words that names a place."""
+    phrase, else its longest run of words that names a place, else the place a one-word
+    adjective is made from ("Nederlandse", "deutscher", "canaria", "polskiego")."""
     places, _ = lexicon()
     words = _key(place).split()
     for size in range(len(words), 0, -1):
@@ -190,12 +252,43 @@ def _place_zone(place: str) -> str:
             found = places.get(" ".join(words[i : i + size]))
             if found:
                 return found
+    return _adjective_zone(words[0]) if len(words) == 1 else ""
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+@cache
+def _places_by_stem() -> dict[str, tuple[str, ...]]:
+    """The one-word place names by their first five letters, accents dropped."""
+    places, _ = lexicon()
+    found: dict[str, list[str]] = {}
+    for name in places:
+        if " " not in name and len(name) >= 5:
+            found.setdefault(_plain(name)[:5], []).append(name)
+    return {stem: tuple(sorted(names, key=len)) for stem, names in found.items()}
+
+
+def _adjective_zone(word: str) -> str:
+    """The zone of the place an adjective is made from: the shortest one-word place that
+    shares the word's stem (all but up to four letters of its ending, at least five)."""
+    places, _ = lexicon()
+    plain = _plain(word)
+    if len(plain) < 5:
+        return ""
+    candidates = _places_by_stem().get(plain[:5], ())
+    for keep in range(len(plain), max(5, len(plain) - 4) - 1, -1):
+        for name in candidates:
+            if _plain(name).startswith(plain[:keep]):
+                return places[name]
     return ""
 
 
 def zone_after(text: str, pos: int) -> ZoneInfo | None:
     """The zone written in words right after position `pos` (a time's end), or None."""
-    window = text[pos : pos + 80]
+    window = text[pos : pos + 100]
+    window = window[_BETWEEN.match(window).end() :]  # type: ignore[union-attr]
     lowered = _key(window.lstrip(" \t(["))
     _, names = lexicon()
     if lowered:
