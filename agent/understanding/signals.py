@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from agent.understanding.screening import ScreenedPattern
+
 
 def _interview_words_in_other_languages() -> str:
     """The alternation of `data/interview_words.tsv`: a language is a line there."""
@@ -17,8 +19,6 @@ def _interview_words_in_other_languages() -> str:
     words = [line.split("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#")]
     return "|".join(f"(?:{w})".replace(" ", r"\s+") for w in words)
 
-
-from agent.understanding.screening import ScreenedPattern
 
 _INTERVIEW_WORDS = re.compile(
     r"""\b(
