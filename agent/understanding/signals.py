@@ -34,6 +34,21 @@ _INTERVIEW_WORDS = re.compile(
 # screened (agent/understanding/screening.py): most mail holds none of its words
 INTERVIEW_WORDS = ScreenedPattern(_INTERVIEW_WORDS)
 
+# The bare word, in the languages read: any kind of interview (a podcast's, an insurer's, an
+# oral history's). Every other phrase of INTERVIEW_WORDS ("technical interview", "phone
+# screen", "Vorstellungsgespräch", "sollicitatiegesprek") is a job's.
+_ANY_INTERVIEW = re.compile(
+    r"interview(?:s|ing)?|entrevistas?|entretiens?|entrevues?|colloqui[oa]|intervju(?:er|et|n)?|"
+    r"interviu(?:ri|l)?|interjú|haastattelu|samtale",
+    re.I,
+)
+
+
+def is_job_interview_phrase(phrase: str) -> bool:
+    """A phrase INTERVIEW_WORDS found that names a job's interview, not any interview."""
+    return not _ANY_INTERVIEW.fullmatch(" ".join(phrase.split()))
+
+
 # Mail that talks about interviews but is not one the candidate attends live.
 DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
     "job alert": re.compile(
