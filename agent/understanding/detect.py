@@ -36,7 +36,7 @@ from agent.model import (
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
 from agent.understanding.names import fold
-from agent.understanding.phrases.prose import strip_quoted
+from agent.understanding.phrases.prose import QUOTE_HEADER, strip_quoted
 
 log = logging.getLogger(__name__)
 
@@ -702,6 +702,8 @@ def _from_text(
     sent = _sent(message, context)
     times = _thread_times(message, new_text, sent, context.tz)
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
+    if not times and signals.CONFIRMATION_WORDS.search(new_text):
+        times = _time_the_thread_agreed(message, sent, context.tz)
     if not times:
         return None
     greeted = _greeted(new_text)
@@ -793,6 +795,27 @@ def _in_a_labelled_field(text: str, phrase: str) -> bool:
 
 
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+def _time_the_thread_agreed(
+    message: MailMessage, sent: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, datetime | None, str]]:
+    """A short confirmation that restates no time ("Great, locked in!", "allora confermiamo
+    domani alle 15"): the time is the one the message it answers named, when that message (the
+    first one it quotes, usually the user's pick) names exactly one."""
+    text = message.text[:20000]
+    header = QUOTE_HEADER.search(text)
+    if header is None:
+        return []
+    quoted = _QUOTE_MARKS.sub("", text[header.end() :])
+    earlier = QUOTE_HEADER.search(quoted)
+    answered = quoted[: earlier.start()] if earlier else quoted
+    zone = phrases.zone_named_in(text)
+    times = phrases.find_meeting_times(
+        answered, sent, zone if isinstance(zone, ZoneInfo) else tz
+    )
+    times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
+    return times[:1] if len({t[0] for t in times}) == 1 else []
 
 
 def _thread_times(
