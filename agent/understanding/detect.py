@@ -224,11 +224,13 @@ def bulk_whatever_the_text(message: MailMessage, context: Context) -> bool:
 
 
 def _bulk(message: MailMessage) -> bool:
-    return bool(message.list_id or message.list_unsubscribe) or message.precedence in (
-        "bulk",
-        "list",
-        "junk",
-    )
+    """A mailing list or a newsletter, by its header fields. A List-Unsubscribe alone is not
+    enough when the subject is about an interview: since 2024 the large mailbox providers ask
+    it of every sender of volume, so platforms put it on their one-to-one notices too
+    ("Brisa Andina te invita a una entrevista", "Interview confirmation - Senior Analyst")."""
+    if message.list_id or message.precedence in ("bulk", "list", "junk"):
+        return True
+    return bool(message.list_unsubscribe) and not signals.INTERVIEW_WORDS.search(message.subject)
 
 
 def _invites_the_user(events: list[CalEvent], context: Context) -> bool:

@@ -162,7 +162,12 @@ INVITED_YOU = re.compile(
 # The interviewer's side of an interview (ATS interviewer invites): the user interviews someone.
 INTERVIEWER_SIDE = _at_word_starts(
     r"\binterview\s+kit\b|\bscorecard\b|submit\s+(?:your\s+)?(?:interview\s+)?"
-    r"(?:feedback|scorecard)|helping\s+us\s+hire",
+    r"(?:feedback|scorecard)|helping\s+us\s+hire|"
+    # the user is the one hiring (a family hiring a nanny, a founder hiring): "you posted a
+    # job", "applicants for your job", "happy hiring"
+    r"you\s+(?:have\s+)?posted\s+(?:a|the|your)\s+(?:job|role|position|opening)|"
+    r"(?:applicants?|candidates?|caregivers?)\s+for\s+your\s+(?:job|role|position|opening|posting)|"
+    r"for\s+your\s+job\s+['\"‘“]|happy\s+hiring\b",
     re.I,
 )
 # "Candidate: Jamie Lin" names who is interviewed; when it is not the user, the user is not.
