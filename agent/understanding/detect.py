@@ -35,7 +35,7 @@ from agent.model import (
 )
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
-from agent.understanding.names import fold
+from agent.understanding.names import fold, is_title
 from agent.understanding.phrases.prose import QUOTE_HEADER, strip_quoted
 
 log = logging.getLogger(__name__)
@@ -490,8 +490,18 @@ def _calendar_job_evidence(message: MailMessage, events: list[CalEvent], context
     recruiter, a job title, or a thread about an interview."""
     described = "\n".join(f"{e.summary}\n{e.description[:3000]}" for e in events)
     titles = "\n".join([message.subject, *(e.summary for e in events)])
+    pieces = re.split(r"\s+[-–—|/@]\s+|:\s+|\n|\s+(?:at|for|with|chez|bei|con|para|per)\s+", titles)
+    hosts = {
+        fold(extract.company_from_domain(e.organizer.email.rpartition("@")[2]))
+        for e in events
+        if e.organizer and e.organizer.email
+    } - {""}
     return bool(
         any(signals.is_job_interview_phrase(m[0]) for m in signals.INTERVIEW_WORDS.finditer(titles))
+        # "Interview: Staff Engineer at Tallowbrook": a job title beside the word
+        or any(is_title(p.strip()) for p in pieces if p.strip())
+        # "Interview with Tallowbrook", sent from tallowbrook.com: the host's own company
+        or any(host in fold(titles) for host in hosts if len(host) >= 4)
         or signals.HIRING_CONTEXT.search(_URL.sub(" ", described))
         or signals.JOB_CONTEXT.search(described)
         or _ats_involved(message, events)
@@ -813,9 +823,7 @@ def _time_the_thread_agreed(
     earlier = QUOTE_HEADER.search(quoted)
     answered = quoted[: earlier.start()] if earlier else quoted
     zone = phrases.zone_named_in(text)
-    times = phrases.find_meeting_times(
-        answered, sent, zone if isinstance(zone, ZoneInfo) else tz
-    )
+    times = phrases.find_meeting_times(answered, sent, zone if isinstance(zone, ZoneInfo) else tz)
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
     return times[:1] if len({t[0] for t in times}) == 1 else []
 
@@ -852,8 +860,7 @@ _GREETING = re.compile(
     re.I,
 )
 _EVERYONE = frozenset(
-    "team all everyone there folks candidate candidates friend friends equipo équipe tutti "
-    "todos tous zusammen".split()
+    ["team", "all", "everyone", "there", "folks", "candidate", "candidates", "friend", "friends", "equipo", "équipe", "tutti", "todos", "tous", "zusammen"]
 )
 
 
