@@ -90,10 +90,15 @@ _LATER_SETS = {
         25,
         {"start": 24, "end": 23, "company": 20, "role": 16, "interviewers": 17, "recruiter": 20},
     ),
-    # the last set written: first sight 0.86 / 0.69 (tests/corpus-heldout-7/README.md)
+    # first sight 0.86 / 0.69 (tests/corpus-heldout-7/README.md)
     "tests/corpus-heldout-7": (
         26,
         {"start": 26, "end": 23, "company": 22, "role": 16, "interviewers": 10, "recruiter": 20},
+    ),
+    # the last set written: first sight 0.78 / 0.81 (tests/corpus-heldout-8/README.md)
+    "tests/corpus-heldout-8": (
+        25,
+        {"start": 23, "end": 21, "company": 14, "role": 19, "interviewers": 12, "recruiter": 18},
     ),
 }
 

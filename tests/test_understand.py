@@ -872,3 +872,81 @@ def test_a_bare_time_in_a_reply_follows_the_zone_its_thread_named() -> None:
     found = understand(mail("RE: Next step - interview", text), CONTEXT)
     assert found.interview is not None
     assert found.interview.start == datetime(2026, 10, 7, 14, 0, tzinfo=UTC)  # 3pm BST
+
+
+# --- set 8's classes ---------------------------------------------------------------------------
+
+
+def invite_titled(summary: str, description: str = "") -> str:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//EN\r\nMETHOD:REQUEST\r\n"
+        "BEGIN:VEVENT\r\nUID:t-8@example.org\r\nDTSTAMP:20261001T120000Z\r\n"
+        "DTSTART:20261008T180000Z\r\nDTEND:20261008T190000Z\r\n"
+        f"SUMMARY:{summary}\r\nDESCRIPTION:{description}\r\n"
+        "ORGANIZER;CN=Dana Cole:mailto:dana@tallowbrook.com\r\n"
+        "ATTENDEE;CN=Alex Rivera;PARTSTAT=NEEDS-ACTION:mailto:alex@example.com\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "job"),
+    [
+        ("Recorded Interview - Claim 4471-A", False),  # an insurer's
+        ("Oral history interview: Alex Rivera", False),  # a library's
+        ("Technical Interview | Alex Rivera", True),  # a job's interview, by its very name
+        ("Interview - Senior Data Engineer", True),  # a role
+    ],
+)
+def test_an_interview_invitation_needs_a_job(summary: str, job: bool) -> None:
+    found = understand(
+        mail(summary, "See invitation.", calendars=(("REQUEST", invite_titled(summary)),)),
+        CONTEXT,
+    )
+    assert is_interview(found) == job, found.reason
+    if not job:
+        assert found.kind == FindingKind.POSSIBLE
+
+
+def test_a_confirmation_greeting_someone_else_is_possible() -> None:
+    text = (
+        "Dear Alexis,\n\nWe're pleased to confirm your interview for the Data Analyst role "
+        "on Tuesday, October 6 at 3:00 PM ET.\n\nBest,\nDana Cole, Recruiter"
+    )
+    found = understand(mail("Interview confirmation", text), CONTEXT)
+    assert found.kind == FindingKind.POSSIBLE and "Alexis" in found.reason
+    mine = understand(mail("Interview confirmation", text.replace("Alexis", "Alex")), CONTEXT)
+    assert is_interview(mine)
+
+
+def test_a_short_confirmation_takes_the_one_time_of_the_message_it_answers() -> None:
+    text = (
+        "Great, locked in! Wei Ling will see you on Zoom then.\n\n"
+        "On Sun, Oct 4, 2026 at 9:02 PM Alex Rivera <alex@example.com> wrote:\n"
+        "> Thursday 5pm SGT works best for me.\n>\n"
+        "> On Fri, Oct 2, 2026 at 3:40 AM Dana Cole <dana@tallowbrook.com> wrote:\n"
+        ">> Would Wed 7 Oct 4pm or Thu 8 Oct 5pm (SGT) suit for the interview?\n"
+    )
+    found = understand(mail("Re: Interview - next step", text), CONTEXT)
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 8, 9, 0, tzinfo=UTC)  # 5pm SGT
+
+
+def test_a_list_unsubscribe_alone_does_not_hide_an_interview_notice() -> None:
+    text = (
+        "Hi Alex,\n\nYour interview for the Analyst role is confirmed.\n\n"
+        "When: Thursday, October 8, 2:00 PM ET\n"
+    )
+    headers = {"List-Unsubscribe": "<https://relay.example/unsub?u=1>"}
+    assert is_interview(understand(mail("Interview confirmation", text, headers=headers), CONTEXT))
+    news = mail("Your weekly digest", text, headers=headers)
+    assert not is_interview(understand(news, CONTEXT))
+
+
+def test_a_platform_notice_to_the_one_hiring_is_not_an_interview() -> None:
+    text = (
+        "Hi Alex,\n\nYour video interview is confirmed!\nCaregiver: Maribel Ortega\n"
+        "When: Saturday, October 10, 11:00 AM ET\n\nHappy hiring,\nThe KinNest Team\n"
+        "You are receiving this because you posted a job on KinNest."
+    )
+    assert not is_interview(understand(mail("Interview confirmed: Maribel Ortega", text), CONTEXT))

@@ -35,7 +35,8 @@ from agent.model import (
 )
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
-from agent.understanding.phrases.prose import strip_quoted
+from agent.understanding.names import fold, is_title
+from agent.understanding.phrases.prose import QUOTE_HEADER, strip_quoted
 
 log = logging.getLogger(__name__)
 
@@ -223,11 +224,13 @@ def bulk_whatever_the_text(message: MailMessage, context: Context) -> bool:
 
 
 def _bulk(message: MailMessage) -> bool:
-    return bool(message.list_id or message.list_unsubscribe) or message.precedence in (
-        "bulk",
-        "list",
-        "junk",
-    )
+    """A mailing list or a newsletter, by its header fields. A List-Unsubscribe alone is not
+    enough when the subject is about an interview: since 2024 the large mailbox providers ask
+    it of every sender of volume, so platforms put it on their one-to-one notices too
+    ("Brisa Andina te invita a una entrevista", "Interview confirmation - Senior Analyst")."""
+    if message.list_id or message.precedence in ("bulk", "list", "junk"):
+        return True
+    return bool(message.list_unsubscribe) and not signals.INTERVIEW_WORDS.search(message.subject)
 
 
 def _invites_the_user(events: list[CalEvent], context: Context) -> bool:
@@ -453,6 +456,10 @@ def from_calendar(
             return Finding(FindingKind.NONE, reason="an event long over when the mail was sent")
         if not _interview_signal(message, events, context):
             return None
+        if not _calendar_job_evidence(message, events, context):
+            # "Recorded Interview - Claim 4471", "Oral history interview: Alex Rivera": the
+            # word, but nothing says the user is a candidate for a job
+            return _possible(message, "an interview invitation that names no job")
         if (
             primary.method == "PUBLISH"
             and not _ats_involved(message, events)
@@ -474,6 +481,32 @@ def from_calendar(
         company=facts.company,
         company_domain=(facts.company_domains or ("",))[0],
         reason="calendar invitation",
+    )
+
+
+def _calendar_job_evidence(message: MailMessage, events: list[CalEvent], context: Context) -> bool:
+    """What ties an invitation to a job the user is a candidate for: a role, an application or
+    a hiring process in its title, description or mail, a platform that sends for employers, a
+    recruiter, a job title, or a thread about an interview."""
+    described = "\n".join(f"{e.summary}\n{e.description[:3000]}" for e in events)
+    titles = "\n".join([message.subject, *(e.summary for e in events)])
+    pieces = re.split(r"\s+[-–—|/@]\s+|:\s+|\n|\s+(?:at|for|with|chez|bei|con|para|per)\s+", titles)
+    hosts = {
+        fold(extract.company_from_domain(e.organizer.email.rpartition("@")[2]))
+        for e in events
+        if e.organizer and e.organizer.email
+    } - {""}
+    return bool(
+        any(signals.is_job_interview_phrase(m[0]) for m in signals.INTERVIEW_WORDS.finditer(titles))
+        # "Interview: Staff Engineer at Tallowbrook": a job title beside the word
+        or any(is_title(p.strip()) for p in pieces if p.strip())
+        # "Interview with Tallowbrook", sent from tallowbrook.com: the host's own company
+        or any(host in fold(titles) for host in hosts if len(host) >= 4)
+        or signals.HIRING_CONTEXT.search(_URL.sub(" ", described))
+        or signals.JOB_CONTEXT.search(described)
+        or _ats_involved(message, events)
+        or _job_evidence(message, context)
+        or extract.find_role(message, events)
     )
 
 
@@ -681,8 +714,15 @@ def _from_text(
     sent = _sent(message, context)
     times = _thread_times(message, new_text, sent, context.tz)
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
+    if not times and signals.CONFIRMATION_WORDS.search(new_text):
+        times = _time_the_thread_agreed(message, sent, context.tz)
     if not times:
         return None
+    greeted = _greeted(new_text)
+    if not forced and greeted and not _is_the_user(greeted, message, context):
+        # "Dear Alexis, your interview is confirmed": a confirmation meant for someone else
+        # (sent to the user by mistake, or forwarded by a friend who got it)
+        return _possible(message, f"addressed to {greeted.title()}, not to you")
     confirmed = (
         called_off
         or signals.CONFIRMATION_WORDS.search(subject_and_body)
@@ -769,6 +809,25 @@ def _in_a_labelled_field(text: str, phrase: str) -> bool:
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 
 
+def _time_the_thread_agreed(
+    message: MailMessage, sent: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, datetime | None, str]]:
+    """A short confirmation that restates no time ("Great, locked in!", "allora confermiamo
+    domani alle 15"): the time is the one the message it answers named, when that message (the
+    first one it quotes, usually the user's pick) names exactly one."""
+    text = message.text[:20000]
+    header = QUOTE_HEADER.search(text)
+    if header is None:
+        return []
+    quoted = _QUOTE_MARKS.sub("", text[header.end() :])
+    earlier = QUOTE_HEADER.search(quoted)
+    answered = quoted[: earlier.start()] if earlier else quoted
+    zone = phrases.zone_named_in(text)
+    times = phrases.find_meeting_times(answered, sent, zone if isinstance(zone, ZoneInfo) else tz)
+    times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
+    return times[:1] if len({t[0] for t in times}) == 1 else []
+
+
 def _thread_times(
     message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
 ) -> list[tuple[datetime, datetime | None, str]]:
@@ -787,6 +846,37 @@ def _thread_times(
     if not as_user or not as_thread or as_user[0][0] == as_thread[0][0]:
         return times  # the new text writes its own zone, or no time
     return as_thread + [t for t in times if t not in as_user]
+
+
+# The greeting a message opens with, and the name in it: "Dear Alexis,", "Hi Maya -",
+# "Sehr geehrter Herr Rivera,", "Bonjour Monsieur Rivera". Words for everyone ("team", "all",
+# "there") name no one.
+_GREETING = re.compile(
+    r"\A\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[ií]as|"
+    r"bonjour|salut|hallo|guten\s+tag|ciao|buongiorno|olá|ola|bom\s+dia|hej|hoi|beste|"
+    r"estimad[oa]|querid[oa]|gentile|car[oa]|liebe[r]?|sehr\s+geehrte[r]?|prezad[oa]|ch[eè]re?)"
+    r"\s+(?:(?:mr|mrs|ms|mx|dr|herr|frau|monsieur|madame|m|mme|señora?|sr|sra|sig|signora?|"
+    r"senhora?)\.?\s+)?(?P<name>[^\W\d_][\w'’-]{1,30})\s*[,!:–—-]",
+    re.I,
+)
+_EVERYONE = frozenset(
+    ["team", "all", "everyone", "there", "folks", "candidate", "candidates", "friend", "friends", "equipo", "équipe", "tutti", "todos", "tous", "zusammen"]
+)
+
+
+def _greeted(text: str) -> str:
+    """The name the message greets, lower case, or ""."""
+    m = _GREETING.match(text)
+    name = m["name"].lower() if m else ""
+    return "" if name in _EVERYONE else name
+
+
+def _is_the_user(name: str, message: MailMessage, context: Context) -> bool:
+    """`name` is a word of the user's name (the config's, or as the message writes it)."""
+    own = _names_of_the_user(message, [], context) | {
+        w for n in context.names for w in re.findall(r"\w{2,}", n.lower())
+    }
+    return not own or fold(name) in {fold(w) for w in own}
 
 
 def _possible(message: MailMessage, why: str) -> Finding:

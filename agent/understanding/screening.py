@@ -14,7 +14,7 @@ import functools
 import importlib
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # The only characters outside ASCII that `re.IGNORECASE` matches to an ASCII character
@@ -69,6 +69,11 @@ class ScreenedPattern:
         if not self.could_match(string):
             return None
         return self.compiled.fullmatch(string, pos, endpos)
+
+    def finditer(self, string: str) -> Iterator[re.Match[str]]:
+        if not self.could_match(string):
+            return iter(())
+        return self.compiled.finditer(string)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
         if not self.could_match(string):

@@ -34,6 +34,21 @@ _INTERVIEW_WORDS = re.compile(
 # screened (agent/understanding/screening.py): most mail holds none of its words
 INTERVIEW_WORDS = ScreenedPattern(_INTERVIEW_WORDS)
 
+# The bare word, in the languages read: any kind of interview (a podcast's, an insurer's, an
+# oral history's). Every other phrase of INTERVIEW_WORDS ("technical interview", "phone
+# screen", "Vorstellungsgespräch", "sollicitatiegesprek") is a job's.
+_ANY_INTERVIEW = re.compile(
+    r"interview(?:s|ing)?|entrevistas?|entretiens?|entrevues?|colloqui[oa]|intervju(?:er|et|n)?|"
+    r"interviu(?:ri|l)?|interjú|haastattelu|samtale",
+    re.I,
+)
+
+
+def is_job_interview_phrase(phrase: str) -> bool:
+    """A phrase INTERVIEW_WORDS found that names a job's interview, not any interview."""
+    return not _ANY_INTERVIEW.fullmatch(" ".join(phrase.split()))
+
+
 # Mail that talks about interviews but is not one the candidate attends live.
 DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
     "job alert": re.compile(
@@ -147,7 +162,12 @@ INVITED_YOU = re.compile(
 # The interviewer's side of an interview (ATS interviewer invites): the user interviews someone.
 INTERVIEWER_SIDE = _at_word_starts(
     r"\binterview\s+kit\b|\bscorecard\b|submit\s+(?:your\s+)?(?:interview\s+)?"
-    r"(?:feedback|scorecard)|helping\s+us\s+hire",
+    r"(?:feedback|scorecard)|helping\s+us\s+hire|"
+    # the user is the one hiring (a family hiring a nanny, a founder hiring): "you posted a
+    # job", "applicants for your job", "happy hiring"
+    r"you\s+(?:have\s+)?posted\s+(?:a|the|your)\s+(?:job|role|position|opening)|"
+    r"(?:applicants?|candidates?|caregivers?)\s+for\s+your\s+(?:job|role|position|opening|posting)|"
+    r"for\s+your\s+job\s+['\"‘“]|happy\s+hiring\b",
     re.I,
 )
 # "Candidate: Jamie Lin" names who is interviewed; when it is not the user, the user is not.

@@ -501,7 +501,14 @@ def zone_named_in(text: str) -> tzinfo | None:
         zone = _zone_from(written, "z") if written is not None else None
         if zone is not None:
             return zone
+    for m in _OPENING_PAREN.finditer(words):  # "two options (ora italiana):"
+        found = zone_after(words, m.start())
+        if found is not None:
+            return found
     return None
+
+
+_OPENING_PAREN = re.compile(r"\((?=[^()\n]{3,40}\))")
 
 
 _DECLARED_IN_WORDS = re.compile(

@@ -50,6 +50,10 @@ _QUOTE_HEADER = re.compile(
       | Am\s[^\n]{1,300}?schrieb[^\n]{0,100}:
       | Le\s[^\n]{1,300}?a\s+écrit\s?:
       | El\s[^\n]{1,300}?escribió:
+      | Il\sgiorno\s[^\n]{1,300}?ha\sscritto:
+      | Em\s[^\n]{1,300}?escreveu:
+      | Op\s[^\n]{1,300}?schreef[^\n]{0,100}:
+      | Den\s[^\n]{1,300}?skrev[^\n]{0,100}:
       | (?:From|Von|De)\s?:[^\n]{1,300}\n[ \t]*(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha
                                                    |Subject|Betreff|Objet|Asunto|To|An|À|Para)\s?:
     )
