@@ -855,12 +855,28 @@ _GREETING = re.compile(
     r"\A\s*(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening)|hola|buenos\s+d[ií]as|"
     r"bonjour|salut|hallo|guten\s+tag|ciao|buongiorno|olá|ola|bom\s+dia|hej|hoi|beste|"
     r"estimad[oa]|querid[oa]|gentile|car[oa]|liebe[r]?|sehr\s+geehrte[r]?|prezad[oa]|ch[eè]re?)"
-    r"\s+(?:(?:mr|mrs|ms|mx|dr|herr|frau|monsieur|madame|m|mme|señora?|sr|sra|sig|signora?|"
+    r",?\s+(?:(?:mr|mrs|ms|mx|dr|herr|frau|monsieur|madame|m|mme|señora?|sr|sra|sig|signora?|"
     r"senhora?)\.?\s+)?(?P<name>[^\W\d_][\w'’-]{1,30})\s*[,!:–—-]",
     re.I,
 )
 _EVERYONE = frozenset(
-    ["team", "all", "everyone", "there", "folks", "candidate", "candidates", "friend", "friends", "equipo", "équipe", "tutti", "todos", "tous", "zusammen"]
+    [
+        "team",
+        "all",
+        "everyone",
+        "there",
+        "folks",
+        "candidate",
+        "candidates",
+        "friend",
+        "friends",
+        "equipo",
+        "équipe",
+        "tutti",
+        "todos",
+        "tous",
+        "zusammen",
+    ]
 )
 
 
