@@ -333,6 +333,8 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     )
     if signals.INSTRUCTIONS_TO_A_PROGRAM.search(f"{message.subject}\n{body}"):
         return "instructions to a program"
+    if signals.SENDERS_OWN_INTERVIEW.search(strip_quoted(message.text[:6000])):
+        return "the sender's own interview"
     if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}") and not (
         signals.INVITED_YOU.search(body)
     ):
@@ -343,7 +345,9 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
     purpose = purposes.not_a_job(*head, body[:4000])  # what a meeting is for is said early
     if purpose:
         return f"not a job interview ({purpose})"
-    if platforms.never_live(message.from_.domain):
+    if platforms.never_live(message.from_.domain) and not (
+        _LIVE_ON_A_RECORDING_PLATFORM.search(body) and _strong_live_signal(body)
+    ):
         return "an assessment or newsletter platform"
     headed = any(signals.INTERVIEW_WORDS.search(t) for t in head if t)
     # what earlier messages of a thread said ("thanks for applying") is not this message's kind
@@ -406,6 +410,12 @@ def _names_of_the_user(
     names = [a.name for a in (*message.to, *message.cc) if a.email in context.me]
     names += [a.name for e in events for a in e.attendees if a.email in context.me]
     return frozenset(w for n in names if "@" not in n for w in re.findall(r"\w{2,}", n.lower()))
+
+
+# One-way video platforms also run live interviews, and say so: "a live video interview".
+_LIVE_ON_A_RECORDING_PLATFORM = re.compile(
+    r"\blive\s+(?:video\s+)?(?:interview|call|session|conversation)\b", re.I
+)
 
 
 def _strong_live_signal(text: str) -> bool:

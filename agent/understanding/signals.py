@@ -170,6 +170,18 @@ INTERVIEWER_SIDE = _at_word_starts(
     r"for\s+your\s+job\s+['\"‘“]|happy\s+hiring\b",
     re.I,
 )
+# The one who writes is the candidate: "I got the final round at Tessera!", "my interview is
+# on Thursday": a friend's news, not the user's interview (a recruiter never writes "my").
+SENDERS_OWN_INTERVIEW = re.compile(
+    r"\bI(?:'ve|\s+have)?\s+(?:just\s+)?(?:got|landed|scored|made\s+it\s+to)\s+(?:the|a|an|my)\s+"
+    r"(?:final\s+round|(?:second|third|next)\s+round|interview|onsite|offer)\b|"
+    r"\bmy\s+(?:(?:final|second|first|next)\s+round|(?:job\s+)?interview|onsite|phone\s+screen)"
+    r"\s+(?:at|with|for|is|on)\b|"
+    r"\b(?:mon|ma)\s+entretien\s+(?:chez|avec|pour)\b|\bmi\s+entrevista\s+(?:en|con|para)\b|"
+    r"\bmein\s+(?:Vorstellungs|Bewerbungs)gespräch\s+(?:bei|mit)\b",
+    re.I,
+)
+
 # "Candidate: Jamie Lin" names who is interviewed; when it is not the user, the user is not.
 CANDIDATE_LABEL = re.compile(
     r"^[ \t]*candidate(?:[ \t]+name)?[ \t]*:[ \t]*(?P<name>[^\n]{2,80})", re.I | re.M
