@@ -378,6 +378,9 @@ def with_parts(
         elif part.content_type == "text/html":
             markup.append(text)
     body = "\n\n".join(plain) if plain else html_to_text("\n".join(markup))
+    # a text part decoded from quoted-printable or base64 keeps the sender's CRLF: one line
+    # ending for every reader of text
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
     noted.extend(bare.problems)
     if any(p.section.count(".") >= MAX_NESTING for p in parts):
         noted.append(f"MIME parts nested more than {MAX_NESTING} levels deep")

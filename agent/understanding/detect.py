@@ -425,7 +425,8 @@ def _strong_live_signal(text: str) -> bool:
             r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak)\s+with|interviewers?\s*:|"
             r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:zoom|teams|meet|webex)\s+link|"
             r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|on-?site|"
-            r"interview\s+panel|confirm\w*\s+(?:your|the|our)\s+(?:[\w-]+\s+){0,3}interview\b",
+            r"interview\s+panel|confirm\w*\s+(?:your|the|our)\s+(?:[\w-]+\s+){0,3}interview\b|"
+            r"\blive\s+(?:video\s+)?interview\b",
             text,
             re.I,
         )

@@ -40,6 +40,9 @@ _MAX_LIST_LINES = 12  # lines read under a list's label
 _BULLET = re.compile(r"^[ \t]*(?:[-•*]|\d{1,2}[.)])[ \t]+(?P<item>\S.*)$")
 _WITH = re.compile(
     r"\b(?:with|avec|con|com|mit|(?:chaired|conducted|led|hosted|interviewed)\s+by|"
+    # "conduzida pela Dra. Célia Machava", "conducida por", "menée par", "condotto da"
+    r"(?:conduzid[ao]|conducid[ao]|conduit[e]?|men[ée]e?|condott[ao]|geführt|durchgeführt)\s+"
+    r"(?:pel[ao]s?|por|par|da|von)|"
     r"(?i:you(?:'ll|\s+will)\s+(?:meet|be\s+meeting)|vous\s+(?:rencontrerez|verrez)|"
     r"conocerás|incontrerai|conhecerá|conhecerás|sie\s+treffen|sie\s+lernen|"
     r"du\s+(?:kommer\s+att\s+)?träffa|du\s+(?:skal\s+)?(?:møde|møte|treffe)|"
@@ -48,7 +51,9 @@ _WITH = re.compile(
     r"nosso\s+|notre\s+|nostro\s+|nostra\s+|unsere[mnr]?\s+)?"
     r"(?=(?P<rest>(?:[^\n.;!?]|\.(?=\S)|(?<=\bDr)\.|(?<=\bProf)\.|(?<=\bM[rsx])\.|"
     # a lookahead: "conducted by a panel chaired by X" finds X
-    r"(?<=\bMrs)\.|(?<=\bMme)\.|(?<=\bSr)\.|(?<=\bSra)\.|(?<=\b[A-Z])\.){3,200}))",
+    r"(?<=\bMrs)\.|(?<=\bMme)\.|(?<=\bSr)\.|(?<=\bSra)\.|(?<=\b[A-Z])\.|"
+    # any short capitalised title before a name: "Dra. Célia", "Eng. Hélder", "Lic. Rosa"
+    r"(?:(?<=\b[A-Z][a-z])|(?<=\b[A-Z][a-z]{2}))\.(?=\s[A-ZÀ-Þ])){3,200}))",
 )
 # A line a mail client wrapped inside a sentence ("... et M. Karim" / "Benali, Lead ..."): a
 # long line, then a line that goes on with a word (not a bullet, a label or a new paragraph).
@@ -118,6 +123,7 @@ def _split_people_list(segment: str) -> list[tuple[str, str, str]]:
     for piece in pieces:
         piece = piece.strip(" \t-–—:")
         piece = re.sub(r"^(?:and|y|et|und|e|och|og|en|i|oraz)\s+", "", piece)  # ", et M. Karim"
+        piece = re.sub(r"^(?:by|pel[ao]s?|por|par|da|von)\s+", "", piece)  # "e pelo Eng. Hélder"
         piece = re.sub(r"^(?:with|avec|con|com|mit)\s+(?:(?:a|o|la|le|il|the)\s+)?", "", piece)
         if not piece:
             continue

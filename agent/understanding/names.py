@@ -29,6 +29,11 @@ _TITLE_WORDS = _words("""
     talento recrutement personal líder técnico técnica ingeniero ingeniera reclutadora reclutador
     desarrollador desarrolladora gerente jefe jefa responsable directeur directrice ingénieur
     ingénieure leiter leiterin entwickler entwicklerin
+    director directora diretor diretora direttore direttrice chefe capo responsabile
+    coordenador coordenadora coordinador coordinadora coordinatrice coordinateur analista
+    engenheiro engenheira ingegnere sviluppatore sviluppatrice programador programadora
+    desenvolvedor desenvolvedora gestor gestora gestionnaire chargé chargée technicien
+    recrutadora recrutador selezione risorse humanas humains recursos ressources
 """)
 # German compounds ending in a job word: "Teamleiterin", "Softwareentwickler".
 TITLE_COMPOUND = re.compile(
@@ -94,7 +99,7 @@ _PARTICLES = frozenset(
 # first name ("Dean") only before two more words ("Dean Robert Achterberg").
 HONORIFICS = re.compile(
     r"^(?:(?:dr|dra|mr|mrs|ms|mx|prof|professor|sir|dame|mme|mlle|sr|sra|srta|frau|herr)\.?|"
-    r"(?:m|me|sig|sig\.ra|dott|dott\.ssa|ing|lic)\.|"
+    r"(?:m|me|sig|sig\.ra|dott|dott\.ssa|ing|lic|eng|arq|mag)\.|"
     r"(?:dean|provost|chancellor)(?=\s+[^\W\d_][\w'’-]*\s+[^\W\d_]))\s+",
     re.I,
 )

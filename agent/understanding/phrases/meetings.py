@@ -422,7 +422,7 @@ def find_meeting_times(
     ("Mon-Fri 9am-5pm ET") and reply headers ("Sent: ...", "On ... wrote:") are skipped.
     Quoted lines (">") are ignored; unquoted older text is kept, after the newer.
     """
-    words = QUOTED_LINE.sub("", normalise(text))
+    words = _PAREN_WEEKDAY.sub(_blank, QUOTED_LINE.sub("", normalise(text)))
     base = base_date(sent, tz)
     aware_sent = sent if sent.tzinfo is not None else sent.replace(tzinfo=UTC)
     declared = _declared_zone(words)
@@ -479,6 +479,15 @@ def find_meeting_times(
             row = (m.end(), context)
         located.append((m, found))
     return _unique(_joined(words, located))
+
+
+# "14 de Outubro de 2026 (quarta-feira), às 14h30": a weekday in parentheses after a date
+# only repeats it; blanked (same length), the date and the time read as one.
+_PAREN_WEEKDAY = re.compile(r"[ \t]?\((?:" + WEEKDAY_FULL + r")\)", re.I)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m[0])
 
 
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.h]\d{2})?\s?(?:[ap]\.?\s?m\.?)?(?=[\s,;)(])", re.I)

@@ -95,7 +95,7 @@ _FRAMES = re.compile(
 # ("15.00–16.00"), and the word for "o'clock" ("14:00 uur", "15 Uhr", "kl. 15").
 _BETWEEN = re.compile(
     r"(?:\s{0,2}[-–—]\s{0,2}\d{1,2}(?:[.:h]\s?\d{2})?)?(?:\s{0,2}(?:uur|uhr|hrs?|godz\.?|"
-    r"o['’]clock)\b)?",
+    r"o['’]clock)\b)?(?:\s{0,2},(?=\s{0,2}(?:heure|hora|horário|horario|ora|tid|tijd|czasu)\b))?",
     re.IGNORECASE,
 )
 
