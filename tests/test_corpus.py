@@ -88,17 +88,22 @@ _LATER_SETS = {
     ),
     "tests/corpus-heldout-6": (
         25,
-        {"start": 24, "end": 23, "company": 20, "role": 16, "interviewers": 17, "recruiter": 20},
+        {"start": 24, "end": 23, "company": 20, "role": 16, "interviewers": 18, "recruiter": 21},
     ),
     # first sight 0.86 / 0.69 (tests/corpus-heldout-7/README.md)
     "tests/corpus-heldout-7": (
         26,
         {"start": 26, "end": 23, "company": 22, "role": 16, "interviewers": 10, "recruiter": 20},
     ),
-    # the last set written: first sight 0.78 / 0.81 (tests/corpus-heldout-8/README.md)
+    # first sight 0.78 / 0.81 (tests/corpus-heldout-8/README.md)
     "tests/corpus-heldout-8": (
         25,
-        {"start": 23, "end": 21, "company": 14, "role": 19, "interviewers": 12, "recruiter": 18},
+        {"start": 23, "end": 21, "company": 14, "role": 20, "interviewers": 12, "recruiter": 18},
+    ),
+    # the last set written: first sight 0.92 / 0.85 (tests/corpus-heldout-9/README.md)
+    "tests/corpus-heldout-9": (
+        25,
+        {"start": 23, "end": 19, "company": 18, "role": 15, "interviewers": 11, "recruiter": 18},
     ),
 }
 

@@ -950,3 +950,43 @@ def test_a_platform_notice_to_the_one_hiring_is_not_an_interview() -> None:
         "You are receiving this because you posted a job on KinNest."
     )
     assert not is_interview(understand(mail("Interview confirmed: Maribel Ortega", text), CONTEXT))
+
+
+# --- set 9's classes ---------------------------------------------------------------------------
+
+
+def test_a_friends_own_interview_is_not_the_users() -> None:
+    text = (
+        "ALEX\n\nI got the final round at Tessera Bank!!! It's Thursday, October 8 at 2 in "
+        "person. Tamsin (the recruiter) just confirmed it.\n\nlove you\nM"
+    )
+    found = understand(mail("final round!!!", text, sender="Maya <maya@gmail.com>"), CONTEXT)
+    assert not is_interview(found)
+
+
+def test_a_live_interview_on_a_one_way_video_platform_is_live() -> None:
+    text = (
+        "Hi Alex,\n\nHalyard Marine has invited you to a live video interview for the Senior "
+        "Analyst position.\n\nDate: Tuesday, 13 October 2026\nTime: 15:00 - 15:45 SAST\n"
+        "Interviewers: Thandiwe Nkosi (Head of Actuarial)\n"
+    )
+    sender = "Spark Hire <no-reply@sparkhire.com>"
+    found = understand(mail("Halyard has scheduled a live interview", text, sender=sender), CONTEXT)
+    assert is_interview(found), found.reason
+    recorded = text.replace("a live video interview", "a one-way video interview")
+    recorded = recorded.replace("Interviewers: Thandiwe Nkosi (Head of Actuarial)\n", "")
+    found = understand(mail("Your video interview", recorded, sender=sender), CONTEXT)
+    assert not is_interview(found)
+
+
+def test_mail_text_keeps_one_line_ending() -> None:
+    raw = (
+        b"From: Dana <dana@tallowbrook.com>\r\nTo: alex@example.com\r\nSubject: x\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        b"line one=0D=0Aline two=0D=0A"
+    )
+    message = mime.message_from_bytes(
+        raw, folder="INBOX", uid=1, max_part_bytes=262144, is_sent=False
+    )
+    assert "\r" not in message.text and "line one\nline two" in message.text

@@ -48,6 +48,10 @@ SENT = datetime(2026, 10, 1, 14, 0, tzinfo=UTC)
         # what stands between a time and its zone: a range's end, the word for "o'clock"
         ("–16.00 (svensk tid)", "Europe/Stockholm"),
         (" uur (Nederlandse tijd)", "Europe/Amsterdam"),
+        # a city that is no zone's exemplar, from GeoNames (half a million people or more)
+        (" (ora di Milano)", "Europe/Rome"),
+        (" Hamburg time", "Europe/Berlin"),
+        (", hora de Maputo", "Africa/Maputo"),
     ],
 )
 def test_a_zone_in_words_is_read(written: str, zone: str) -> None:
@@ -101,6 +105,11 @@ def test_the_shipped_cldr_data_is_current() -> None:
         ("Thursday, 12 November 2026, 15:00 SAST", "2026-11-12T13:00:00+00:00"),
         ("Thursday, 12 November 2026, 09:00 NZDT", "2026-11-11T20:00:00+00:00"),
         ("quarta-feira, 14/10/2026, das 15h às 16h (BRT)", "2026-10-14T18:00:00+00:00"),
+        # a weekday in parentheses after the date, the zone on the next line
+        (
+            "no dia 14 de Outubro de 2026 (quarta-feira), às 14h30, hora de\nMaputo",
+            "2026-10-14T12:30:00+00:00",
+        ),
         # "All times below are ...": a zone declared for a table's rows
         (
             "All times below are West Africa Time (WAT, GMT+1):\n\n"

@@ -48,7 +48,10 @@ __all__ = [
 
 RECRUITER_TITLE = re.compile(
     rf"{signals.RECRUITER_TITLES.pattern}|reclut|recrut|personalreferent|people\s+operations|"
-    r"scheduling|scheduler|assistant",
+    r"scheduling|scheduler|assistant|"
+    # human resources, in the languages read: "Técnica de Recursos Humanos", "Chargée RH"
+    r"recursos\s+humanos|ressources\s+humaines|risorse\s+umane|personalabteilung|"
+    r"\b(?:RH|RRHH|HR)\b",
     re.I,
 )
 

