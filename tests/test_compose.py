@@ -52,7 +52,7 @@ from agent.model import (
     draft_tag_of,
     is_draft_of,
 )
-from agent.planning.planner import FollowUp
+from agent.planning.planner import AcceptedEvent, FollowUp
 from agent.understanding.language import detect_language
 
 START = datetime(2026, 9, 29, 18, 0, tzinfo=UTC)  # Tuesday 14:00 in New York
@@ -460,12 +460,14 @@ PANEL_TITLES = {
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("size", [2, 3])
 @pytest.mark.parametrize("kind", ["lead", "individual", "people", "topic only", "nothing known"])
+@pytest.mark.parametrize("shared", [(), (Note("the event pipeline migration"),)])
 def test_a_panel_of_up_to_three_shares_not_one_sentence(
-    language: str, size: int, kind: str
+    language: str, size: int, kind: str, shared: tuple[Note, ...]
 ) -> None:
     """Whatever is known of them, and even when it is the same for all (three engineers on one
-    system design round), no two of up to three interviewers read one same sentence, in any
-    language; and nobody is told their own title."""
+    system design round, a note that applies to each of them), no two of up to three
+    interviewers read one same sentence, in any language; and nobody is told their own
+    title."""
     title = PANEL_TITLES.get(kind, "")
     invite = ("", "") if kind == "nothing known" else NORTHWIND_INVITE
     people = tuple(
@@ -473,7 +475,13 @@ def test_a_panel_of_up_to_three_shares_not_one_sentence(
         for n in range(size)
     )
     for interview_id in ("a1", "b2", "c3", "d4", "e5"):
-        interview = make(people=people, invite=invite, language=language, interview_id=interview_id)
+        interview = make(
+            people=people,
+            notes=shared,
+            invite=invite,
+            language=language,
+            interview_id=interview_id,
+        )
         bodies = [body_of(followup(to=person), interview, ALL_LANGUAGES) for person in people]
         for n, body in enumerate(bodies):
             assert body.startswith(GREETINGS[language]), body
@@ -484,20 +492,27 @@ def test_a_panel_of_up_to_three_shares_not_one_sentence(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_sample_panel_reads_two_different_letters(language: str) -> None:
-    """The sample interview's manager and engineer, with a note for one of them: no sentence in
-    common, and neither title quoted back."""
-    shape = sample_interview(language, notes=3)
-    followups = [f for f in sample_followups(shape) if f.kind == FollowUpKind.THANK_YOU]
-    bodies = {
-        f.to[0].email: render(ENV, f, shape, ALL_LANGUAGES, when=START)[1]
-        for f in followups
-        if f.to[0].email in ("oliver@example.org", "priya@example.org")
-    }
-    oliver, priya = bodies["oliver@example.org"], bodies["priya@example.org"]
-    assert "Engineering Manager" not in oliver and "Staff Engineer" not in priya
-    shared = shared_sentences(oliver, priya)
-    # only the notes both of them were part of may be said to both
-    assert all("event pipeline migration" in s or "on-call" in s for s in shared), shared
+    """The sample interview's manager and engineer, with notes for both of them and a note for
+    one of them: no sentence in common, and neither title quoted back. The one exception is a
+    note the user wrote as a whole sentence: it goes in as written."""
+    for notes in (1, 2, 3):
+        shape = sample_interview(language, notes=notes)
+        followups = [f for f in sample_followups(shape) if f.kind == FollowUpKind.THANK_YOU]
+        bodies = {
+            f.to[0].email: render(ENV, f, shape, ALL_LANGUAGES, when=START)[1]
+            for f in followups
+            if f.to[0].email in ("oliver@example.org", "priya@example.org")
+        }
+        oliver, priya = bodies["oliver@example.org"], bodies["priya@example.org"]
+        assert "Engineering Manager" not in oliver and "Staff Engineer" not in priya
+        assert "event pipeline migration" in oliver and "event pipeline migration" in priya
+        shared = shared_sentences(oliver, priya)
+        assert all(
+            s == "I liked hearing how the team runs its on-call rotation." for s in shared
+        ), (
+            notes,
+            shared,
+        )
 
 
 @settings(max_examples=examples(60), deadline=None)
@@ -647,7 +662,7 @@ def test_every_note_is_used_or_named_as_left_out(texts: list[str]) -> None:
     for text in texts:
         assert " ".join(text.split()).lower() in flat
     if len(texts) > 4 or sum(len(t.split()) for t in texts) > 60:
-        assert body.startswith("[Notes left out")
+        assert body.startswith("[BEFORE SENDING: notes left out")
     assert word_count(for_the_recipient(body)) <= 180
 
 
@@ -682,7 +697,7 @@ def test_every_note_is_used_or_named_as_left_out(texts: list[str]) -> None:
         ),
         ("complete the on-demand video interview", "assessment", "completed the video interview"),
         ("confirm that the final-round time works", "confirm", "confirm that the time works"),
-        ("send your salary expectations", "other", "[Write your answer here"),
+        ("send your salary expectations", "other", "[BEFORE SENDING: write your answer here"),
     ],
 )
 def test_action_items_are_written_by_kind(what: str, kind: str, words: str) -> None:
@@ -695,7 +710,7 @@ def test_action_items_are_written_by_kind(what: str, kind: str, words: str) -> N
     assert "As promised" not in body  # Rachel asked; the user promised nothing
     assert re.search(r"^\[[A-Z].*\]$", body, re.M)  # what the user must add or do
     if "attached" in said or "completed" in said or "booked" in said:
-        assert re.search(r"^\[(?:Attach|Sign|Complete|Book)", body, re.M)
+        assert re.search(r"^\[BEFORE SENDING: (?:attach|sign|complete|book)", body, re.M)
 
 
 def test_a_promise_is_written_as_one() -> None:
@@ -703,7 +718,111 @@ def test_a_promise_is_written_as_one() -> None:
     f = followup(FollowUpKind.ACTION_ITEM, to=RACHEL, what="send my portfolio")
     body = body_of(f, make(notes=notes))
     assert "As promised, please find my portfolio attached." in body
-    assert '[Attach the file before sending; you promised to: "send my portfolio"]' in body
+    assert '[BEFORE SENDING: attach the file; you promised to: "send my portfolio"]' in body
+
+
+BEFORE_SENDING = {
+    "en": "[BEFORE SENDING: ",
+    "fr": "[AVANT D'ENVOYER\u00a0: ",
+    "de": "[VOR DEM SENDEN: ",
+    "es": "[ANTES DE ENVIAR: ",
+    "it": "[PRIMA DI INVIARE: ",
+    "pt": "[ANTES DE ENVIAR: ",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_line_for_the_user_starts_with_a_marker_no_one_can_miss(language: str) -> None:
+    """A line in square brackets is for the user; sent unedited, the recipient reads the tool's
+    instructions instead of the references. Each such line says so first, in the draft's
+    language."""
+    seen = set()
+    for shape in (
+        sample_interview(language, notes=5),
+        sample_interview(language, full=False, notes=0),
+    ):
+        for f in sample_followups(shape):
+            body = render(ENV, f, shape, ALL_LANGUAGES, when=START)[1]
+            lines = [line for line in body.splitlines() if line.startswith("[")]
+            if f.kind == FollowUpKind.ACTION_ITEM and not f.stage:
+                assert lines, body  # every action item asks the user for something
+            for line in lines:
+                assert line.startswith(BEFORE_SENDING[language]), line
+                assert line.endswith("]") and line.count("[") == 1, line
+                seen.add(f.kind)
+    assert seen == {FollowUpKind.THANK_YOU, FollowUpKind.ACTION_ITEM}  # notes left out, too
+
+
+CLAIMED_PROGRESS = {
+    "en": ("going well", "on track"),
+    "fr": ("avance bien", "comme prévu"),
+    "de": ("gut voran", "wie geplant"),
+    "es": ("va bien", "según lo previsto"),
+    "it": ("procede bene", "come previsto"),
+    "pt": ("bons progressos", "como previsto"),
+}
+WORKING_ON_IT = {
+    "en": "I'm working on the take-home exercise and will send you my solution by October 4.",
+    "fr": "Je travaille sur l'exercice",
+    "de": "ich arbeite an der Probeaufgabe",
+    "es": "Estoy trabajando en el ejercicio",
+    "it": "Sto lavorando all'esercizio",
+    "pt": "Estou a trabalhar no exercício",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_progress_update_says_only_that_the_work_is_under_way(language: str) -> None:
+    """Halfway to the date, the tool knows the task is open and when it is due, nothing of how
+    it goes: the update says the user is working on it and will send it by the date."""
+    shape = sample_interview(language)
+    progress = [f for f in sample_followups(shape) if f.stage == "progress"]
+    assert len(progress) == len(SAMPLE_REQUESTS)
+    for f in progress:
+        body = render(ENV, f, shape, ALL_LANGUAGES, when=START)[1]
+        for claim in CLAIMED_PROGRESS[language]:
+            assert claim not in body, (f.what, body)
+        assert re.search(r"\b4\b", body), body  # the date it will come by
+        if read_request(f.what).kind == "take_home":
+            assert WORKING_ON_IT[language] in body, body
+
+
+INVITED = {
+    "en": "Thank you again for the invitation to your open house on September 29.",
+    "fr": "invitation",
+    "de": "Einladung",
+    "es": "invitación",
+    "it": "invito",
+    "pt": "convite",
+}
+ATTENDED = {
+    "en": "join",
+    "fr": "participer",
+    "de": "teilzunehmen",
+    "es": "participar",
+    "it": "partecipare",
+    "pt": "participar",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("number", [1, 2])
+def test_an_accepted_event_that_is_past_is_not_said_to_be_attended(
+    language: str, number: int
+) -> None:
+    """Accepting an invitation is not going: once the event has begun, the check-in thanks
+    them for the invitation, which is true either way; while it is ahead, it looks forward."""
+    open_house = AcceptedEvent("You're invited: our open house", START)
+    f = replace(followup(FollowUpKind.CHECK_IN, to=RACHEL, number=number), event=open_house)
+    interview = make(language=language)
+    after = " ".join(
+        render(ENV, f, interview, ALL_LANGUAGES, when=START + timedelta(days=9))[1].split()
+    )
+    assert INVITED[language] in after and ATTENDED[language] not in after, after
+    before = render(ENV, f, interview, ALL_LANGUAGES, when=START - timedelta(days=2))[1]
+    assert INVITED[language] not in before
+    if language == "en":
+        assert "I'm looking forward to the open house on September 29." in before
 
 
 # --- the thread's language ---------------------------------------------------------------------

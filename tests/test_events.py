@@ -229,7 +229,7 @@ def check_in_text(box: Mailbox) -> str:
     return text
 
 
-JOINED = "It was good to join your webinar on October 29."
+THANKED_FOR_INVITATION = "Thank you again for the invitation to your webinar on October 29."
 
 
 def invited(box: Mailbox) -> None:
@@ -243,7 +243,7 @@ def invited(box: Mailbox) -> None:
 def test_a_check_in_mentions_the_event_the_user_accepted_in_sent(mailbox: Mailbox) -> None:
     invited(mailbox)
     send(mailbox, rsvp("ACCEPTED", "<rsvp-1@example.com>"), "1.rsvp")
-    assert JOINED in check_in_text(mailbox)
+    assert THANKED_FOR_INVITATION in check_in_text(mailbox)
 
 
 def test_no_event_is_named_that_the_user_did_not_accept(mailbox: Mailbox) -> None:
@@ -268,7 +268,7 @@ def test_an_event_on_the_users_calendar_counts_as_accepted(
     with mailbox.config.open("a") as config:
         config.write(f'\n[[calendars]]\nname = "personal"\ntype = "ics"\nurl = "{calendar}"\n')
     invited(mailbox)  # the calendar is read before the mail: it matches from the next pass
-    assert JOINED in check_in_text(mailbox)
+    assert THANKED_FOR_INVITATION in check_in_text(mailbox)
 
 
 def test_the_line_says_looking_forward_while_the_event_is_ahead() -> None:
@@ -296,10 +296,16 @@ def test_the_line_says_looking_forward_while_the_event_is_ahead() -> None:
     with_event = replace(check_in, event=event)
     before, after = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 12, 10, tzinfo=UTC)
     assert "I'm looking forward to the open house on December 3." in body(with_event, before)
-    assert "It was good to join your open house on December 3." in body(with_event, after)
+    assert "Thank you again for the invitation to your open house on December 3." in body(
+        with_event, after
+    )
     assert "open house" not in body(check_in, after)
     second = replace(with_event, number=2)
-    assert "It was good to join your open house on December 3." in body(second, after)
+    assert "Thank you again for the invitation to your open house on December 3." in body(
+        second, after
+    )
     sender = Sender("Alex Rivera", "alex@example.com", "", NEW_YORK, ("en", "de", "fr"))
-    assert "an Ihrer Veranstaltung am 3. Dezember teilzunehmen." in body(with_event, after, "de")
+    assert "für die Einladung zu Ihrer Veranstaltung am 3. Dezember." in body(
+        with_event, after, "de"
+    )
     assert "votre journée portes ouvertes du 3 décembre." in body(with_event, before, "fr")

@@ -221,7 +221,7 @@ def test_demo_places_the_expected_drafts(tmp_path: Path) -> None:
     (references,) = by_to["rachel.kim@northwind.io"]
     body = unflow(references.get_content())
     assert "Here are my references, as requested:" in body and "As promised" not in body
-    assert "[Add each reference" in body
+    assert "[BEFORE SENDING: add each reference" in body
     assert references["In-Reply-To"] == "<CAF-demo-nextsteps@northwind.io>"
     assert str(references["Subject"]).startswith("Re:")
 
@@ -406,7 +406,8 @@ def test_a_take_home_is_acknowledged_then_updated_in_its_thread(mailbox: Mailbox
     assert progress["To"].addresses[0].addr_spec == "rachel.kim@northwind.io"
     assert progress["Subject"] == "Re: Take-home exercise - Senior Backend Engineer"
     body = unflow(progress.get_content())
-    assert "going well" in body and "by October 16" in body and "Friday" not in body
+    assert "I'm working on the take-home exercise" in body and "going well" not in body
+    assert "by October 16" in body and "Friday" not in body
     states = {
         f["key"].rsplit("/", 1)[-1]: f["state"]
         for i in mailbox.status(datetime(2026, 10, 13, 12, 10, tzinfo=UTC))["interviews"]
