@@ -723,7 +723,9 @@ def _from_text(
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
     sent = _sent(message, context)
-    times = _thread_times(message, new_text, sent, context.tz)
+    times = _same_time_on_a_new_day(message, new_text, sent, context.tz) or _thread_times(
+        message, new_text, sent, context.tz
+    )
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
     if not times and signals.CONFIRMATION_WORDS.search(new_text):
         times = _time_the_thread_agreed(message, sent, context.tz)
@@ -818,6 +820,38 @@ def _in_a_labelled_field(text: str, phrase: str) -> bool:
 
 
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+
+
+# "moved to Monday 19th October, same time", "décalé au jeudi 5 novembre, même heure"
+_SAME_TIME = re.compile(
+    r"(?:at\s+)?(?:the\s+)?same\s+time|(?:à\s+la\s+)?même\s+heure|(?:a\s+la\s+)?misma\s+hora|"
+    r"(?:alla\s+)?stessa\s+ora|(?:zur\s+)?gleichen\s+(?:Uhr)?zeit|(?:à\s+)?mesma\s+hora",
+    re.I,
+)
+
+
+def _same_time_on_a_new_day(
+    message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, datetime | None, str]]:
+    """A move to a new day "at the same time": the clock time is the earlier message's, read
+    in the zone the thread named (or the user's), on the day the new text gives."""
+    said = _SAME_TIME.search(new_text)
+    if said is None or new_text == message.text[:20000]:
+        return []
+    earlier = message.text[:20000][len(new_text) :] or message.text[:20000]
+    zone = phrases.zone_named_in(message.text[:20000])
+    zone = zone if isinstance(zone, ZoneInfo) else tz
+    before = phrases.find_meeting_times(
+        _QUOTE_MARKS.sub("", earlier), sent - timedelta(days=60), zone
+    )
+    if not before:
+        return []
+    start, end, _ = before[0]
+    local = start.astimezone(zone)
+    length = end - start if end is not None else None
+    restated = new_text[: said.start()] + f" at {local:%H:%M} " + new_text[said.end() :]
+    found = phrases.find_meeting_times(restated, sent, zone)
+    return [(s, s + length if length and e is None else e, p) for s, e, p in found[:1]]
 
 
 def _time_the_thread_agreed(
@@ -959,6 +993,8 @@ def _job_evidence(message: MailMessage, context: Context) -> list[str]:
 _PROPOSAL = re.compile(
     r"\bwhich\s+(?:one|of\s+(?:these|them|the\s+\w+)|works|suits|would\s+work|is\s+best)|"
     r"\blet\s+(?:me|us)\s+know\s+(?:which|what\s+works|if\s+any)|"
+    # "em um destes horários", "en uno de estos horarios", "à l'un de ces créneaux"
+    r"\b(?:um|uno|una|l'un|einem|uno)\s+(?:destes|destas|de\s+estos|de\s+estas|de\s+ces|dieser|di\s+questi)\s|"
     r"\b(?:two|three|four|a\s+few|some|these|the\s+following)\s+(?:slots|options|times)\b|"
     r"\beither\s+of\s+these|\bcu[áa]l\s+(?:te|le)\s+(?:viene|va|acomoda|sirve|conviene|queda)|"
     r"\blaquelle|\bwelche[rsn]?\s+"

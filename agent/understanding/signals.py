@@ -73,7 +73,7 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
         r"hirevue|one[-\s]way\s+(?:video\s+)?interview|record(?:ed)?\s+(?:your\s+)?"
         r"(?:answers|responses|video)|asynchronous|async\s+(?:video\s+)?interview|"
         r"micro1|willo|spark\s*hire|complete\s+your\s+(?:video\s+)?interview|"
-        r"video\s+interview\s+(?:link|platform)|at\s+your\s+own\s+pace",
+        r"video[ \t]+interview[ \t]+(?:link|platform)|at\s+your\s+own\s+pace",
         re.I,
     ),
     "webinar": re.compile(

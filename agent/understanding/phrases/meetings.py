@@ -170,6 +170,11 @@ def _time_piece(p: str, *, first: bool) -> str:
           | (?P<P_hde>\d{1,2})(?:\.(?P<P_mde>[0-5]\d))?\s{0,2}Uhr\b
           | (?P<P_hfr>\d{1,2})\s?h(?:\s?(?P<P_mfr>[0-5]\d))?(?!\w)
           | (?<=kl\.\s)(?P<P_hkl>\d{1,2})\.(?P<P_mkl>[0-5]\d)
+          # a range of 24-hour times with dots, as Italian, Nordic and Finnish rows write them:
+          # "14.00 – 14.45" (its start, then its end)
+          | (?P<P_hdot>\d{1,2})\.(?P<P_mdot>[0-5]\d)(?=\s{0,2}[-–—]\s{0,2}\d{1,2}\.[0-5]\d(?![\d.]))
+          | (?:(?<=\d\.\d\d[-–—])|(?<=\d\.\d\d\s[-–—]\s)|(?<=\d\.\d\d[-–—]\s)|(?<=\d\.\d\d\s[-–—]))
+            (?P<P_hdoe>\d{1,2})\.(?P<P_mdoe>[0-5]\d)(?![\d.])
           | (?<=a\slas\s)(?P<P_hes>\d{1,2})(?![\d:.h])
           | (?<=\bat\s)(?P<P_hat>\d{1,2})
                 (?![\d:]|[.,]\d|\s?(?:h\b|[ap]\.?\s?m\b|%|per|min|hour|day|week))
@@ -243,8 +248,9 @@ _MEETING_ROW_START = re.compile(
 # A zone declared once for the times of a message: "(all times Eastern)", "Time Zone : (GMT
 # -4:00) Eastern Time"; it applies to every time that writes no zone of its own.
 _DECLARED_ZONE = re.compile(
-    r"(?:\ball\s{1,3}(?:the\s{1,3})?times\s{1,3}(?:(?:below|above|here|in\s{1,3}this\s{1,3}"
-    r"(?:e-?mail|message|schedule))\s{1,3})?(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?"
+    r"(?:\b(?:all\s{1,3}(?:the\s{1,3})?)?(?:times|timings)\s{1,3}(?:(?:below|above|here|in\s{1,3}"
+    r"this\s{1,3}(?:e-?mail|message|schedule))\s{1,3})?(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?"
+    r"(?:in\s{1,3})?"
     r"|^[ \t]{0,8}time[ \t]?zone[ \t]{0,20}:[ \t]{0,20})" + _zone_piece("z"),
     FLAGS | re.MULTILINE,
 )
@@ -306,6 +312,8 @@ def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
     for hour_group, minute_group in (
         ("h12", "m12"),
         ("h24", "m24"),
+        ("hdot", "mdot"),
+        ("hdoe", "mdoe"),
         ("hde", "mde"),
         ("hfr", "mfr"),
         ("hkl", "mkl"),
@@ -423,6 +431,7 @@ def find_meeting_times(
     Quoted lines (">") are ignored; unquoted older text is kept, after the newer.
     """
     words = _PAREN_WEEKDAY.sub(_blank, QUOTED_LINE.sub("", normalise(text)))
+    words = _PAREN_DATE.sub(lambda m: f" {m[1]} ", words)
     base = base_date(sent, tz)
     aware_sent = sent if sent.tzinfo is not None else sent.replace(tzinfo=UTC)
     declared = _declared_zone(words)
@@ -486,6 +495,11 @@ def find_meeting_times(
 _PAREN_WEEKDAY = re.compile(r"[ \t]?\((?:" + WEEKDAY_FULL + r")\)", re.I)
 
 
+# "quinta-feira (22/10) às 10h": a numeric date in parentheses after a weekday, read as if
+# the parentheses were spaces (same length).
+_PAREN_DATE = re.compile(r"(?<=[^\W\d_]\s)\((\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)\)")
+
+
 def _blank(m: re.Match[str]) -> str:
     return " " * len(m[0])
 
@@ -521,8 +535,11 @@ _OPENING_PAREN = re.compile(r"\((?=[^()\n]{3,40}\))")
 
 
 _DECLARED_IN_WORDS = re.compile(
-    r"\ball\s{1,3}(?:the\s{1,3})?times\s{1,3}(?:(?:below|above|here)\s{1,3})?(?:are\s{1,3}|"
-    r"shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?|"
+    r"\b(?:all\s{1,3}(?:the\s{1,3})?)?(?:times|timings)\s{1,3}(?:(?:below|above|here)\s{1,3})?"
+    r"(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?(?:in\s{1,3})?|"
+    r"\btutti\s{1,3}gli\s{1,3}orari(?:\s{1,3}sono)?(?:\s{1,3}(?:espressi|indicati))?(?:\s{1,3}in)?|"
+    r"\btous\s{1,3}les\s{1,3}horaires(?:\s{1,3}sont)?(?:\s{1,3}(?:indiqués|exprimés|donnés))?"
+    r"(?:\s{1,3}en)?|"
     r"\b(?:todos\s{1,3}los\s{1,3}horarios|toutes\s{1,3}les\s{1,3}heures|alle\s{1,3}"
     r"(?:Zeiten|Uhrzeiten)|tutti\s{1,3}gli\s{1,3}orari|todos\s{1,3}os\s{1,3}hor[áa]rios)"
     r"[^.\n]{0,20}?\s(?=\()?",

@@ -57,7 +57,7 @@ _ALIASES = {
     "spanish": "Europe/Madrid", "irish": "Europe/Dublin", "swiss": "Europe/Zurich",
     "dutch": "Europe/Amsterdam", "portuguesa": "Europe/Lisbon", "indian": "Asia/Kolkata",
     "japanese": "Asia/Tokyo", "mexico city": "America/Mexico_City", "svensk": "Europe/Stockholm",
-    "dansk": "Europe/Copenhagen", "norsk": "Europe/Oslo",
+    "dansk": "Europe/Copenhagen", "norsk": "Europe/Oslo", "suomen": "Europe/Helsinki",
 }  # fmt: skip
 
 # The frames around a place. A place is one to four words, the first capitalised.
@@ -74,12 +74,12 @@ _FRAMES = re.compile(
     r"""^\s{0,2}[(\[]?\s{0,2}(?:
         (?:in\s)?(?:the\s)?"""
     + _place(1)
-    + r"""\s(?:local\s)?(?:time|tid|tijd|zeit)\b
+    + r"""\s(?:local\s)?(?:time|tid|tijd|zeit|aikaa|času|czasu)\b
       | (?:heure|hora|horário|horario|ora|tijd)\s(?:locale\s|local\s|legale\s)?
         (?:de\s|d['’]\s?|del\s|do\s|da\s|di\s|della\s|du\s|van\s)?"""
     + _place(2)
     + r"""
-      | (?:heure|hora|horário|horario|ora|czasu)\s(?P<word>[a-zà-ÿąćęłńóśźż]{4,20})\b
+      | (?:heure|hora|horário|horario|orario|ora|czasu)\s(?P<word>[a-zà-ÿąćęłńóśźż]{4,20})\b
       | """
     + _place(3)
     + r"""er\sZeit
