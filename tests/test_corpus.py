@@ -83,8 +83,8 @@ _LATER_SETS = {
         {"start": 26, "end": 25, "company": 24, "role": 17, "interviewers": 19, "recruiter": 22},
     ),
     "tests/corpus-heldout-5": (
-        23,
-        {"start": 23, "end": 20, "company": 18, "role": 16, "interviewers": 14, "recruiter": 20},
+        24,
+        {"start": 24, "end": 21, "company": 19, "role": 16, "interviewers": 15, "recruiter": 21},
     ),
     "tests/corpus-heldout-6": (
         25,
@@ -93,17 +93,22 @@ _LATER_SETS = {
     # first sight 0.86 / 0.69 (tests/corpus-heldout-7/README.md)
     "tests/corpus-heldout-7": (
         26,
-        {"start": 26, "end": 23, "company": 22, "role": 16, "interviewers": 10, "recruiter": 20},
+        {"start": 26, "end": 24, "company": 22, "role": 16, "interviewers": 10, "recruiter": 20},
     ),
     # first sight 0.78 / 0.81 (tests/corpus-heldout-8/README.md)
     "tests/corpus-heldout-8": (
         25,
-        {"start": 23, "end": 21, "company": 14, "role": 20, "interviewers": 12, "recruiter": 18},
+        {"start": 24, "end": 23, "company": 14, "role": 20, "interviewers": 12, "recruiter": 18},
     ),
-    # the last set written: first sight 0.92 / 0.85 (tests/corpus-heldout-9/README.md)
+    # first sight 0.92 / 0.85 (tests/corpus-heldout-9/README.md)
     "tests/corpus-heldout-9": (
         25,
-        {"start": 23, "end": 19, "company": 18, "role": 15, "interviewers": 11, "recruiter": 18},
+        {"start": 23, "end": 21, "company": 18, "role": 15, "interviewers": 11, "recruiter": 18},
+    ),
+    # the last set written: first sight 0.83 / 0.73 (tests/corpus-heldout-10/README.md)
+    "tests/corpus-heldout-10": (
+        22,
+        {"start": 19, "end": 19, "company": 19, "role": 14, "interviewers": 9, "recruiter": 16},
     ),
 }
 

@@ -990,3 +990,57 @@ def test_mail_text_keeps_one_line_ending() -> None:
         raw, folder="INBOX", uid=1, max_part_bytes=262144, is_sent=False
     )
     assert "\r" not in message.text and "line one\nline two" in message.text
+
+
+# --- set 10's classes --------------------------------------------------------------------------
+
+
+def test_a_move_at_the_same_time_keeps_the_earlier_clock_time() -> None:
+    text = (
+        "Hi Alex, we need to move it to Monday 19th October, same time. Same Zoom link.\n\n"
+        "From: Dana Cole <dana@tallowbrook.com>\nSent: Tuesday, October 6, 2026 7:18 AM\n"
+        "To: Alex Rivera <alex@example.com>\nSubject: Interview confirmed\n\n"
+        "Your interview is confirmed for Thursday 15th October, 4:00pm - 5:00pm Gulf Standard "
+        "Time (UTC+4).\n"
+    )
+    found = understand(mail("RE: Interview confirmed", text), CONTEXT)
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 19, 12, 0, tzinfo=UTC)  # 16:00 UTC+4
+    assert found.interview.end == datetime(2026, 10, 19, 13, 0, tzinfo=UTC)
+
+
+def test_dotted_rows_under_a_zone_declared_in_italian() -> None:
+    from agent.understanding.phrases import find_meeting_times
+
+    text = (
+        "Data: giovedì 12 novembre 2026\nTutti gli orari sono espressi in orario italiano.\n\n"
+        "14.00 – 14.45  Luca Zanetti, Head of Platform\n"
+        "14.45 – 15.30  Giulia Cattaneo, Senior DevOps Engineer\n"
+    )
+    found = find_meeting_times(text, SENT, CONTEXT.tz)
+    assert found[0][:2] == (
+        datetime(2026, 11, 12, 13, 0, tzinfo=UTC),
+        datetime(2026, 11, 12, 14, 30, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        (
+            "Labor force survey: your phone interview",
+            "When: Thursday, October 8, 10:00 AM ET\nThe Bureau of Labor Statistics household "
+            "survey interview asks about your job and hours.",
+        ),
+        (
+            "Entretien de positionnement",
+            "Votre entretien de positionnement pour le cours de français : jeudi 8 octobre à 10h.",
+        ),
+        (
+            "Entrevista de selección",
+            "Confirmamos tu entrevista del programa de mentoría: jueves 8 de octubre a las 10:00.",
+        ),
+    ],
+)
+def test_surveys_placements_and_mentorships_are_not_job_interviews(subject: str, text: str) -> None:
+    assert not is_interview(understand(mail(subject, text), CONTEXT))
