@@ -249,7 +249,8 @@ def _abbreviations() -> dict[str, str]:
         )
         for month in (1, 7):
             abbr = datetime(2026, month, 15, 12, tzinfo=zone).tzname() or ""
-            if abbr.isalpha() and abbr.isupper() and 3 <= len(abbr) <= 5:
+            # "WAT", "NZDT", and Guam's "ChST": letters, at least three of them capitals
+            if abbr.isalpha() and sum(c.isupper() for c in abbr) >= 3 and 3 <= len(abbr) <= 5:
                 seen.setdefault(abbr, set()).add(offsets)
                 if abbr not in zone_of or name in primary:
                     zone_of[abbr] = name
@@ -301,13 +302,13 @@ def _places_by_stem() -> dict[str, tuple[str, ...]]:
 
 def _adjective_zone(word: str) -> str:
     """The zone of the place an adjective is made from: the shortest one-word place that
-    shares the word's stem (all but up to four letters of its ending, at least five)."""
+    shares the word's stem (all but up to six letters of its ending, as in 'italienische', at least five)."""
     places, _ = lexicon()
     plain = _plain(word)
     if len(plain) < 5:
         return ""
     candidates = _places_by_stem().get(plain[:5], ())
-    for keep in range(len(plain), max(5, len(plain) - 4) - 1, -1):
+    for keep in range(len(plain), max(5, len(plain) - 6) - 1, -1):
         for name in candidates:
             if _plain(name).startswith(plain[:keep]):
                 return places[name]
