@@ -745,6 +745,9 @@ def _from_text(
         return _possible(message, "an interview at a time no one has confirmed")
     if not forced and not cancelled and _proposes_times(times, new_text):
         return _possible(message, "times are proposed; none is confirmed yet")
+    if not forced and not cancelled and _asked_about(new_text, times[0][2]):
+        # "Would Thursday 29th or Friday 30th October at 4pm GMT work for you?"
+        return _possible(message, "a time is asked about; it is not confirmed yet")
     evidence += job if job is not None else _job_evidence(message, context)
     start, end, phrase = times[0]
     evidence.append(f"a time: '{phrase[:60]}'")
@@ -1001,6 +1004,22 @@ _PROPOSAL = re.compile(
     r"(?:termin|zeit)|\bquale\s+(?:preferisci|ti\s+va)|\bqual\s+(?:prefere|funciona)",
     re.I,
 )
+
+
+def _asked_about(text: str, phrase: str) -> bool:
+    """The sentence that gives the time is a question offering a choice ("Would Thursday 29th
+    or Friday 30th at 4pm work?"). A question with one time ("Talk Thursday at 11?", "Can we
+    move to Friday 11am?") is how people confirm in a hurry, and stays a confirmation."""
+    at = text.find(phrase[:24])
+    if at < 0:
+        return False
+    begin = max(text.rfind(c, 0, at) for c in ".?!\n") + 1
+    end = re.search(r"[.?!\n]\s", text[at + len(phrase) :] + "\n ")
+    stop = at + len(phrase) + (end.start() if end else 0)
+    return text[stop : stop + 1] == "?" and bool(_OR.search(text, begin, stop))
+
+
+_OR = re.compile(r"\b(?:or|ou|o|oder|of|eller|tai|lub|nebo|veya|ή)\b", re.I)
 
 
 def _proposes_times(times: list[tuple[datetime, datetime | None, str]], text: str) -> bool:
