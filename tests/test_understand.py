@@ -4,7 +4,7 @@ and fails without it. Messages go through the same MIME reader as mail from a re
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
@@ -1043,4 +1043,47 @@ def test_dotted_rows_under_a_zone_declared_in_italian() -> None:
     ],
 )
 def test_surveys_placements_and_mentorships_are_not_job_interviews(subject: str, text: str) -> None:
+    assert not is_interview(understand(mail(subject, text), CONTEXT))
+
+
+# --- set 11's classes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # CLDR month and weekday names (zones.CALENDAR_LANGUAGES), the weekday after the year
+        ("Tarih: 22 Ekim 2026 Perşembe\nSaat: 15:00 – 16:00", "2026-10-22T19:00:00+00:00"),
+        ("Termín: čtvrtek 8. října 2026, 14:00–15:00", "2026-10-08T18:00:00+00:00"),
+        ("Data: 29 septembrie 2026, 10:00", "2026-09-29T14:00:00+00:00"),
+    ],
+)
+def test_dates_in_the_languages_cldr_names(text: str, start: str) -> None:
+    from agent.understanding.phrases import find_meeting_times
+
+    found = find_meeting_times(text, SENT - timedelta(days=10), CONTEXT.tz)
+    assert found and found[0][0] == datetime.fromisoformat(start)
+
+
+def test_a_choice_asked_as_a_question_is_a_proposal_and_one_time_asked_is_not() -> None:
+    ask = "Would Thursday 8th or Friday 9th October at 4pm work for the interview? Ama, Recruiter"
+    assert understand(mail("Next steps - interview", ask), CONTEXT).kind == FindingKind.POSSIBLE
+    one = "Can we move the interview to Friday 9th October at 11am instead? Dana, Recruiter"
+    assert is_interview(understand(mail("Re: interview", one), CONTEXT))
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        (
+            "Professional Review Interview confirmation",
+            "Your chartership professional review interview: Thursday 8 October, 14:00 - 15:00.",
+        ),
+        (
+            "Confirmation de notre entretien",
+            "Merci d'accepter cet entretien pour mon mémoire de master : jeudi 8 octobre à 21h00.",
+        ),
+    ],
+)
+def test_accreditation_and_thesis_interviews_are_not_jobs(subject: str, text: str) -> None:
     assert not is_interview(understand(mail(subject, text), CONTEXT))

@@ -20,6 +20,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from agent.understanding.phrases.prose import alternation, phrase_key
+from agent.understanding.phrases.zones import calendar_words
 
 _WEEKDAYS: dict[str, int] = {
     "monday": 0, "montag": 0, "lundi": 0, "lunes": 0,
@@ -144,6 +145,13 @@ _UNIT_WORDS: dict[tuple[str, bool], tuple[str, ...]] = {
 UNITS = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
 
 NUM = r"(?:\d{1,3}(?!\d)|" + alternation(*NUMBERS) + r")"
+# Other languages' month and weekday names are CLDR's (data/zone_names.json): a language is
+# a line in zones.CALENDAR_LANGUAGES, not a list here.
+for _word, _number in calendar_words()[0].items():
+    MONTHS.setdefault(_word, _number)
+for _word, _number in calendar_words()[1].items():
+    _WEEKDAYS.setdefault(_word, _number)
+_WEEKDAY_KEYS.update({k: v for k, v in _WEEKDAYS.items() if k not in _WEEKDAY_KEYS})
 MONTH = r"(?:" + alternation(*MONTHS) + r")"
 WEEKDAY_FULL = alternation(*_WEEKDAYS)
 WEEKDAY_SHORT = "(?-i:" + "|".join(sorted(_WEEKDAY_ABBR, key=len, reverse=True)) + ")"

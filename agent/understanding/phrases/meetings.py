@@ -492,7 +492,16 @@ def find_meeting_times(
 
 # "14 de Outubro de 2026 (quarta-feira), às 14h30": a weekday in parentheses after a date
 # only repeats it; blanked (same length), the date and the time read as one.
-_PAREN_WEEKDAY = re.compile(r"[ \t]?\((?:" + WEEKDAY_FULL + r")\)", re.I)
+_PAREN_WEEKDAY = re.compile(
+    r"[ \t]?\((?:"
+    + WEEKDAY_FULL
+    + r")\)"
+    # "22 Ekim 2026 Perşembe": the weekday after a dated year, as Turkish and Hungarian write it
+    + r"|(?<=\d{4})[ \t,]{1,2}(?:"
+    + WEEKDAY_FULL
+    + r")\b",
+    re.I,
+)
 
 
 # "quinta-feira (22/10) às 10h": a numeric date in parentheses after a weekday, read as if

@@ -74,7 +74,7 @@ _FRAMES = re.compile(
     r"""^\s{0,2}[(\[]?\s{0,2}(?:
         (?:in\s)?(?:the\s)?"""
     + _place(1)
-    + r"""\s(?:local\s)?(?:time|tid|tijd|zeit|aikaa|času|czasu)\b
+    + r"""\s(?:local\s)?(?:time|tid|tijd|zeit|aikaa|času|czasu|saati|idő|idő szerint)\b
       | (?:heure|hora|horário|horario|ora|tijd)\s(?:locale\s|local\s|legale\s)?
         (?:de\s|d['’]\s?|del\s|do\s|da\s|di\s|della\s|du\s|van\s)?"""
     + _place(2)
@@ -154,7 +154,7 @@ def lexicon() -> tuple[dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
     return places, {word: tuple(found) for word, found in by_word.items()}
 
 
-def build_lexicon() -> dict[str, dict[str, str]]:
+def build_lexicon() -> dict[str, dict[str, str] | dict[str, int]]:
     """The CLDR vocabulary from Babel (a development dependency): places and zone names."""
     from babel import Locale
     from babel.core import get_global
@@ -198,11 +198,50 @@ def build_lexicon() -> dict[str, dict[str, str]]:
                     phrases.setdefault(_key(text), zone)
     for name, zone in _cities().items():
         places.setdefault(name, zone)
+    months, weekdays = _calendar_words()
     return {
         "places": dict(sorted(places.items())),
         "names": dict(sorted(phrases.items())),
         "abbreviations": _abbreviations(),
+        "months": months,
+        "weekdays": weekdays,
     }
+
+
+# Languages whose month and weekday names the dates reader takes from CLDR (the languages of
+# `LANGUAGES` beyond the six whose date grammar is written by hand, and a few more).
+CALENDAR_LANGUAGES = ("nl", "sv", "da", "nb", "fi", "pl", "cs", "tr", "el", "ro", "hu", "ca")
+
+
+def _calendar_words() -> tuple[dict[str, int], dict[str, int]]:
+    """Month (1-12) and weekday (0 = Monday) names, wide forms only (an abbreviation such as
+    "mar" or "lis" is also a word), in each of `CALENDAR_LANGUAGES`, in the forms a date
+    writes them ("października", "Οκτωβρίου", "d'octubre" read as "octubre")."""
+    from babel import Locale
+
+    months: dict[str, int] = {}
+    weekdays: dict[str, int] = {}
+    for language in CALENDAR_LANGUAGES:
+        locale = Locale.parse(language)
+        for context in ("format", "stand-alone"):
+            for number, name in locale.months[context]["wide"].items():
+                key = re.sub(r"^(?:de\s|d['’])", "", _key(name))
+                if len(key) >= 4:
+                    months.setdefault(key, int(number))
+            for number, name in locale.days[context]["wide"].items():
+                key = _key(name)
+                if len(key) >= 4:
+                    weekdays.setdefault(key, int(number))
+    return dict(sorted(months.items())), dict(sorted(weekdays.items()))
+
+
+@cache
+def calendar_words() -> tuple[dict[str, int], dict[str, int]]:
+    """(month name -> 1-12, weekday name -> 0-6) from the shipped CLDR data."""
+    data = json.loads(
+        resources.files("agent.understanding").joinpath("data/zone_names.json").read_text("utf-8")
+    )
+    return dict(data.get("months", {})), dict(data.get("weekdays", {}))
 
 
 _LATIN_NAME = re.compile(r"[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇ][A-Za-zÀ-ÿĀ-ž'’. -]{2,39}")
@@ -302,7 +341,8 @@ def _places_by_stem() -> dict[str, tuple[str, ...]]:
 
 def _adjective_zone(word: str) -> str:
     """The zone of the place an adjective is made from: the shortest one-word place that
-    shares the word's stem (all but up to six letters of its ending, as in 'italienische', at least five)."""
+    shares the word's stem (all but up to six letters of its ending, as in "italienische";
+    at least five)."""
     places, _ = lexicon()
     plain = _plain(word)
     if len(plain) < 5:
