@@ -181,7 +181,8 @@ def body_of(f: FollowUp, interview: Interview, sender: Sender = SENDER) -> str:
 
 
 def beyond_greeting(body: str) -> str:
-    return body.split("\n", 1)[1]
+    """What the recipient reads after the greeting (lines for the user left out)."""
+    return for_the_recipient(body).split("\n", 1)[1]
 
 
 def shared_sentences(one: str, other: str) -> set[str]:
@@ -196,8 +197,9 @@ def shared_sentences(one: str, other: str) -> set[str]:
 
 
 def for_the_recipient(body: str) -> str:
-    """The body without the lines in square brackets (those are for the user)."""
-    return "\n".join(line for line in body.splitlines() if not line.startswith("["))
+    """The body without the lines in square brackets (those are for the user): what the
+    recipient reads, from the greeting on."""
+    return "\n".join(line for line in body.splitlines() if not line.startswith("[")).lstrip()
 
 
 # --- the draft as a message --------------------------------------------------------------------
@@ -323,7 +325,7 @@ def test_non_ascii_names_are_encoded() -> None:
     raw = message.as_bytes()
     parsed = parse(raw)
     assert parsed["To"].addresses[0].display_name == "Zoë Müller-Łukasz"
-    assert unflow(parsed.get_content()).startswith("Hi Zoë,")
+    assert for_the_recipient(unflow(parsed.get_content())).startswith("Hi Zoë,")
 
 
 # --- facts from untrusted mail -----------------------------------------------------------------
@@ -376,7 +378,7 @@ def test_a_hostile_invite_leaves_nothing_in_the_body() -> None:
     assert "Aurora Games" in body
     for junk in ("Bcc", "evil", "{{", "}}", "None", "=?", "\r"):
         assert junk not in body
-    assert body.startswith("Hi Oliver,")
+    assert for_the_recipient(body).startswith("Hi Oliver,")
 
 
 PIECES = [
@@ -450,6 +452,22 @@ GREETINGS = {
     "it": "Buongiorno ",
     "pt": "Olá, ",
 }
+# How the line for the user that asks for one detail of the conversation starts (a thank-you
+# with no note for its recipient), up to the recipient's name.
+ADD_A_DETAIL = {
+    "en": "[BEFORE SENDING: add one thing you and ",
+    "fr": "[AVANT D'ENVOYER\u00a0: ajoutez un point dont vous avez parlé avec ",
+    "de": "[VOR DEM SENDEN: Ergänzen Sie eine Sache, über die Sie mit ",
+    "es": "[ANTES DE ENVIAR: añada algo de lo que habló con ",
+    "it": "[PRIMA DI INVIARE: aggiungi una cosa di cui hai parlato con ",
+    "pt": "[ANTES DE ENVIAR: acrescente algo sobre o que conversou com ",
+}
+
+
+def detail_lines(body: str, language: str) -> list[str]:
+    return [line for line in body.splitlines() if line.startswith(ADD_A_DETAIL[language])]
+
+
 PANEL_TITLES = {
     "lead": "Engineering Manager",
     "individual": "Software Engineer",
@@ -484,7 +502,9 @@ def test_a_panel_of_up_to_three_shares_not_one_sentence(
         )
         bodies = [body_of(followup(to=person), interview, ALL_LANGUAGES) for person in people]
         for n, body in enumerate(bodies):
-            assert body.startswith(GREETINGS[language]), body
+            assert for_the_recipient(body).startswith(GREETINGS[language]), body
+            # with no note, each is asked for a detail of their own conversation
+            assert (ADD_A_DETAIL[language] in body) == (not shared), body
             assert not title or title not in body, (language, kind, body)
             for other in bodies[n + 1 :]:
                 assert not shared_sentences(body, other), (language, kind, interview_id)
@@ -531,6 +551,46 @@ def test_a_panel_of_strangers_gets_as_many_bodies(size: int, interview_id: str) 
         body = body_of(followup(to=person), interview)
         bodies.add(re.sub(r"Person \w+", "X", beyond_greeting(body)))  # not just the names
     assert len(bodies) == size
+
+
+def test_a_thank_you_with_no_note_asks_for_one_detail_of_the_conversation() -> None:
+    """What the mailbox cannot know, and what makes a thank-you worth reading: the user is asked
+    for it at the top of the draft, by the person's name, and told how to give it next time."""
+    body = body_of(followup(to=OLIVER), make())
+    assert body.startswith(
+        "[BEFORE SENDING: add one thing you and Oliver talked about (a question, a problem you "
+        "worked through): it is what makes this note yours. Next time: interview-agent note ... "
+        '--for ... "..." before the draft is placed.]\n\nHi Oliver,\n'
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_detail_is_asked_for_by_name_only_when_there_is_no_note(language: str) -> None:
+    def line(to: Person, *notes: Note) -> list[str]:
+        body = body_of(followup(to=to), make(notes=notes, language=language), ALL_LANGUAGES)
+        assert not detail_lines(for_the_recipient(body), language)  # never for the recipient
+        return detail_lines(body, language)
+
+    for person in (OLIVER, PRIYA):
+        found = line(person)
+        assert len(found) == 1 and found[0].startswith(BEFORE_SENDING[language]), found
+        assert first_name(person.name) in found[0] and "interview-agent note" in found[0]
+        assert found[0].endswith("]") and found[0].count("[") == 1
+    only_priya = Note("the idempotency keys we sketched", for_email=PRIYA.email)
+    assert not line(PRIYA, only_priya)
+    assert "Oliver" in line(OLIVER, only_priya)[0]  # a note for someone else is not his
+    assert not line(OLIVER, Note("the event pipeline migration"))  # a note for everyone
+    assert not line(OLIVER, Note("I liked hearing how the team runs its on-call rotation."))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_recruiter_who_arranged_it_is_not_asked_for_a_detail(language: str) -> None:
+    """She was not in the room: there is no conversation to bring back."""
+    people = (RACHEL, replace(OLIVER, email=""), replace(PRIYA, email=""))
+    f = followup(to=RACHEL, named=("Oliver Grant", "Priya Shah"))
+    body = body_of(f, make(people=people, language=language), ALL_LANGUAGES)
+    assert "Oliver" in body and not detail_lines(body, language), body
+    assert not [line for line in body.splitlines() if line.startswith("[")], body
 
 
 def test_a_recruiter_who_arranged_it_is_thanked_for_arranging() -> None:
@@ -843,10 +903,10 @@ def test_a_company_that_writes_in_a_language_the_user_writes_gets_it(
 ) -> None:
     interview = make(language=language)
     body = body_of(followup(), interview, ALL_LANGUAGES)
-    assert body.startswith(greeting) and words in body
+    assert for_the_recipient(body).startswith(greeting) and words in body
     assert "Engineering Manager" not in body and "Priya" in body
     english = body_of(followup(), interview, SENDER)  # the user writes English only
-    assert english.startswith("Hi Oliver,")
+    assert for_the_recipient(english).startswith("Hi Oliver,")
 
 
 @pytest.mark.parametrize(
@@ -915,9 +975,8 @@ def test_a_users_template_is_used_and_checked(tmp_path: Path) -> None:
         environment(tmp_path), followup(), make(language="fr"), ALL_LANGUAGES, when=START
     )
     assert subject == "Merci" and body.startswith("Bonjour Oliver,")
-    assert render(environment(tmp_path), followup(), make(), ALL_LANGUAGES, when=START)[
-        1
-    ].startswith("Hi")
+    english = render(environment(tmp_path), followup(), make(), ALL_LANGUAGES, when=START)[1]
+    assert for_the_recipient(english).startswith("Hi")
 
 
 def test_the_readme_documents_every_template_variable() -> None:

@@ -218,6 +218,17 @@ def test_demo_places_the_expected_drafts(tmp_path: Path) -> None:
     assert not sentences[0] & sentences[1]  # two interviewers at one company: not one sentence
     assert "Engineering Manager" not in oliver and "Staff Engineer" not in priya  # nor their titles
     assert "system design" in oliver and "system design" in priya
+    # the user's note for each of them (`note --for`, shown in the output) is in theirs only
+    order_service = "how the team plans to split the order service without a big-bang migration"
+    idempotency = "the idempotency keys we sketched for payment retries"
+    assert f'--for oliver.grant@northwind.io "{order_service}"' in out.split("drafts placed")[0]
+    assert " ".join(oliver.split()).count(order_service) == 1 and idempotency not in oliver
+    assert " ".join(priya.split()).count(idempotency) == 1 and order_service not in priya
+    assert "[BEFORE SENDING" not in oliver + priya  # they have their detail
+    (globex,) = by_to["marcus.lee@globex.com"]
+    marcus = unflow(globex.get_content())
+    assert marcus.startswith("[BEFORE SENDING: add one thing you and Marcus talked about")
+    assert "interview-agent note" in marcus.split("\n\n", 1)[0]
     (references,) = by_to["rachel.kim@northwind.io"]
     body = unflow(references.get_content())
     assert "Here are my references, as requested:" in body and "As promised" not in body
