@@ -559,8 +559,8 @@ def test_a_thank_you_with_no_note_asks_for_one_detail_of_the_conversation() -> N
     body = body_of(followup(to=OLIVER), make())
     assert body.startswith(
         "[BEFORE SENDING: add one thing you and Oliver talked about (a question, a problem you "
-        "worked through): it is what makes this note yours. Next time: interview-agent note ... "
-        '--for ... "..." before the draft is placed.]\n\nHi Oliver,\n'
+        "worked through): it is what makes this note yours. Next time: interview-agent note n1 "
+        '--for oliver.grant@northwind.io "..." before the draft is placed.]\n\nHi Oliver,\n'
     )
 
 

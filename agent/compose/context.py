@@ -62,7 +62,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
         "my_name",
         "signature",
     ),
-    "thank_you": ("arranged",),
+    "thank_you": ("arranged", "interview_id", "address"),
     "check_in": (
         "number",
         "timeline_date",
@@ -201,6 +201,8 @@ def context_for(
         "signature": sender.signature or sender.name,
     }
     if followup.kind == FollowUpKind.THANK_YOU:
+        context["interview_id"] = interview.id  # for the `note` command a draft suggests
+        context["address"] = recipient.email
         context["arranged"] = bool(interviewers or followup.named) and not (
             person is not None and person.role == PersonRole.INTERVIEWER
         )
