@@ -242,6 +242,15 @@ TOPICS: dict[str, dict[str, str]] = {
     },
 }
 
+# What a request for documents not named asks for ("identity" papers are named no better).
+_THE_DOCUMENTS = {
+    "en": "the documents you asked for",
+    "fr": "les documents demandés",
+    "de": "die angefragten Unterlagen",
+    "es": "los documentos que me pidió",
+    "it": "i documenti richiesti",
+    "pt": "os documentos solicitados",
+}
 # Documents a company asks for, as "my ..." (the object of "attached", "here is").
 DOCUMENTS: dict[str, dict[str, str]] = {
     "portfolio": {
@@ -308,22 +317,8 @@ DOCUMENTS: dict[str, dict[str, str]] = {
         "it": "alcuni esempi del mio lavoro",
         "pt": "algumas amostras do meu trabalho",
     },
-    "identity": {
-        "en": "the documents you asked for",
-        "fr": "les documents demandés",
-        "de": "die angefragten Unterlagen",
-        "es": "los documentos que me pidió",
-        "it": "i documenti richiesti",
-        "pt": "os documentos solicitados",
-    },
-    "": {
-        "en": "the documents you asked for",
-        "fr": "les documents demandés",
-        "de": "die angefragten Unterlagen",
-        "es": "los documentos que me pidió",
-        "it": "i documenti richiesti",
-        "pt": "os documentos solicitados",
-    },
+    "identity": _THE_DOCUMENTS,
+    "": _THE_DOCUMENTS,
 }
 
 # Forms a company asks the candidate to fill in or sign, as "the ...".

@@ -34,6 +34,7 @@ from agent.compose.draft import new_message_id
 from agent.config.types import DigestConfig
 from agent.mail.store import DraftInfo, MailStore, sha256_of
 from agent.model import FollowUpState, Interview, MessageRecord
+from agent.placing.copies import Removal, own_copy, remove_later_copy
 from agent.planning.planner import Plan
 from agent.state.store import StateStore
 
@@ -171,9 +172,7 @@ def _after_append(
     copies = store.find_drafts(digest_key(day), store.roles.inbox)
     if not copies:
         return None
-    own = next((c for c in copies if uid is not None and c.uid == uid), None)
-    if own is None and uid is None:
-        own = next((c for c in copies if c.message_id == message_id), None)
+    own = own_copy(copies, uid, message_id)
     if own is None:
         return copies[0]
     return _keep_first(store, day, copies, own, placed)
@@ -185,9 +184,12 @@ def _keep_first(
     """Keep the first of `copies`; remove `own` when it is a later one and exactly the bytes
     we placed (anything else is not ours to delete, whatever its Message-ID says)."""
     keeper = copies[0]
-    if own.uid == keeper.uid or (own.sha256 and own.sha256 != placed):
+    if own.uid == keeper.uid:
         return keeper
-    if store.remove_draft(own.uid, store.roles.inbox):
+    removal = remove_later_copy(store, store.roles.inbox, own, placed)
+    if removal is Removal.NOT_OURS:
+        return keeper
+    if removal is Removal.REMOVED:
         log.info(
             "removed a second copy of the digest for %s (UID %s): another instance placed it "
             "first (UID %s)",

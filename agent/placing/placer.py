@@ -33,6 +33,7 @@ from agent.model import (
     draft_tag,
     draft_tag_of,
 )
+from agent.placing.copies import Removal, own_copy, remove_later_copy
 from agent.planning.planner import (
     NOTE_PENDING,
     FollowUp,
@@ -318,9 +319,7 @@ class Placer:
         copies = self.store.find_drafts(key)
         if not copies:
             return None
-        own = next((c for c in copies if uid is not None and c.uid == uid), None)
-        if own is None and uid is None:
-            own = next((c for c in copies if c.message_id == message_id), None)
+        own = own_copy(copies, uid, message_id)
         keeper = copies[0]
         if own is not None and own.uid != keeper.uid:
             self._remove_copy(key, own, digest, keeper)
@@ -338,9 +337,10 @@ class Placer:
         return keeper
 
     def _remove_copy(self, key: str, copy: DraftInfo, digest: str, keeper: DraftInfo) -> None:
-        if copy.sha256 and digest and copy.sha256 != digest:
-            return  # not the bytes we placed: the user's, whatever its header says
-        if self.store.remove_draft(copy.uid):
+        removal = remove_later_copy(self.store, None, copy, digest)
+        if removal is Removal.NOT_OURS:
+            return
+        if removal is Removal.REMOVED:
             self.removed_copies.append(key)
             log.info(
                 "removed a second copy of draft %s (UID %s): another instance placed it first "

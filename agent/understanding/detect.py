@@ -36,7 +36,7 @@ from agent.model import (
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
 from agent.understanding.names import fold, is_title
-from agent.understanding.phrases.prose import QUOTE_HEADER, strip_quoted
+from agent.understanding.phrases.prose import QUOTE_HEADER, QUOTE_MARKS, strip_quoted
 
 log = logging.getLogger(__name__)
 
@@ -758,7 +758,7 @@ def _from_text(
     end = _end_of_schedule(times, new_text) or end
     if end is None:  # a length the new text gives, else the one its thread gave
         length = phrases.find_meeting_length(new_text) or phrases.find_meeting_length(
-            _QUOTE_MARKS.sub("", message.text[:20000])
+            QUOTE_MARKS.sub("", message.text[:20000])
         )
         end = start + length if length is not None else None
     from_address = message.from_
@@ -822,9 +822,6 @@ def _in_a_labelled_field(text: str, phrase: str) -> bool:
     )
 
 
-_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
-
-
 # "moved to Monday 19th October, same time", "décalé au jeudi 5 novembre, même heure"
 _SAME_TIME = re.compile(
     r"(?:at\s+)?(?:the\s+)?same\s+time|(?:à\s+la\s+)?même\s+heure|(?:a\s+la\s+)?misma\s+hora|"
@@ -845,7 +842,7 @@ def _same_time_on_a_new_day(
     zone = phrases.zone_named_in(message.text[:20000])
     zone = zone if isinstance(zone, ZoneInfo) else tz
     before = phrases.find_meeting_times(
-        _QUOTE_MARKS.sub("", earlier), sent - timedelta(days=60), zone
+        QUOTE_MARKS.sub("", earlier), sent - timedelta(days=60), zone
     )
     if not before:
         return []
@@ -867,7 +864,7 @@ def _time_the_thread_agreed(
     header = QUOTE_HEADER.search(text)
     if header is None:
         return []
-    quoted = _QUOTE_MARKS.sub("", text[header.end() :])
+    quoted = QUOTE_MARKS.sub("", text[header.end() :])
     earlier = QUOTE_HEADER.search(quoted)
     answered = quoted[: earlier.start()] if earlier else quoted
     zone = phrases.zone_named_in(text)

@@ -27,7 +27,14 @@ from agent.understanding.phrases.dates import (
     weekday_of,
     weekday_piece,
 )
-from agent.understanding.phrases.prose import FLAGS, QUOTED_LINE, clean, normalise, phrase_key
+from agent.understanding.phrases.prose import (
+    FLAGS,
+    QUOTE_MARKS,
+    QUOTED_LINE,
+    clean,
+    normalise,
+    phrase_key,
+)
 from agent.understanding.phrases.zones import abbreviations, zone_after
 
 _ZONE_NAMES: tuple[tuple[str, str], ...] = (
@@ -514,9 +521,6 @@ def _blank(m: re.Match[str]) -> str:
 
 
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.h]\d{2})?\s?(?:[ap]\.?\s?m\.?)?(?=[\s,;)(])", re.I)
-_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
-
-
 _CLOCK_AND_ZONE = re.compile(_CLOCK.pattern + _zone_piece("z"), FLAGS)
 
 
@@ -524,7 +528,7 @@ def zone_named_in(text: str) -> tzinfo | None:
     """The first zone written after a time anywhere in `text`, quoted lines included: in a
     thread, "between 2pm and 4pm UK time", "10am Brisbane time" or "14:00 CET" tells the zone
     that a later "Wednesday at 3" of the same thread is in."""
-    words = normalise(_QUOTE_MARKS.sub("", text))
+    words = normalise(QUOTE_MARKS.sub("", text))
     for m in _CLOCK.finditer(words):
         found = zone_after(words, m.end())
         if found is not None:

@@ -62,6 +62,8 @@ _QUOTE_HEADER = re.compile(
 )
 QUOTE_HEADER = _QUOTE_HEADER  # what starts the quoted part of a reply, for every reader of mail
 QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*", re.MULTILINE)
+# The "> > " that opens a quoted line, without the line: to read a thread's earlier messages
+QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
 
 
 def strip_quoted(text: str) -> str:

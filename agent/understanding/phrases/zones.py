@@ -21,6 +21,7 @@ import unicodedata
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "nb", "pl")
@@ -141,12 +142,17 @@ def _metazone_zone(zones: list[str]) -> str:
 
 
 @cache
+def _shipped() -> dict[str, Any]:
+    """data/zone_names.json, read once: places, zone names, abbreviations, months, weekdays."""
+    text = resources.files("agent.understanding").joinpath("data/zone_names.json")
+    return dict(json.loads(text.read_text("utf-8")))
+
+
+@cache
 def lexicon() -> tuple[dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
     """(place -> IANA zone, first word -> the metazone names it begins, longest first), from
     the shipped CLDR data."""
-    data = json.loads(
-        resources.files("agent.understanding").joinpath("data/zone_names.json").read_text("utf-8")
-    )
+    data = _shipped()
     places: dict[str, str] = {**data["places"], **_ALIASES}
     by_word: dict[str, list[tuple[str, str]]] = {}
     for name, zone in sorted(data["names"].items(), key=lambda kv: -len(kv[0])):
@@ -238,9 +244,7 @@ def _calendar_words() -> tuple[dict[str, int], dict[str, int]]:
 @cache
 def calendar_words() -> tuple[dict[str, int], dict[str, int]]:
     """(month name -> 1-12, weekday name -> 0-6) from the shipped CLDR data."""
-    data = json.loads(
-        resources.files("agent.understanding").joinpath("data/zone_names.json").read_text("utf-8")
-    )
+    data = _shipped()
     return dict(data.get("months", {})), dict(data.get("weekdays", {}))
 
 
@@ -304,9 +308,7 @@ def _abbreviations() -> dict[str, str]:
 @cache
 def abbreviations() -> dict[str, str]:
     """Abbreviation -> IANA zone, from the shipped tzdata vocabulary."""
-    data = json.loads(
-        resources.files("agent.understanding").joinpath("data/zone_names.json").read_text("utf-8")
-    )
+    data = _shipped()
     return dict(data.get("abbreviations", {}))
 
 
