@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from agent.model import Address, CalEvent, MailMessage, is_no_reply
 from agent.understanding import platforms, signals
+from agent.understanding.phrases.prose import QUOTE_MARKS
 from agent.understanding.people import (
     body_text,
     fold,
@@ -443,7 +444,9 @@ def _choose(
     if strong:
         return strong[0], candidates
     if domains:
-        written = _written_form(domains[0], body_text(message, events))
+        written = _written_form(domains[0], body_text(message, events)) or _written_form(
+            domains[0], QUOTE_MARKS.sub("", message.text[:20000])
+        )  # the thread's signature writes it: "Talent Partner | Waimea Solar"
         return written or company_from_domain(domains[0]), candidates
     return next((c for c, _s in candidates if not _AGENCY.search(c)), ""), candidates
 

@@ -36,6 +36,7 @@ from agent.model import (
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
 from agent.understanding.names import fold, is_title
+from agent.understanding.phrases import picks
 from agent.understanding.phrases.prose import QUOTE_HEADER, QUOTE_MARKS, strip_quoted
 
 log = logging.getLogger(__name__)
@@ -727,8 +728,12 @@ def _from_text(
         message, new_text, sent, context.tz
     )
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
+    picked = False
     if not times and signals.CONFIRMATION_WORDS.search(new_text):
         times = _time_the_thread_agreed(message, sent, context.tz)
+    if not times:
+        times = _slot_the_reply_picked(message, new_text, sent, context.tz)
+        picked = bool(times)
     if not times:
         return None
     greeted = _greeted(new_text)
@@ -738,6 +743,7 @@ def _from_text(
         return _possible(message, f"addressed to {greeted.title()}, not to you")
     confirmed = (
         called_off
+        or picked
         or signals.CONFIRMATION_WORDS.search(subject_and_body)
         or (word and _in_a_labelled_field(new_text, times[0][2]))
     )
@@ -873,6 +879,20 @@ def _time_the_thread_agreed(
     return times[:1] if len({t[0] for t in times}) == 1 else []
 
 
+def _slot_the_reply_picked(
+    message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
+) -> list[tuple[datetime, datetime | None, str]]:
+    """A short reply that settles on one of the times its thread offered by naming only what
+    tells it apart ("Thursday it is, 4pm our time", "Fechado! Quinta às 10h"): that time, with
+    the date and zone the thread gave it."""
+    text = message.text[:20000]
+    if not new_text.strip() or new_text == text or len(new_text) > 1500:
+        return []
+    zone = phrases.zone_named_in(text)
+    earlier = QUOTE_MARKS.sub("", text[len(new_text) :])
+    return picks.slot_picked(new_text, earlier, sent, zone if isinstance(zone, ZoneInfo) else tz)
+
+
 def _thread_times(
     message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
 ) -> list[tuple[datetime, datetime | None, str]]:
@@ -986,6 +1006,12 @@ def _job_evidence(message: MailMessage, context: Context) -> list[str]:
         found.append("signed by a recruiter")
     if context.in_interview_thread is not None and context.in_interview_thread(message):
         found.append("a reply in an interview's thread")
+    elif not found and len(text) < len(message.text[:6000]):
+        # a reply whose quoted thread names the job: "Fechado! Quinta às 10h", answering
+        # "Gostamos muito do seu perfil para a vaga de Product Manager Sênior"
+        quoted = QUOTE_MARKS.sub("", message.text[len(text) : 12000])
+        if signals.JOB_CONTEXT.search(quoted) or signals.INTERVIEW_WORDS.search(quoted):
+            found.append("a reply to a thread about a job")
     return found
 
 
