@@ -13,7 +13,7 @@ import enum
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 # The header that carried a draft's follow-up key in clear, up to version 0.1. Drafts are no
 # longer written with it (a client such as mutt sends it on to the company); stores still read
@@ -171,6 +171,9 @@ class MailMessage:
     is_sent: bool = False  # read from the user's Sent folder
     agent_key: str = ""  # our X-Interview-Agent-Key header, on drafts the agent placed
     problems: tuple[str, ...] = ()  # damage found while reading it (logged once by the sync)
+    # the Date header's own offset from UTC (`date` is in UTC): the sending clock's, a hint to
+    # the sender's zone; None when the header writes none ("-0000") or is unreadable
+    date_offset: timedelta | None = None
 
     @property
     def recipients(self) -> tuple[Address, ...]:

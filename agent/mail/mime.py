@@ -24,7 +24,7 @@ import quopri
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 
 from agent.model import Address, MailMessage
@@ -153,6 +153,17 @@ def parse_date(raw: str | None) -> datetime | None:
         return parsed.astimezone(UTC)
     except (TypeError, ValueError, IndexError, OverflowError):  # "31 Dec 9999 -2359" overflows
         return None
+
+
+def date_offset(raw: str | None) -> timedelta | None:
+    """The offset a Date header writes ("+0200"), or None ("-0000", none, unreadable)."""
+    if not raw:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(clean(str(raw)))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return parsed.utcoffset() if parsed.tzinfo is not None else None
 
 
 def message_ids(raw: str | None) -> tuple[str, ...]:
@@ -343,6 +354,7 @@ def message_of_headers(*, folder: str, uid: int, headers: Message, is_sent: bool
         auto_submitted=auto,
         precedence=decode_words(get("precedence")).lower(),
         is_sent=is_sent,
+        date_offset=date_offset(get("date")) if date is not None else None,
         agent_key=clean(str(get("x-interview-agent-key", ""))),
         problems=tuple(noted),
     )

@@ -36,7 +36,7 @@ from agent.model import (
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
 from agent.understanding.names import fold, is_title
-from agent.understanding.phrases import picks
+from agent.understanding.phrases import picks, zones
 from agent.understanding.phrases.prose import QUOTE_HEADER, QUOTE_MARKS, strip_quoted
 
 log = logging.getLogger(__name__)
@@ -724,8 +724,11 @@ def _from_text(
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
     sent = _sent(message, context)
-    times = _same_time_on_a_new_day(message, new_text, sent, context.tz) or _thread_times(
-        message, new_text, sent, context.tz
+    # a time that names no zone is in the sender's (when the mail says where that is), else
+    # the user's; "your time" is always the user's
+    zone = _senders_zone(message, new_text, context) or context.tz
+    times = _same_time_on_a_new_day(message, new_text, sent, zone) or _thread_times(
+        message, new_text, sent, zone, reader=context.tz
     )
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
     picked = False
@@ -879,6 +882,49 @@ def _time_the_thread_agreed(
     return times[:1] if len({t[0] for t in times}) == 1 else []
 
 
+# Country-code domains that are sold as generic names ("startup.io", "acme.co"): Google's list
+# of generic ccTLDs. They say nothing of where the sender is.
+_GENERIC_CCTLDS = frozenset(
+    "ad as bz cc cd co dj fm io la me ms nu sc sr su tv tk ws ai gg ly to sh im ac vc".split()
+)
+_TLD_TERRITORY = {"uk": "GB", "eu": ""}
+_EMAIL_DOMAIN = re.compile(r"@([\w-]+(?:\.[\w-]+)+)")
+
+
+def _senders_zone(message: MailMessage, new_text: str, context: Context) -> ZoneInfo | None:
+    """The zone of a sender whose clock is not the user's: the Date header's offset, read
+    through the places the message names (its signature's city), its domains' countries and
+    its language, when all the zones they allow keep that offset (a d.vinci notice sent at
+    +0200 signed in Hamburg: Europe/Berlin, so its "14:00 bis 15:00 Uhr" on 29 October is
+    CET). Never another zone of the user's own country: "Thursday at 2" from Denver stays
+    the user's time, as the user would read it."""
+    offset, when = message.date_offset, message.date
+    if offset is None or when is None or offset == when.astimezone(context.tz).utcoffset():
+        return None
+    territories = zones.territory_zones()
+    own = {c for c, names in territories.items() if context.tz.key in names}
+    domains = {a.domain for a in (message.from_, *message.reply_to) if a.domain}
+    domains |= {d.lower() for d in _EMAIL_DOMAIN.findall(new_text)}
+    codes = []
+    for domain in sorted(domains):
+        tld = domain.rpartition(".")[2].lower()
+        if len(tld) == 2 and tld not in _GENERIC_CCTLDS:
+            codes.append(_TLD_TERRITORY.get(tld, tld.upper()))
+    language = detect_language(new_text)
+    hints = (
+        zones.places_named(new_text),
+        [z for c in codes for z in territories.get(c, ())],
+        [] if language == "en" else [
+            z for c in zones.language_territories().get(language, ()) for z in territories.get(c, ())
+        ],
+    )
+    for group in hints:
+        zone = zones.zone_keeping_offset(offset, when, group)
+        if zone is not None:
+            return None if any(zone.key in territories.get(c, ()) for c in own) else zone
+    return None
+
+
 def _slot_the_reply_picked(
     message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
 ) -> list[tuple[datetime, datetime | None, str]]:
@@ -894,20 +940,20 @@ def _slot_the_reply_picked(
 
 
 def _thread_times(
-    message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo
+    message: MailMessage, new_text: str, sent: datetime, tz: ZoneInfo, *, reader: ZoneInfo
 ) -> list[tuple[datetime, datetime | None, str]]:
     """The meeting times of a message. In a reply whose new text writes a time with no zone
     ("that's booked in, Wednesday at 3"), the time is in the zone the thread named for it
     ("between 2pm and 4pm UK time"), and "tomorrow" is the sender's tomorrow there."""
     text = message.text[:20000]
-    times = phrases.find_meeting_times(text, sent, tz)
+    times = phrases.find_meeting_times(text, sent, tz, reader=reader)
     if new_text == text or not new_text.strip():
         return times
     zone = phrases.zone_named_in(text)
     if not isinstance(zone, ZoneInfo) or zone == tz:
         return times
-    as_user = phrases.find_meeting_times(new_text, sent, tz)
-    as_thread = phrases.find_meeting_times(new_text, sent, zone)
+    as_user = phrases.find_meeting_times(new_text, sent, tz, reader=reader)
+    as_thread = phrases.find_meeting_times(new_text, sent, zone, reader=reader)
     if not as_user or not as_thread or as_user[0][0] == as_thread[0][0]:
         return times  # the new text writes its own zone, or no time
     return as_thread + [t for t in times if t not in as_user]

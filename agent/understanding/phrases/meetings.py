@@ -35,7 +35,7 @@ from agent.understanding.phrases.prose import (
     normalise,
     phrase_key,
 )
-from agent.understanding.phrases.zones import abbreviations, zone_after
+from agent.understanding.phrases.zones import abbreviations, place_in_parentheses, zone_after
 
 _ZONE_NAMES: tuple[tuple[str, str], ...] = (
     # (normalised prefix of a spelled-out zone, IANA zone); first match wins
@@ -101,7 +101,11 @@ def _zone_piece(p: str) -> str:
               | hor[áa]rio\sde\sBras[íi]lia)
             | (?P<P_iana>(?-i:(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian
                 |Pacific|Etc)/[A-Za-z_]{2,30}(?:/[A-Za-z_]{2,30})?))
-            | (?P<P_own>your\s(?:local\s)?time)  # the reader's zone: the user's
+            # the reader's zone, the user's: "9.30pm your time", "9pm on your side", "15h00
+            # pour vous", "10 Uhr bei Ihnen"
+            | (?P<P_own>your\s(?:local\s)?time|(?:on|at)\syour\s(?:side|end)|for\syou\b
+                |pour\svous\b|bei\s(?:Ihnen|dir)\b|para\s(?:ti|usted|voc[eê])\b
+                |(?:de|do)\s(?:tu|su|seu)\slado\b|per\s(?:te|lei)\b)
             | (?P<P_off>(?:GMT|UTC)\s?(?P<P_sign>[-+−])(?P<P_oh>\d{1,2})(?::?(?P<P_om>\d\d))?)
             | (?P<P_abbr>(?-i:"""
         + "|".join(sorted(_ZONE_ABBR, key=len, reverse=True))
@@ -423,7 +427,7 @@ def _day_of(m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time)
 
 
 def find_meeting_times(
-    text: str, sent: datetime, tz: ZoneInfo
+    text: str, sent: datetime, tz: ZoneInfo, *, reader: tzinfo | None = None
 ) -> list[tuple[datetime, datetime | None, str]]:
     """Scheduled meeting times written in prose: (start, end or None, phrase), aware UTC, in
     text order, each (start, end) once.
@@ -435,7 +439,8 @@ def find_meeting_times(
     A weekday alone is its first occurrence whose time is after the message. No zone: `tz`.
     A date without a time is not a meeting. Deadlines ("by Friday 5pm"), office hours
     ("Mon-Fri 9am-5pm ET") and reply headers ("Sent: ...", "On ... wrote:") are skipped.
-    Quoted lines (">") are ignored; unquoted older text is kept, after the newer.
+    Quoted lines (">") are ignored; unquoted older text is kept, after the newer. A time
+    written in the reader's zone ("9.30pm your time") is in `reader` (default `tz`).
     """
     words = _PAREN_WEEKDAY.sub(_blank, QUOTED_LINE.sub("", normalise(text)))
     words = _PAREN_DATE.sub(lambda m: f" {m[1]} ", words)
@@ -474,7 +479,7 @@ def find_meeting_times(
             context = days_named.last_before(m.start())
             if context is None and kind == "range_only" and row and start - row[0] <= _CHAINED_ROW:
                 context = row[1]
-        found = _meeting(m, kind, context, base, aware_sent, declared or tz, words)
+        found = _meeting(m, kind, context, base, aware_sent, declared or tz, words, reader or tz)
         if found is None:
             continue
         if kind == "row_start":
@@ -705,6 +710,14 @@ class _DaysNamed:
         return None
 
 
+def _writes(zone: tzinfo, abbreviation: str, when: datetime) -> bool:
+    """`zone` writes `abbreviation` in the coming half-year (CST in Regina, EST in Jamaica)."""
+    return any(
+        (when + timedelta(days=days)).astimezone(zone).tzname() == abbreviation
+        for days in (0, 60, 120, 180)
+    )
+
+
 def _meeting(
     m: re.Match[str],
     kind: str,
@@ -713,14 +726,20 @@ def _meeting(
     sent: datetime,
     tz: tzinfo,
     words: str,
+    reader: tzinfo,
 ) -> tuple[datetime, datetime | None, str] | None:
     """One match as a meeting; `context` is the day named before a time that names none."""
     times = _times(m)
     if times is None:
         return None
     start_t, end_t = times
+    groups = m.groupdict()
+    own = kind not in ("range_only", "time_words_zone") and (
+        groups.get("z_own") or (kind == "time_first" and groups.get("y_own"))
+    )
     written = (
-        (_zone_from(m, "z") if kind not in ("range_only", "time_words_zone") else None)
+        (reader if own else None)
+        or (_zone_from(m, "z") if kind not in ("range_only", "time_words_zone") else None)
         or (_zone_from(m, "y") if kind == "time_first" else None)
         or zone_after(words, m.end())
         # a zone written after the day a schedule's rows sit under: "Jeudi 29 octobre (heure
@@ -729,7 +748,14 @@ def _meeting(
     )
     if kind == "time_words_zone" and written is None:
         return None
+    abbreviation = groups.get("z_abbr") if kind not in ("range_only", "time_words_zone") else None
     zone: tzinfo = written or tz
+    if abbreviation:
+        # "10:30 AM CST (Regina, Saskatchewan)": the place says which zone writes CST, and
+        # Saskatchewan keeps it all year
+        place = place_in_parentheses(words, m.end())
+        if place is not None and _writes(place, abbreviation, sent):
+            zone = place
     if kind == "range_only" and (
         context is None
         or end_t is None

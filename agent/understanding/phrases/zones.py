@@ -18,9 +18,10 @@ import json
 import re
 import sys
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -211,7 +212,32 @@ def build_lexicon() -> dict[str, dict[str, str] | dict[str, int]]:
         "abbreviations": _abbreviations(),
         "months": months,
         "weekdays": weekdays,
+        "territories": {
+            code: [z for z in zones if z in _zone_names()]
+            for code, zones in sorted(territory_zones.items())
+            if any(z in _zone_names() for z in zones)
+        },
+        "languages": _language_territories(),
     }
+
+
+# A language says where its writer is when most of a territory speaks it as an official language.
+_SPOKEN_BY = 50.0
+
+
+def _language_territories() -> dict[str, list[str]]:
+    """Language code -> the territories where it is official and spoken by at least half."""
+    from babel.core import get_global
+
+    found: dict[str, list[str]] = {}
+    for code, languages in sorted(get_global("territory_languages").items()):
+        for language, facts in languages.items():
+            status = facts.get("official_status") or ""
+            if status.startswith(("official", "de_facto")) and (
+                facts.get("population_percent", 0.0) >= _SPOKEN_BY
+            ):
+                found.setdefault(language, []).append(code)
+    return dict(sorted(found.items()))
 
 
 # Languages whose month and weekday names the dates reader takes from CLDR (the languages of
@@ -310,6 +336,77 @@ def abbreviations() -> dict[str, str]:
     """Abbreviation -> IANA zone, from the shipped tzdata vocabulary."""
     data = _shipped()
     return dict(data.get("abbreviations", {}))
+
+
+@cache
+def territory_zones() -> dict[str, tuple[str, ...]]:
+    """Territory code ("DE", "GB") -> its IANA zones, from the shipped CLDR data."""
+    return {code: tuple(zones) for code, zones in _shipped().get("territories", {}).items()}
+
+
+@cache
+def language_territories() -> dict[str, tuple[str, ...]]:
+    """Language code -> the territories where most people speak it as an official language."""
+    return {lang: tuple(codes) for lang, codes in _shipped().get("languages", {}).items()}
+
+
+# How far ahead a zone guessed from a clock's offset must keep agreeing with the others that
+# fit: a meeting is rarely set more than a quarter ahead.
+_AGREE_FOR = (0, 30, 60, 90)
+
+
+def zone_keeping_offset(
+    offset: timedelta, when: datetime, zones: Iterable[str]
+) -> ZoneInfo | None:
+    """The zone among `zones` whose clock read `offset` at `when`, when every zone that did
+    keeps the same offsets for the next quarter (so which one it is does not matter: Berlin or
+    Vienna; never London or Lagos, which part ways in October); else None."""
+    fitting = [
+        z for name in dict.fromkeys(zones) for z in [_zone(name)] if z is not None
+        and when.astimezone(z).utcoffset() == offset
+    ]
+    if not fitting:
+        return None
+    first = fitting[0]
+    for days in _AGREE_FOR[1:]:
+        later = when + timedelta(days=days)
+        if any(later.astimezone(z).utcoffset() != later.astimezone(first).utcoffset() for z in fitting):
+            return None
+    return first
+
+
+_PAREN_PLACE = re.compile(r"\s{0,2}\(\s{0,2}([^()\n\d]{3,40})\)")
+
+
+def place_in_parentheses(text: str, pos: int) -> ZoneInfo | None:
+    """The zone of a place written in parentheses at `pos`: "CST (Regina, Saskatchewan)",
+    "EST (Jamaica)"; the first of its comma-separated parts that names a place."""
+    m = _PAREN_PLACE.match(text, pos)
+    if m is None:
+        return None
+    for part in m[1].split(","):
+        found = _place_zone(part) if part.strip() else ""
+        if found:
+            return _zone(found)
+    return None
+
+
+def places_named(text: str) -> list[str]:
+    """The zones of the places a text names as capitalised words ("Am Sandtorkai 41, 20457
+    Hamburg", "Riva Albertolli 5 | 6900 Lugano"), in text order."""
+    places, _ = lexicon()
+    found: list[str] = []
+    for m in _CAPITALISED_RUN.finditer(text):
+        words = m[0].split()
+        for size in range(min(len(words), 3), 0, -1):
+            for i in range(len(words) - size + 1):
+                zone = places.get(_key(" ".join(words[i : i + size])))
+                if zone and len(" ".join(words[i : i + size])) >= 4:
+                    found.append(zone)
+    return found
+
+
+_CAPITALISED_RUN = re.compile(r"(?-i:[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘ][\w'’.-]*)(?:[ \t]+(?-i:[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘ][\w'’.-]*)){0,2}")
 
 
 def _place_zone(place: str) -> str:
