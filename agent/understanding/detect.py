@@ -257,7 +257,11 @@ def _sent(message: MailMessage, context: Context) -> datetime:
 def _is_auto_reply(message: MailMessage) -> bool:
     auto = message.auto_submitted
     if auto and auto != "no":
-        return "reply" in auto or bool(signals.OUT_OF_OFFICE_SUBJECT.search(message.subject))
+        # RFC 3834 "auto-replied" (an answer to the user's mail: vacation, out of office);
+        # "auto-generated" is a notice, an out-of-office only by its subject
+        return auto.startswith("auto-replied") or "reply" in auto or bool(
+            signals.OUT_OF_OFFICE_SUBJECT.search(message.subject)
+        )
     return bool(signals.OUT_OF_OFFICE_SUBJECT.search(message.subject))
 
 

@@ -20,6 +20,19 @@ def _interview_words_in_other_languages() -> str:
     return "|".join(f"(?:{w})".replace(" ", r"\s+") for w in words)
 
 
+def outcome_phrases(outcome: str) -> str:
+    """The alternation of `data/outcomes.tsv` for one outcome ("rejection", "offer"), every
+    language's line: a language is a line there."""
+    text = resources.files("agent.understanding").joinpath("data/outcomes.tsv")
+    found = []
+    for line in text.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, _language, pattern = line.split("\t", 2)
+            if kind == outcome:
+                found.append(f"(?:{pattern})")
+    return "|".join(found)
+
+
 _INTERVIEW_WORDS = re.compile(
     r"""\b(
         interview(?:s|ing)?|phone\s+screen|screening\s+call|recruiter\s+(?:call|screen|chat)|
@@ -292,40 +305,29 @@ REJECTION = _at_word_starts(
     r"(?:forward\s+)?with\s+(?:other|another|a\s+different)|not\s+(?:be\s+)?(?:moving|"
     r"proceeding|progressing|going)\s+forward|will\s+not\s+be\s+(?:moving|proceeding|"
     r"progressing)|won't\s+be\s+(?:moving|proceeding)|position\s+has\s+been\s+filled|"
-    r"decided\s+not\s+to\s+(?:proceed|move|continue|extend)|unable\s+to\s+offer\s+you|"
+    r"decided\s+not\s+to\s+(?:proceed|move|continue|extend|progress)|unable\s+to\s+offer\s+you|"
     r"not\s+(?:to\s+)?(?:selected|successful)|regret\s+to\s+inform|isn't\s+progressing|"
-    r"other\s+candidates\s+(?:who|whose)|leider\s+(?:müssen|können)\s+wir|"
-    r"nous\s+sommes\s+au\s+regret|suite\s+défavorable|lamentablemente|hemos\s+decidido\s+continuar\s+con\s+otros|"
-    # another candidate chosen, in the other languages we read
-    r"(?:mit|für)\s+(?:einer?|einem)\s+(?:anderen?|weiteren?)\s+(?:Kandidat(?:in|en)?|Bewerber(?:in)?)|"
-    r"(?:leider|bedauerlicherweise)\s+(?:\w+\s+){0,6}(?:entschieden|absagen|nicht\s+"
-    r"(?:weiter|berücksichtigen|fortsetzen))|"
-    r"(?:poursuivre|continuer|avancer)\s+avec\s+(?:un|une|d')\s*(?:autres?\s+)?candidat|"
-    r"ne\s+pas\s+donner\s+suite|ne\s+(?:pouvons|pourrons)\s+pas\s+donner\s+suite|"
-    r"(?:continuar|seguir|avanzar)\s+con\s+otr[oa]s?\s+(?:candidat|perfil)|no\s+(?:continuar|"
-    r"avanzar)\s+con\s+tu\s+candidatura|"
-    r"(?:proseguire|procedere|andare\s+avanti)\s+con\s+altr[oiae]\s+candidat|non\s+(?:potremo\s+)?"
-    r"proseguire\s+con\s+la\s+tua\s+candidatura|"
-    r"(?:seguir|avançar|prosseguir)\s+com\s+outr[oa]s?\s+candidat|não\s+(?:vamos\s+)?(?:avançar|"
-    r"seguir)\s+com\s+(?:a\s+)?sua\s+candidatura",
+    r"other\s+candidates\s+(?:who|whose)|"
+    # "on this occasion we won't be taking your application further"
+    r"(?:won't|will\s+not|not)\s+be\s+taking\s+(?:your\s+application|you|things)\s+(?:any\s+)?"
+    r"further|go(?:ing)?\s+in\s+(?:a\s+different|another)\s+direction|"
+    # the other languages we read: data/outcomes.tsv
+    + outcome_phrases("rejection"),
     re.I,
 )
 _TO_SOMEONE_ELSE = r"(?!\s+to\s+(?:another|a\s+different|other|someone))"
 OFFER = _at_word_starts(
     r"pleased\s+to\s+(?:extend\s+an\s+|make\s+(?:you\s+)?an\s+)?offer"
     + _TO_SOMEONE_ELSE
-    + r"|offer\s+letter|(?:extend|extending)\s+(?:you\s+)?an?\s+offer"
+    + r"|offer\s+letter|letter\s+of\s+offer|(?:extend|extending)\s+(?:you\s+)?an?\s+offer"
     + _TO_SOMEONE_ELSE
     + r"|your\s+offer\s+from|"
     r"(?:job|employment|formal)\s+offer|offer\s+of\s+employment|happy\s+to\s+offer\s+you|"
+    r"(?:delighted|pleased|thrilled|excited|glad)\s+to\s+offer\s+you\s+(?:the|a|this)\s+"
+    r"(?:\w+\s+){0,2}(?:role|position|job|post)\b|"
     r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer|"
-    # an offer made, in the other languages we read
-    r"carta\s+(?:de\s+)?oferta|oferta\s+(?:laboral|de\s+(?:trabajo|empleo))|ofrecerte\s+el\s+puesto|"
-    r"proposition\s+d'embauche|(?:vous|te)\s+proposer\s+le\s+poste|promesse\s+d'embauche|"
-    r"Vertragsangebot|(?:Ihnen|dir)\s+(?:ein|unser)\s+(?:Vertrags)?angebot|"
-    r"(?:lettera|proposta)\s+di\s+(?:assunzione|offerta)|offerta\s+di\s+lavoro\s+per\s+te|"
-    r"proporti\s+(?:il\s+ruolo|la\s+posizione)|"
-    r"carta[\s-]proposta|proposta\s+de\s+(?:trabalho|emprego)|oferecer(?:-lhe|-te)?\s+a\s+vaga",
+    # the other languages we read: data/outcomes.tsv
+    + outcome_phrases("offer"),
     re.I,
 )
 # A disclaimer that a letter is NOT an offer ("This notice does not constitute an offer of
