@@ -752,6 +752,8 @@ def _from_text(
         called_off
         or picked
         or signals.CONFIRMATION_WORDS.search(subject_and_body)
+        # one time, and a way out if it does not suit: "Shout if the time doesn't work"
+        or (len({t[0] for t in times}) == 1 and signals.OPT_OUT.search(new_text))
         or (word and _in_a_labelled_field(new_text, times[0][2]))
     )
     if not forced and not confirmed:

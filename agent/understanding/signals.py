@@ -20,6 +20,13 @@ def _interview_words_in_other_languages() -> str:
     return "|".join(f"(?:{w})".replace(" ", r"\s+") for w in words)
 
 
+def _lines_of(name: str) -> list[str]:
+    """The patterns of a `data/NAME.tsv` whose last column is a regular expression."""
+    text = resources.files("agent.understanding").joinpath(f"data/{name}.tsv")
+    lines = text.read_text("utf-8").splitlines()
+    return [line.rsplit("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#")]
+
+
 def outcome_phrases(outcome: str) -> str:
     """The alternation of `data/outcomes.tsv` for one outcome ("rejection", "offer"), every
     language's line: a language is a line there."""
@@ -241,6 +248,9 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"cambiamos\s+(?:la|el)|spostat[ao]|spostiamo|remarcad[ao]",
     re.I,
 )
+
+# A time set with a way out ("Shout if the time doesn't work"): data/opt_out.tsv.
+OPT_OUT = _at_word_starts("|".join(f"(?:{p})" for p in _lines_of("opt_out")), re.I)
 
 # A meeting called off in prose ("we need to cancel tomorrow's interview", "your interview has
 # been cancelled"); RESCHEDULED says it is moved instead, which keeps it an interview.

@@ -711,11 +711,14 @@ class _DaysNamed:
 
 
 def _writes(zone: tzinfo, abbreviation: str, when: datetime) -> bool:
-    """`zone` writes `abbreviation` in the coming half-year (CST in Regina, EST in Jamaica)."""
-    return any(
-        (when + timedelta(days=days)).astimezone(zone).tzname() == abbreviation
+    """`zone` writes `abbreviation` in the coming half-year (CST in Regina, EST in Jamaica),
+    or tzdata writes no letters for it ("+06" for Dhaka), so the local one is the writer's
+    ("BST (Dhaka time, GMT+6)": Bangladesh Standard Time)."""
+    names = {
+        (when + timedelta(days=days)).astimezone(zone).tzname() or ""
         for days in (0, 60, 120, 180)
-    )
+    }
+    return abbreviation in names or all(n[:1] in "+-" for n in names)
 
 
 def _meeting(

@@ -375,7 +375,7 @@ def zone_keeping_offset(
     return first
 
 
-_PAREN_PLACE = re.compile(r"\s{0,2}\(\s{0,2}([^()\n\d]{3,40})\)")
+_PAREN_PLACE = re.compile(r"\s{0,2}\(\s{0,2}([^()\n]{3,40})\)")
 
 
 def place_in_parentheses(text: str, pos: int) -> ZoneInfo | None:
