@@ -31,7 +31,7 @@ _PHRASE = rf"{_WORD}(?:[ \t]+(?:&[ \t]+)?{_WORD}){{0,3}}"
 _COMPANY_DISPLAY = re.compile(
     r"^(?P<c>.+?)\s+(?:careers|jobs|hiring(?:\s+team)?|recruiting(?:\s+team)?|recruitment|"
     r"talent(?:\s+acquisition|\s+team)?|people\s+team|hr|candidate\s+(?:calendar|experience)|"
-    r"interviews?|scheduling|@\s*icims|workday(?:\s+notification)?|hrworkday|via\s+\w+|"
+    r"interviews?|scheduling|@\s*icims|workday(?:\s+notification)?|hrworkday|via\s+[\w.-]+|"
     r"-\s*no\s*reply)\s*$",
     re.I,
 )
@@ -430,6 +430,12 @@ def _choose(
         if matching:  # a legal name first: "Tessaly Quantum Research" over "TQR"
             legal_names = [c for c, s in matching if s == "legal"]
             return (legal_names or [matching[0][0]])[0], candidates
+    if domains:  # the thread's signature, when the reply's own has none: "Pombalina Software"
+        thread = QUOTE_MARKS.sub("", message.text[:20000])
+        for raw in _signature_companies(thread) + [m.group("c") for m in _LEGAL_NAME.finditer(thread)]:
+            cleaned = clean_company(raw, people)
+            if cleaned and matches_domain(cleaned, domains[0]):
+                return cleaned, candidates
     candidates = [(c, s) for c, s in candidates if s != "prose"] + [
         (c, s) for c, s in candidates if s == "prose"
     ]

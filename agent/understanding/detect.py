@@ -134,6 +134,7 @@ def understand(message: MailMessage, context: Context, calendar: str = "") -> Fi
         and not forced
         and not _invites_the_user(events, context)
         and not _relayed_by_a_platform(message)
+        and not _relayed_conversation(message)
     ):
         return Finding(FindingKind.NONE, reason="mailing list or newsletter")
     inner = forwarded.inner_message(message, context.tz)
@@ -369,11 +370,26 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
         "coaching",
         "application received",
     ):
-        if name in _BOILERPLATE_VETOES and headed:
+        if name in _BOILERPLATE_VETOES and (headed or _invites_to_an_interview(message, body)):
             continue
         if signals.DISTRACTOR_PATTERNS[name].search(body) and not _strong_live_signal(body):
             return name
     return ""
+
+
+def _invites_to_an_interview(message: MailMessage, body: str) -> bool:
+    """The body invites to an interview at a time it names, in any language we read ("Thank
+    you for your interest in the Product Analyst position ... we would like to invite you to
+    an interview on Wednesday 7th October at 3:00 pm"): a letter's thanks are boilerplate."""
+    return bool(
+        signals.INTERVIEW_WORDS.search(body)
+        and signals.CONFIRMATION_WORDS.search(body)
+        and message.date is not None
+        and phrases.find_meeting_times(body, message.date, _UTC_ZONE)
+    )
+
+
+_UTC_ZONE = ZoneInfo("UTC")
 
 
 def _own_domains(context: Context) -> frozenset[str]:
@@ -682,6 +698,23 @@ def _relayed_by_a_platform(message: MailMessage) -> bool:
     return any(platforms.sends_on_behalf(a.domain) for a in senders if a.domain)
 
 
+# A reply address that carries one conversation's token ("reply+t71850342.k2q9@messages.bayt.com",
+# "reply-88127450-5a1e@messages.fuzu.com"): a job board relaying one person's message.
+_RELAY_ADDRESS = re.compile(
+    r"^(?:reply|replies|respond|response|msg|message|conversation|thread|r)[+._-][\w.+-]*\d[\w.+-]{3,}@",
+    re.I,
+)
+_VIA = re.compile(r"\S\s+(?:via|through|über|par|por|tramite)\s+\S", re.I)
+
+
+def _relayed_conversation(message: MailMessage) -> bool:
+    """One person's message relayed by a board or a network ("Oryx Pay via Bayt.com", a reply
+    address with the conversation's token), which may carry list headers like a newsletter."""
+    return any(_RELAY_ADDRESS.match(a.email) for a in message.reply_to) or bool(
+        _VIA.search(message.from_.name or "")
+    )
+
+
 def _signed_by_a_recruiter(message: MailMessage) -> bool:
     """The last lines of the new text carry a recruiting title ("Talent Acquisition |
     Brightloop", "Recruiter, Orbitly")."""
@@ -840,7 +873,11 @@ def _in_a_labelled_field(text: str, phrase: str) -> bool:
 # "moved to Monday 19th October, same time", "décalé au jeudi 5 novembre, même heure"
 _SAME_TIME = re.compile(
     r"(?:at\s+)?(?:the\s+)?same\s+time|(?:à\s+la\s+)?même\s+heure|(?:a\s+la\s+)?misma\s+hora|"
-    r"(?:alla\s+)?stessa\s+ora|(?:zur\s+)?gleichen\s+(?:Uhr)?zeit|(?:à\s+)?mesma\s+hora",
+    r"(?:alla\s+)?stessa\s+ora|(?:zur\s+)?gleichen\s+(?:Uhr)?zeit|(?:à\s+)?mesma\s+hora|"
+    # Dutch, Nordic, Catalan, Polish, Finnish, Czech, Turkish, Romanian
+    r"(?:op\s+)?(?:hetzelfde|zelfde)\s+(?:uur|tijdstip|tijd)|(?:på\s+|til\s+)?samm[ae]\s+tid|"
+    r"(?:a\s+la\s+)?mateixa\s+hora|o\s+tej\s+samej\s+godzinie|samaan\s+aikaan|"
+    r"ve\s+stejn[ýy]\s+čas|aynı\s+saatte|la\s+aceea[șş]i\s+or[ăa]",
     re.I,
 )
 

@@ -228,7 +228,8 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu|conferm|"
     # a schedule handed over ("Below is your Superday schedule"), a plain "You're all set"
     r"(?:here(?:'s|\s+is)|below\s+(?:is|are)|attached\s+is)\s+your\s+(?:[\w-]+\s+){0,3}"
-    r"(?:itinerary|schedule|agenda)\b|you(?:'re|\s+are)\s+all\s+set\b|"
+    r"(?:itinerary|schedule|agenda|(?:final\s+)?round|interviews?|onsite|loop)\b|"
+    r"you(?:'re|\s+are)\s+all\s+set\b|"
     # moving a meeting to a named day: "Can we move to Friday 11am instead?"
     r"mov(?:e|ed|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?to\s+(?=(?:"
     r"(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|tomorrow|week\b)|\d))|"
@@ -245,7 +246,9 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"(?:i|we)(?:'ll|\s+will)\s+(?:call|ring|phone)\s+you\b|"
     # a meeting moved, in the other languages we read
     r"verschieben|verlegen|neue[rn]?\s+termin|nouveau\s+créneau|décal|reprogramad[ao]|"
-    r"cambiamos\s+(?:la|el)|spostat[ao]|spostiamo|remarcad[ao]",
+    r"cambiamos\s+(?:la|el)|spostat[ao]|spostiamo|remarcad[ao]|"
+    # an invitation or a confirmation, in every language we read: data/confirmation_words.tsv
+    + "|".join(f"(?:{p})" for p in _lines_of("confirmation_words")),
     re.I,
 )
 
@@ -311,7 +314,7 @@ REJECTION = _at_word_starts(
     r"(?:extend|extended|extending|make|made|making)\s+(?:an?\s+|the\s+)?offer\s+to\s+"
     r"(?:another|a\s+different|other)\s+candidate|offered\s+the\s+(?:position|role|job)\s+to\s+"
     r"(?:another|a\s+different|other)\s+candidate|"
-    r"(?:decided|chosen|elected)\s+(?:to\s+)?(?:move|moving|go|proceed|pursue)\w*\s+"
+    r"(?:decided|chosen|elected)\s+(?:to\s+)?(?:move|moving|go|proceed|pursue|continue)\w*\s+"
     r"(?:forward\s+)?with\s+(?:other|another|a\s+different)|not\s+(?:be\s+)?(?:moving|"
     r"proceeding|progressing|going)\s+forward|will\s+not\s+be\s+(?:moving|proceeding|"
     r"progressing)|won't\s+be\s+(?:moving|proceeding)|position\s+has\s+been\s+filled|"

@@ -176,15 +176,18 @@ def _time_piece(p: str, *, first: bool) -> str:
         (?=\w)(?<![\w:.])
         (?:
             (?P<P_h12>\d{1,2})(?:[:.](?P<P_m12>[0-5]\d))?\s{0,2}(?P<P_ap>[ap])(?:\.\s?m\b\.?|\s?m\b)
-          | (?P<P_h24>\d{1,2})[:h](?P<P_m24>[0-5]\d)(?![\d:])(?::[0-5]\d)?
+          | (?P<P_h24>\d{1,2})(?:[:h]|u(?=\d\d\b))(?P<P_m24>[0-5]\d)(?![\d:])(?::[0-5]\d)?
                 (?:\s{0,2}(?:Uhr|h|hrs|horas)\b)?
           | (?P<P_hde>\d{1,2})(?:\.(?P<P_mde>[0-5]\d))?\s{0,2}Uhr\b
           | (?P<P_hfr>\d{1,2})\s?h(?:\s?(?P<P_mfr>[0-5]\d))?(?!\w)
           | (?<=kl\.\s)(?P<P_hkl>\d{1,2})\.(?P<P_mkl>[0-5]\d)
           # a range of 24-hour times with dots, as Italian, Nordic and Finnish rows write them:
           # "14.00 – 14.45" (its start, then its end)
-          | (?P<P_hdot>\d{1,2})\.(?P<P_mdot>[0-5]\d)(?=\s{0,2}[-–—]\s{0,2}\d{1,2}\.[0-5]\d(?![\d.]))
-          | (?:(?<=\d\.\d\d[-–—])|(?<=\d\.\d\d\s[-–—]\s)|(?<=\d\.\d\d[-–—]\s)|(?<=\d\.\d\d\s[-–—]))
+          | (?P<P_hdot>\d{1,2})\.(?P<P_mdot>[0-5]\d)(?=\s{0,2}(?:[-–—]|a|à|to|til|tot|bis|do)\s{0,2}
+                \d{1,2}\.[0-5]\d(?![\d.]))
+          | (?:(?<=\d\.\d\d[-–—])|(?<=\d\.\d\d\s[-–—]\s)|(?<=\d\.\d\d[-–—]\s)|(?<=\d\.\d\d\s[-–—])
+              |(?<=\d\.\d\d\sa\s)|(?<=\d\.\d\d\sà\s)|(?<=\d\.\d\d\sto\s)|(?<=\d\.\d\d\sdo\s)
+              |(?<=\d\.\d\d\still\s)|(?<=\d\.\d\d\stot\s)|(?<=\d\.\d\d\sbis\s))
             (?P<P_hdoe>\d{1,2})\.(?P<P_mdoe>[0-5]\d)(?![\d.])
           | (?<=a\slas\s)(?P<P_hes>\d{1,2})(?![\d:.h])
           | (?<=\bat\s)(?P<P_hat>\d{1,2})

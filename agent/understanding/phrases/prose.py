@@ -54,8 +54,13 @@ _QUOTE_HEADER = re.compile(
       | Em\s[^\n]{1,300}?escreveu:
       | Op\s[^\n]{1,300}?schreef[^\n]{0,100}:
       | Den\s[^\n]{1,300}?skrev[^\n]{0,100}:
-      | (?:From|Von|De)\s?:[^\n]{1,300}\n[ \t]*(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha
-                                                   |Subject|Betreff|Objet|Asunto|To|An|À|Para)\s?:
+      # Outlook's header block, in the languages Outlook writes it: From/Sent, Van/Verzonden,
+      # Från/Skickat, Fra/Sendt, Lähettäjä/Lähetetty, Od/Wysłano, Od/Odesláno, Kimden/Gönderildi,
+      # De la/Trimis, Feladó/Elküldve, Da/Inviato, De/Enviat
+      | (?:From|Von|De|Van|Från|Fra|Lähettäjä|Od|Kimden|De\sla|Feladó|Da)\s?:[^\n]{1,300}\n[ \t]*
+        (?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Enviat|Fecha|Subject|Betreff|Objet|Asunto|To|An
+          |À|Para|Verzonden|Skickat|Sendt|Lähetetty|Wysłano|Odesláno|Gönderildi|Gönderilme|Trimis
+          |Elküldve|Inviato|Data)\s?:
     )
     """,
     re.MULTILINE | re.VERBOSE,
