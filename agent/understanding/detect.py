@@ -383,13 +383,23 @@ def _invites_to_an_interview(message: MailMessage, body: str) -> bool:
     an interview on Wednesday 7th October at 3:00 pm"): a letter's thanks are boilerplate."""
     return bool(
         signals.INTERVIEW_WORDS.search(body)
-        and signals.CONFIRMATION_WORDS.search(body)
+        and _INVITES_YOU_NOW.search(body)
         and message.date is not None
         and phrases.find_meeting_times(body, message.date, _UTC_ZONE)
     )
 
 
 _UTC_ZONE = ZoneInfo("UTC")
+# An invitation made in the message itself ("we are pleased to invite you", "zapraszamy"), not
+# promised ("we will invite you to an interview soon"): English here, the other languages'
+# invitation words from data/confirmation_words.tsv.
+_INVITES_YOU_NOW = re.compile(
+    r"\b(?:(?:pleased|happy|delighted|glad|like|love|want)\s+to\s+invite\s+you|we\s+invite\s+you|"
+    r"you(?:'re|\s+are)\s+(?:cordially\s+)?invited|invites\s+you\s+to|(?:is|are)\s+scheduled\s+for|"
+    + "|".join(f"(?:{p})" for p in signals.lines_of("confirmation_words"))
+    + ")",
+    re.I,
+)
 
 
 def _own_domains(context: Context) -> frozenset[str]:

@@ -20,7 +20,7 @@ def _interview_words_in_other_languages() -> str:
     return "|".join(f"(?:{w})".replace(" ", r"\s+") for w in words)
 
 
-def _lines_of(name: str) -> list[str]:
+def lines_of(name: str) -> list[str]:
     """The patterns of a `data/NAME.tsv` whose last column is a regular expression."""
     text = resources.files("agent.understanding").joinpath(f"data/{name}.tsv")
     lines = text.read_text("utf-8").splitlines()
@@ -248,12 +248,12 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"verschieben|verlegen|neue[rn]?\s+termin|nouveau\s+créneau|décal|reprogramad[ao]|"
     r"cambiamos\s+(?:la|el)|spostat[ao]|spostiamo|remarcad[ao]|"
     # an invitation or a confirmation, in every language we read: data/confirmation_words.tsv
-    + "|".join(f"(?:{p})" for p in _lines_of("confirmation_words")),
+    + "|".join(f"(?:{p})" for p in lines_of("confirmation_words")),
     re.I,
 )
 
 # A time set with a way out ("Shout if the time doesn't work"): data/opt_out.tsv.
-OPT_OUT = _at_word_starts("|".join(f"(?:{p})" for p in _lines_of("opt_out")), re.I)
+OPT_OUT = _at_word_starts("|".join(f"(?:{p})" for p in lines_of("opt_out")), re.I)
 
 # A meeting called off in prose ("we need to cancel tomorrow's interview", "your interview has
 # been cancelled"); RESCHEDULED says it is moved instead, which keeps it an interview.
