@@ -189,6 +189,8 @@ def _time_piece(p: str, *, first: bool) -> str:
               |(?<=\d\.\d\d\sa\s)|(?<=\d\.\d\d\sà\s)|(?<=\d\.\d\d\sto\s)|(?<=\d\.\d\d\sdo\s)
               |(?<=\d\.\d\d\still\s)|(?<=\d\.\d\d\stot\s)|(?<=\d\.\d\d\sbis\s))
             (?P<P_hdoe>\d{1,2})\.(?P<P_mdoe>[0-5]\d)(?![\d.])
+          # "09.00 WITA", "14.30 CET": a dotted time is a clock time when a zone follows it
+          | (?P<P_hdz>\d{1,2})\.(?P<P_mdz>[0-5]\d)(?=\s{0,2}\(?(?-i:[A-Z]{2,5})(?![\w/]))
           | (?<=a\slas\s)(?P<P_hes>\d{1,2})(?![\d:.h])
           | (?<=\bat\s)(?P<P_hat>\d{1,2})
                 (?![\d:]|[.,]\d|\s?(?:h\b|[ap]\.?\s?m\b|%|per|min|hour|day|week))
@@ -327,6 +329,7 @@ def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
         ("h12", "m12"),
         ("h24", "m24"),
         ("hdot", "mdot"),
+        ("hdz", "mdz"),
         ("hdoe", "mdoe"),
         ("hde", "mde"),
         ("hfr", "mfr"),
@@ -713,6 +716,43 @@ class _DaysNamed:
         return None
 
 
+# The sender's clock in words, or an abbreviation of letters we do not know, after a time.
+_OURS = re.compile(
+    r"\s{0,2}(?:our\s+(?:local\s+)?time|(?:à\s+)?notre\s+heure|(?:a\s+)?nuestra\s+hora|"
+    r"unserer\s+Zeit|(?:(?-i:[A-Z]{2,5})(?![\w/])))",
+    re.IGNORECASE,
+)
+# A UTC offset written beside a time's zone, on its line: "(hora del Pacífico, GMT-7)".
+_STATED_OFFSET = re.compile(r"(?:UTC|GMT)\s?(?P<sign>[-+−])\s?(?P<h>\d{1,2})(?::?(?P<m>[0-5]\d))?(?!\d)")
+
+
+def _stated_offset(words: str, start: int, end: int) -> timedelta | None:
+    """The UTC offset written in a time's match or just after it on its line, or None."""
+    line_end = words.find("\n", end)
+    window = words[start : min(end + 40, line_end if line_end >= 0 else len(words))]
+    found = _STATED_OFFSET.search(window)
+    if found is None or int(found["h"]) > 14:
+        return None
+    sign = -1 if found["sign"] in "-−" else 1
+    return sign * timedelta(hours=int(found["h"]), minutes=int(found["m"] or 0))
+
+
+def _zone_in_parentheses(words: str, pos: int) -> tzinfo | None:
+    """The zone of "(Navajo Nation, MDT)" or "(Apia)" at `pos`: a place, else a known
+    abbreviation among its parts."""
+    place = place_in_parentheses(words, pos)
+    if place is not None:
+        return place
+    inside = re.match(r"\s{0,2}\(([^()\n]{2,40})\)", words[pos:])
+    if inside is None or re.search(r"\d", inside[1]):
+        return None
+    for part in inside[1].split(","):
+        name = _ZONE_ABBR.get(part.strip())
+        if name:
+            return _zone_info(name)
+    return None
+
+
 def _writes(zone: tzinfo, abbreviation: str, when: datetime) -> bool:
     """`zone` writes `abbreviation` in the coming half-year (CST in Regina, EST in Jamaica),
     or tzdata writes no letters for it ("+06" for Dhaka), so the local one is the writer's
@@ -756,6 +796,12 @@ def _meeting(
         return None
     abbreviation = groups.get("z_abbr") if kind not in ("range_only", "time_words_zone") else None
     zone: tzinfo = written or tz
+    if written is None:
+        # "8:30 AM our time (Navajo Nation, MDT)", "10:00am WST (Apia)": a word for the
+        # sender's clock, or an abbreviation we do not know, then the place in parentheses
+        ours = _OURS.match(words, m.end())
+        if ours is not None:
+            zone = _zone_in_parentheses(words, ours.end()) or zone
     if abbreviation:
         # "10:30 AM CST (Regina, Saskatchewan)": the place says which zone writes CST, and
         # Saskatchewan keeps it all year
@@ -780,6 +826,11 @@ def _meeting(
             day = _day_of(m, base, sent, zone, start_t)
         if day is None:
             return None
+        stated = _stated_offset(words, m.start(), m.end())
+        if stated is not None and datetime.combine(day, start_t, tzinfo=zone).utcoffset() != stated:
+            # "9:30 (hora del Pacífico, GMT-7)" in Los Cabos, which keeps -7 when California
+            # does not: the offset written beside the name is the instant's
+            zone = timezone(stated)
         start = _instant(day, start_t, zone)
         end = None
         if end_t is not None:
