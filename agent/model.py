@@ -54,7 +54,14 @@ LANGUAGES = ("en", "fr", "de", "es", "it", "pt")
 NO_REPLY = re.compile(
     r"^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|notifications?|notify|"
     r"mailer[-_.]daemon|postmaster|bounces?|automated|auto[-_.]?confirm|calendar[-_.]"
-    r"notification|system|alerts?)(?:[-_.+][^@]*)?@|^[^@]*\+(?:autoreply|email)[^@]*@|"
+    r"notification|system|alerts?|"
+    # the same, in other languages: "nao-responda", "no-responder", "ne-pas-repondre",
+    # "keine-antwort", "non-rispondere", "notificaciones", "powiadomienia", "benachrichtigung"
+    r"n[aã]o[-_.]?responda|no[-_.]?responder|ne[-_.]?pas[-_.]?r[eé]pondre|keine[-_.]?antwort|"
+    r"nicht[-_.]?antworten|non[-_.]?rispondere|niet[-_.]?beantwoorden|nie[-_.]?odpowiadaj|"
+    r"notifica(?:ciones|coes|ções|cao|ção|zioni|tions?)|powiadomieni[ae]|benachrichtigung(?:en)?|"
+    r"meddelanden|varsling|ilmoitukset|upozorneni|ertesites|bildirim)"
+    r"(?:[-_.+][^@]*)?@|^[^@]*\+(?:autoreply|email)[^@]*@|"
     r"@(?:[^@]*\.)?(?:greenhouse-mail\.io|bounce\.|email\.apple\.com)",
     re.I,
 )

@@ -97,23 +97,33 @@ _LATER_SETS = {
     ),
     # first sight 0.78 / 0.81 (tests/corpus-heldout-8/README.md)
     "tests/corpus-heldout-8": (
-        25,
-        {"start": 24, "end": 23, "company": 14, "role": 20, "interviewers": 12, "recruiter": 18},
+        26,
+        {"start": 26, "end": 25, "company": 16, "role": 20, "interviewers": 12, "recruiter": 18},
     ),
     # first sight 0.92 / 0.85 (tests/corpus-heldout-9/README.md)
     "tests/corpus-heldout-9": (
-        25,
-        {"start": 24, "end": 22, "company": 18, "role": 15, "interviewers": 11, "recruiter": 18},
+        26,
+        {"start": 26, "end": 24, "company": 21, "role": 16, "interviewers": 12, "recruiter": 20},
     ),
     # first sight 0.83 / 0.73 (tests/corpus-heldout-10/README.md)
     "tests/corpus-heldout-10": (
-        23,
-        {"start": 19, "end": 19, "company": 20, "role": 14, "interviewers": 9, "recruiter": 17},
+        25,
+        {"start": 25, "end": 24, "company": 21, "role": 14, "interviewers": 10, "recruiter": 20},
     ),
-    # the last set written: first sight 0.88 / 0.85 (tests/corpus-heldout-11/README.md)
+    # first sight 0.88 / 0.85 (tests/corpus-heldout-11/README.md)
     "tests/corpus-heldout-11": (
-        24,
-        {"start": 23, "end": 21, "company": 15, "role": 17, "interviewers": 7, "recruiter": 17},
+        25,
+        {"start": 25, "end": 23, "company": 18, "role": 18, "interviewers": 8, "recruiter": 19},
+    ),
+    # first sight 0.86 / 0.69 (tests/corpus-heldout-13/README.md)
+    "tests/corpus-heldout-13": (
+        25,
+        {"start": 25, "end": 21, "company": 17, "role": 14, "interviewers": 8, "recruiter": 16},
+    ),
+    # the last set written: first sight 0.96 / 0.92 (tests/corpus-heldout-12/README.md)
+    "tests/corpus-heldout-12": (
+        25,
+        {"start": 25, "end": 24, "company": 12, "role": 16, "interviewers": 10, "recruiter": 17},
     ),
 }
 

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 
 from agent.model import Address, CalEvent, MailMessage, is_no_reply
 from agent.understanding import platforms, signals
-from agent.understanding.phrases.prose import QUOTE_MARKS
 from agent.understanding.people import (
     body_text,
     fold,
@@ -25,6 +24,7 @@ from agent.understanding.people import (
     mentions,
     normalize_name,
 )
+from agent.understanding.phrases.prose import QUOTE_MARKS
 
 _WORD = r"[^\W\d_][\w&'’.-]*"
 _PHRASE = rf"{_WORD}(?:[ \t]+(?:&[ \t]+)?{_WORD}){{0,3}}"
@@ -432,7 +432,9 @@ def _choose(
             return (legal_names or [matching[0][0]])[0], candidates
     if domains:  # the thread's signature, when the reply's own has none: "Pombalina Software"
         thread = QUOTE_MARKS.sub("", message.text[:20000])
-        for raw in _signature_companies(thread) + [m.group("c") for m in _LEGAL_NAME.finditer(thread)]:
+        for raw in _signature_companies(thread) + [
+            m.group("c") for m in _LEGAL_NAME.finditer(thread)
+        ]:
             cleaned = clean_company(raw, people)
             if cleaned and matches_domain(cleaned, domains[0]):
                 return cleaned, candidates

@@ -260,8 +260,10 @@ def _is_auto_reply(message: MailMessage) -> bool:
     if auto and auto != "no":
         # RFC 3834 "auto-replied" (an answer to the user's mail: vacation, out of office);
         # "auto-generated" is a notice, an out-of-office only by its subject
-        return auto.startswith("auto-replied") or "reply" in auto or bool(
-            signals.OUT_OF_OFFICE_SUBJECT.search(message.subject)
+        return (
+            auto.startswith("auto-replied")
+            or "reply" in auto
+            or bool(signals.OUT_OF_OFFICE_SUBJECT.search(message.subject))
         )
     return bool(signals.OUT_OF_OFFICE_SUBJECT.search(message.subject))
 
@@ -938,7 +940,35 @@ def _time_the_thread_agreed(
 # Country-code domains that are sold as generic names ("startup.io", "acme.co"): Google's list
 # of generic ccTLDs. They say nothing of where the sender is.
 _GENERIC_CCTLDS = frozenset(
-    "ad as bz cc cd co dj fm io la me ms nu sc sr su tv tk ws ai gg ly to sh im ac vc".split()
+    [
+        "ad",
+        "as",
+        "bz",
+        "cc",
+        "cd",
+        "co",
+        "dj",
+        "fm",
+        "io",
+        "la",
+        "me",
+        "ms",
+        "nu",
+        "sc",
+        "sr",
+        "su",
+        "tv",
+        "tk",
+        "ws",
+        "ai",
+        "gg",
+        "ly",
+        "to",
+        "sh",
+        "im",
+        "ac",
+        "vc",
+    ]
 )
 _TLD_TERRITORY = {"uk": "GB", "eu": ""}
 _EMAIL_DOMAIN = re.compile(r"@([\w-]+(?:\.[\w-]+)+)")
@@ -967,8 +997,12 @@ def _senders_zone(message: MailMessage, new_text: str, context: Context) -> Zone
     hints = (
         zones.places_named(new_text),
         [z for c in codes for z in territories.get(c, ())],
-        [] if language == "en" else [
-            z for c in zones.language_territories().get(language, ()) for z in territories.get(c, ())
+        []
+        if language == "en"
+        else [
+            z
+            for c in zones.language_territories().get(language, ())
+            for z in territories.get(c, ())
         ],
     )
     for group in hints:

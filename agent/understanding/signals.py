@@ -342,7 +342,7 @@ OFFER = _at_word_starts(
     r"(?:\w+\s+){0,2}(?:role|position|job|post)\b|"
     r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer|"
     # the other languages we read: data/outcomes.tsv
-    + outcome_phrases("offer"),
+     + outcome_phrases("offer"),
     re.I,
 )
 # A disclaimer that a letter is NOT an offer ("This notice does not constitute an offer of

@@ -302,7 +302,7 @@ _NOT_A_MEETING_BEFORE = re.compile(
     + "|"
     + WEEKDAY_SHORT
     + r""")?\.?,?:?\s{0,3}
-      | [-–—]\s{0,2}
+      | [^\s][ \t]{0,2}[-–—][ \t]{0,2}  # the end of a range; a bullet's dash opens a line
     )$""",
     FLAGS,
 )
@@ -723,7 +723,9 @@ _OURS = re.compile(
     re.IGNORECASE,
 )
 # A UTC offset written beside a time's zone, on its line: "(hora del Pacífico, GMT-7)".
-_STATED_OFFSET = re.compile(r"(?:UTC|GMT)\s?(?P<sign>[-+−])\s?(?P<h>\d{1,2})(?::?(?P<m>[0-5]\d))?(?!\d)")
+_STATED_OFFSET = re.compile(
+    r"(?:UTC|GMT)\s?(?P<sign>[-+−])\s?(?P<h>\d{1,2})(?::?(?P<m>[0-5]\d))?(?!\d)"
+)
 
 
 def _stated_offset(words: str, start: int, end: int) -> timedelta | None:
@@ -735,6 +737,11 @@ def _stated_offset(words: str, start: int, end: int) -> timedelta | None:
         return None
     sign = -1 if found["sign"] in "-−" else 1
     return sign * timedelta(hours=int(found["h"]), minutes=int(found["m"] or 0))
+
+
+def _standard_offset(local: datetime) -> timedelta | None:
+    offset, saving = local.utcoffset(), local.dst()
+    return offset - saving if offset is not None and saving is not None else offset
 
 
 def _zone_in_parentheses(words: str, pos: int) -> tzinfo | None:
@@ -758,8 +765,7 @@ def _writes(zone: tzinfo, abbreviation: str, when: datetime) -> bool:
     or tzdata writes no letters for it ("+06" for Dhaka), so the local one is the writer's
     ("BST (Dhaka time, GMT+6)": Bangladesh Standard Time)."""
     names = {
-        (when + timedelta(days=days)).astimezone(zone).tzname() or ""
-        for days in (0, 60, 120, 180)
+        (when + timedelta(days=days)).astimezone(zone).tzname() or "" for days in (0, 60, 120, 180)
     }
     return abbreviation in names or all(n[:1] in "+-" for n in names)
 
@@ -827,9 +833,11 @@ def _meeting(
         if day is None:
             return None
         stated = _stated_offset(words, m.start(), m.end())
-        if stated is not None and datetime.combine(day, start_t, tzinfo=zone).utcoffset() != stated:
+        local = datetime.combine(day, start_t, tzinfo=zone)
+        if stated is not None and stated not in (local.utcoffset(), _standard_offset(local)):
             # "9:30 (hora del Pacífico, GMT-7)" in Los Cabos, which keeps -7 when California
-            # does not: the offset written beside the name is the instant's
+            # does not: the offset written beside the name is the instant's. A zone's standard
+            # offset is how people label it all year ("(UTC-05:00) Eastern Time" in October).
             zone = timezone(stated)
         start = _instant(day, start_t, zone)
         end = None

@@ -18,10 +18,10 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
-from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -96,7 +96,7 @@ _FRAMES = re.compile(
 # What may stand between a time and its zone: the end of a range the reader did not take
 # ("15.00–16.00"), and the word for "o'clock" ("14:00 uur", "15 Uhr", "kl. 15").
 _BETWEEN = re.compile(
-    r"(?:\s{0,2}[-–—]\s{0,2}\d{1,2}(?:[.:h]\s?\d{2})?)?(?:\s{0,2}(?:uur|uhr|hrs?|godz\.?|"
+    r"(?:\s{0,2}[-–—]\s{0,2}\d{1,2}(?:[.:h]\s?\d{2})?)?(?:\s{0,2}(?:uur|uhr|hrs?|h|godz\.?|"
     r"o['’]clock)\b)?(?:\s{0,2},(?=\s{0,2}(?:heure|hora|horário|horario|ora|tid|tijd|czasu)\b))?",
     re.IGNORECASE,
 )
@@ -161,7 +161,7 @@ def lexicon() -> tuple[dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
     return places, {word: tuple(found) for word, found in by_word.items()}
 
 
-def build_lexicon() -> dict[str, dict[str, str] | dict[str, int]]:
+def build_lexicon() -> dict[str, Any]:
     """The CLDR vocabulary from Babel (a development dependency): places and zone names."""
     from babel import Locale
     from babel.core import get_global
@@ -355,22 +355,24 @@ def language_territories() -> dict[str, tuple[str, ...]]:
 _AGREE_FOR = (0, 30, 60, 90)
 
 
-def zone_keeping_offset(
-    offset: timedelta, when: datetime, zones: Iterable[str]
-) -> ZoneInfo | None:
+def zone_keeping_offset(offset: timedelta, when: datetime, zones: Iterable[str]) -> ZoneInfo | None:
     """The zone among `zones` whose clock read `offset` at `when`, when every zone that did
     keeps the same offsets for the next quarter (so which one it is does not matter: Berlin or
     Vienna; never London or Lagos, which part ways in October); else None."""
     fitting = [
-        z for name in dict.fromkeys(zones) for z in [_zone(name)] if z is not None
-        and when.astimezone(z).utcoffset() == offset
+        z
+        for name in dict.fromkeys(zones)
+        for z in [_zone(name)]
+        if z is not None and when.astimezone(z).utcoffset() == offset
     ]
     if not fitting:
         return None
     first = fitting[0]
     for days in _AGREE_FOR[1:]:
         later = when + timedelta(days=days)
-        if any(later.astimezone(z).utcoffset() != later.astimezone(first).utcoffset() for z in fitting):
+        if any(
+            later.astimezone(z).utcoffset() != later.astimezone(first).utcoffset() for z in fitting
+        ):
             return None
     return first
 
@@ -407,7 +409,9 @@ def places_named(text: str) -> list[str]:
     return found
 
 
-_CAPITALISED_RUN = re.compile(r"(?-i:[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘ][\w'’.-]*)(?:[ \t]+(?-i:[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘ][\w'’.-]*)){0,2}")
+_CAPITALISED_RUN = re.compile(
+    r"(?-i:[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘ][\w'’.-]*)(?:[ \t]+(?-i:[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘ][\w'’.-]*)){0,2}"
+)
 
 
 def _place_zone(place: str) -> str:

@@ -1,0 +1,386 @@
+"""The mechanisms that carry understanding to mail no fixture was written for (issue 13, held-out
+sets 12 and 13): a reply that picks an offered slot, the sender's zone for a bare time, a
+zone's offset written beside it, the reader's own clock, outcomes and invitations in many
+languages as data, relayed conversations, localised reply headers and no-reply addresses.
+Each test builds the smallest case that needs one mechanism and fails without it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from agent.businessdays import BusinessCalendar
+from agent.mail import mime
+from agent.model import FindingKind, MailMessage, is_no_reply
+from agent.understanding import signals
+from agent.understanding.detect import Context, understand
+from agent.understanding.phrases import find_meeting_times, zones
+from agent.understanding.phrases.picks import slot_picked
+from agent.understanding.phrases.prose import strip_quoted
+
+NEW_YORK = ZoneInfo("America/New_York")
+CONTEXT = Context(
+    me=frozenset({"alex@example.com"}),
+    tz=NEW_YORK,
+    business=BusinessCalendar("US"),
+    names=frozenset({"alex rivera"}),
+)
+
+
+def message(
+    subject: str,
+    text: str,
+    *,
+    date: str,
+    sender: str = "Dana Cole <dana@tallowbrook.com>",
+    headers: dict[str, str] | None = None,
+) -> MailMessage:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = "Alex Rivera <alex@example.com>"
+    mail["Subject"] = subject
+    mail["Date"] = date
+    mail["Message-ID"] = "<g-1@example.org>"
+    for name, value in (headers or {}).items():
+        mail[name] = value
+    mail.set_content(text)
+    raw = mail.as_bytes(policy=mail.policy.clone(linesep="\r\n"))
+    return mime.message_from_bytes(raw, folder="INBOX", uid=1, max_part_bytes=262144, is_sent=False)
+
+
+# -- a reply that settles on one of the slots its thread offered ---------------------------
+
+OFFER = (
+    "Kindly let me know which of these slots suits you:\n"
+    "- Thursday 22nd October, 4:00 pm PKT\n"
+    "- Friday 23rd October, 11:00 am PKT\n"
+)
+SENT = datetime(2026, 10, 15, 5, 3, tzinfo=UTC)
+KARACHI = ZoneInfo("Asia/Karachi")
+
+
+def test_a_reply_naming_a_weekday_and_an_hour_picks_the_offered_slot() -> None:
+    picked = slot_picked("Perfect, done! Thursday it is, 4pm our time.", OFFER, SENT, KARACHI)
+    assert [start for start, _, _ in picked] == [datetime(2026, 10, 22, 11, 0, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Unfortunately Thursday at 4pm no longer works, sorry.",  # turned down
+        "Could we do Thursday at 4pm?",  # asked
+        "See you at 9am.",  # fits no offered slot
+        "Thanks, noted.",  # no cue at all
+    ],
+)
+def test_a_reply_that_does_not_settle_picks_nothing(reply: str) -> None:
+    assert slot_picked(reply, OFFER, SENT, KARACHI) == []
+
+
+def test_an_hour_two_offered_days_share_picks_nothing() -> None:
+    offer = "Would Tue 20 Oct at 8:00am or Wed 21 Oct at 8:00am HST work?"
+    assert slot_picked("All set for 8 our time.", offer, SENT, ZoneInfo("Pacific/Honolulu")) == []
+
+
+def test_the_picked_slot_makes_a_short_reply_an_interview() -> None:
+    text = (
+        "Fechado então! Quinta às 10h com a Ju e o Rafa. Boa sorte!\n\n"
+        "Em seg., 19 de out. de 2026 às 11:20, Camila <camila@jabuticaba.com.br> escreveu:\n"
+        "> Gostamos muito do seu perfil para a vaga de Product Manager aqui na Jabuticaba!\n"
+        "> O próximo passo é uma conversa de 50 minutos (horário de São Paulo):\n"
+        "> - quinta-feira (22/10) às 10h\n"
+        "> - sexta-feira (23/10) às 15h\n"
+        "> Consegue me confirmar até amanhã?\n"
+    )
+    found = understand(
+        message(
+            "Re: Próximos passos",
+            text,
+            date="Mon, 19 Oct 2026 16:02:14 -0300",
+            sender="Camila <camila@jabuticaba.com.br>",
+        ),
+        CONTEXT,
+    )
+    assert found.kind == FindingKind.INTERVIEW
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 22, 13, 0, tzinfo=UTC)
+
+
+# -- the sender's zone for a time that names none ----------------------------------------------
+
+GERMAN_NOTICE = (
+    "Sehr geehrter Herr Rivera,\n\nwir laden Sie herzlich zu einem Vorstellungsgespräch ein:\n\n"
+    "Termin:  Donnerstag, 29.10.2026\nUhrzeit: 14:00 bis 15:00 Uhr\n\n"
+    "Mit freundlichen Grüßen\nLena Hartmann\nTannberg Logistik AG\n"
+    "Am Sandtorkai 41, 20457 Hamburg\n"
+)
+
+
+def test_a_bare_time_is_in_the_senders_zone_when_the_mail_says_where_that_is() -> None:
+    found = understand(
+        message(
+            "Einladung zum Vorstellungsgespräch - Data Analyst (m/w/d)",
+            GERMAN_NOTICE,
+            date="Wed, 14 Oct 2026 08:47:51 +0200",
+            sender="Tannberg Logistik AG <no-reply@tannberg.dvinci-hr.com>",
+        ),
+        CONTEXT,
+    )
+    assert found.interview is not None
+    # 14:00 in Hamburg on 29 October, after the EU change: CET, 13:00 UTC
+    assert found.interview.start == datetime(2026, 10, 29, 13, 0, tzinfo=UTC)
+
+
+def test_a_bare_time_from_another_zone_of_the_users_country_stays_the_users() -> None:
+    text = (
+        "Hi Alex,\n\nYour interview for the Data Analyst role is confirmed for Thursday at 2pm.\n"
+    )
+    found = understand(
+        message(
+            "Interview confirmed", text, date="Mon, 05 Oct 2026 09:00:00 -0600"
+        ),  # Denver's clock
+        CONTEXT,
+    )
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 8, 18, 0, tzinfo=UTC)  # 2pm New York
+
+
+def test_a_zone_is_guessed_only_where_every_candidate_keeps_the_same_offsets() -> None:
+    when = datetime(2026, 10, 14, 6, 47, tzinfo=UTC)
+    berlin = zones.zone_keeping_offset(timedelta(hours=2), when, ["Europe/Berlin", "Europe/Vienna"])
+    assert berlin is not None and berlin.key == "Europe/Berlin"
+    # London and Lagos both read +01:00 in early October, and part ways at the end of it
+    assert (
+        zones.zone_keeping_offset(timedelta(hours=1), when, ["Europe/London", "Africa/Lagos"])
+        is None
+    )
+
+
+# -- zones written beside a time ----------------------------------------------------------------
+
+
+def test_the_readers_clock_is_the_users_whatever_zone_the_text_is_read_in() -> None:
+    sent = datetime(2026, 10, 30, 10, 5, tzinfo=UTC)
+    singapore = ZoneInfo("Asia/Singapore")
+    for text in (
+        "Confirming Wed 4 Nov, 9.30pm-10.15pm your time (Thu 5 Nov, 10.30am-11.15am SGT).",
+        "Friday, 16 Oct, same time (that's Thursday 9pm on your side).",
+    ):
+        found = find_meeting_times(
+            text,
+            sent if "Nov" in text else datetime(2026, 10, 12, tzinfo=UTC),
+            singapore,
+            reader=NEW_YORK,
+        )
+        assert found, text
+        local = found[0][0].astimezone(NEW_YORK)
+        assert (local.hour, local.minute) in ((21, 30), (21, 0)), text
+
+
+def test_an_offset_written_beside_a_zones_name_is_the_instants() -> None:
+    sent = datetime(2026, 11, 9, 16, 5, tzinfo=UTC)
+    text = (
+        "Fecha: jueves 12 de noviembre de 2026\nHora: 9:30 a 10:30 h (hora del Pacífico, GMT-7)\n"
+    )
+    found = find_meeting_times(text, sent, NEW_YORK)
+    # Los Cabos keeps -7 in November; California's Pacific time is -8 by then
+    assert found[0][0] == datetime(2026, 11, 12, 16, 30, tzinfo=UTC)
+
+
+def test_our_time_takes_the_place_or_abbreviation_in_parentheses() -> None:
+    sent = datetime(2026, 9, 29, 22, 48, tzinfo=UTC)
+    found = find_meeting_times(
+        "It's now Thursday at 8:30 AM our time (Navajo Nation, MDT).", sent, NEW_YORK
+    )
+    assert found[0][0] == datetime(2026, 10, 1, 14, 30, tzinfo=UTC)
+    found = find_meeting_times("Tuesday 17 November 10:00am WST (Apia) suits.", sent, NEW_YORK)
+    assert found[0][0] == datetime(2026, 11, 16, 21, 0, tzinfo=UTC)
+
+
+def test_a_conversion_in_parentheses_is_not_the_zone() -> None:
+    sent = datetime(2026, 10, 26, 7, 47, tzinfo=UTC)
+    text = (
+        "Neuer Termin: Freitag, 6. November 2026, 15:00 Uhr unserer Zeit "
+        "(bei Ihnen in New York 9:00 Uhr)."
+    )
+    found = find_meeting_times(text, sent, ZoneInfo("Europe/Rome"))
+    assert found[0][0] == datetime(2026, 11, 6, 14, 0, tzinfo=UTC)
+
+
+def test_an_abbreviation_follows_the_place_named_after_it() -> None:
+    sent = datetime(2026, 10, 13, 15, 42, tzinfo=UTC)
+    found = find_meeting_times(
+        "Tuesday, October 20, 2026 10:30 AM CST (Regina, Saskatchewan)", sent, NEW_YORK
+    )
+    assert found[0][0] == datetime(2026, 10, 20, 16, 30, tzinfo=UTC)  # Regina keeps CST
+    found = find_meeting_times(
+        "Tuesday, 20th October 2026 7:30 PM BST (Dhaka time, GMT+6)", sent, NEW_YORK
+    )
+    assert found[0][0] == datetime(2026, 10, 20, 13, 30, tzinfo=UTC)  # Bangladesh, not Britain
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [
+        ("op donderdag 1 oktober 2026 om 15u30 (Belgische tijd)", 13),
+        ("dijous, 12 de novembre de 2026, de 16.00 a 17.00 h (hora d'Andorra)", 15),
+        ("Thursday 5 November, 09.00 WITA", 1),
+        ("giovedì 1° ottobre 2026 alle ore 14:00 (ora svizzera)", 12),
+    ],
+)
+def test_times_as_other_countries_write_them(text: str, hour: int) -> None:
+    found = find_meeting_times(text, datetime(2026, 9, 22, tzinfo=UTC), NEW_YORK)
+    assert found and found[0][0].hour == hour, found
+
+
+# -- outcomes, invitations and ways out, as data --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nach sorgfältiger Abwägung haben wir uns für eine Kandidatin entschieden.",
+        "lamentamos comunicarte que hemos decidido seguir adelante con otros perfiles",
+        "nous avons le regret de vous informer que nous ne donnerons pas une suite favorable",
+        "abbiamo deciso di proseguire l'iter di selezione con altri candidati",
+        "har dessverre valgt å gå videre med andre kandidater",
+        "Valitettavasti valintamme ei tällä kertaa kohdistunut sinuun",
+        "on this occasion we won't be taking your application further",
+        "we have decided to offer the position to a candidate whose experience matches",
+        "the team has decided to continue with another candidate",
+    ],
+)
+def test_a_rejection_is_read_in_every_language_we_read(text: str) -> None:
+    assert signals.REJECTION.search(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leider müssen wir den Termin verschieben.",  # "unfortunately" opens other news too
+        "Lamentablemente tenemos que mover la entrevista al jueves.",
+        "We will keep your details and look forward to the next round.",
+    ],
+)
+def test_bad_news_about_a_date_is_not_a_rejection(text: str) -> None:
+    assert not signals.REJECTION.search(text)
+
+
+def test_offers_in_english_and_the_data_languages() -> None:
+    assert signals.is_offer("I'm delighted to offer you the role of Senior Backend Engineer!")
+    assert signals.is_offer("Your letter of offer is attached.")
+    assert signals.is_offer("Vi vil gerne tilbyde dig stillingen som udvikler.")
+    assert not signals.is_offer("This notice does not constitute an offer of employment.")
+
+
+@pytest.mark.parametrize("name", ["outcomes", "confirmation_words", "opt_out", "interview_words"])
+def test_every_data_pattern_compiles_and_keeps_the_screen(name: str) -> None:
+    for pattern in signals.lines_of(name):
+        re.compile(pattern)
+    for compiled in (signals.REJECTION, signals.OFFER, signals.CONFIRMATION_WORDS, signals.OPT_OUT):
+        assert compiled.screen is not None  # no line unscreened the pattern
+
+
+def test_no_foreign_confirmation_word_matches_an_english_word() -> None:
+    english = (
+        "invitation invite invited confirmation convocation planned booked scheduled "
+        "information programme programmed stabilise interview"
+    )
+    for pattern in signals.lines_of("confirmation_words"):
+        assert not re.search(rf"\b(?:{pattern})", "we will send an invitation", re.I)
+        for word in english.split():
+            assert not re.fullmatch(pattern, word, re.I), (pattern, word)
+
+
+def test_one_time_with_a_way_out_is_settled() -> None:
+    text = (
+        "Hola Alex,\n\nEt proposem venir a l'estudi el dijous 22 d'octubre, de 10:30 a 11:30 "
+        "(hora de Barcelona) per a l'entrevista del lloc de Desenvolupador/a Unity.\n\n"
+        "Si no et va bé, digues-m'ho.\n\nMarta\n"
+    )
+    found = understand(
+        message(
+            "Entrevista a l'estudi - Desenvolupador/a Unity",
+            text,
+            date="Thu, 15 Oct 2026 10:12:37 +0200",
+            sender="Marta Vila <marta.vila@malvasiagames.cat>",
+        ),
+        CONTEXT,
+    )
+    assert found.kind == FindingKind.INTERVIEW
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 22, 8, 30, tzinfo=UTC)
+
+
+# -- headers: relays, auto-replies, reply blocks, no-reply addresses -----------------------
+
+
+def test_a_relayed_conversation_with_list_headers_is_not_a_newsletter() -> None:
+    text = (
+        "Dear Alex,\n\nThank you for your interest in the Product Analyst position. We are "
+        "pleased to invite you for an interview on Wednesday 7th October 2026 at 3:00 pm "
+        "Kigali time.\n\nClaudine\n"
+    )
+    headers = {
+        "Reply-To": "reply-88127450-5a1e@messages.fuzu.com",
+        "List-Unsubscribe": "<https://www.fuzu.com/unsubscribe>",
+    }
+    relayed = message(
+        "New message from Virunga Mobility about Product Analyst",
+        text,
+        date="Thu, 01 Oct 2026 11:18:26 +0200",
+        sender="Fuzu <messages@fuzu.com>",
+        headers=headers,
+    )
+    assert understand(relayed, CONTEXT).kind == FindingKind.INTERVIEW
+    newsletter = message(
+        "New message from Virunga Mobility about Product Analyst",
+        text,
+        date="Thu, 01 Oct 2026 11:18:26 +0200",
+        sender="Fuzu <messages@fuzu.com>",
+        headers={"List-Unsubscribe": "<https://www.fuzu.com/unsubscribe>"},
+    )
+    assert understand(newsletter, CONTEXT).kind == FindingKind.NONE
+
+
+def test_an_rfc_3834_auto_reply_is_an_out_of_office() -> None:
+    ooo = message(
+        "Automatická odpověď: Thank you for the interview",
+        "Zpět v kanceláři budu v pondělí 19. 10. 2026.",
+        date="Fri, 09 Oct 2026 07:05:40 +0000",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    assert understand(ooo, CONTEXT).kind == FindingKind.OUT_OF_OFFICE
+
+
+@pytest.mark.parametrize(
+    ("sender_label", "sent_label"),
+    [("Van", "Verzonden"), ("Från", "Skickat"), ("Od", "Wysłano"), ("De", "Data")],
+)
+def test_outlooks_reply_block_ends_the_new_text_in_other_languages(
+    sender_label: str, sent_label: str
+) -> None:
+    text = (
+        "New words.\n\n"
+        f"{sender_label}: Alex Rivera <alex@example.com>\n{sent_label}: 22 september 2026 17:41\n"
+        "Old words.\n"
+    )
+    assert strip_quoted(text).strip() == "New words."
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "nao-responda@email.solides.com.br",
+        "notificaciones@pandape.com",
+        "powiadomienia@erecruiter.pl",
+        "ne-pas-repondre@example.fr",
+        "keine-antwort@example.de",
+    ],
+)
+def test_no_reply_addresses_in_other_languages_are_nobody(address: str) -> None:
+    assert is_no_reply(address)
