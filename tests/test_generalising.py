@@ -384,3 +384,58 @@ def test_outlooks_reply_block_ends_the_new_text_in_other_languages(
 )
 def test_no_reply_addresses_in_other_languages_are_nobody(address: str) -> None:
     assert is_no_reply(address)
+
+
+# -- people: titles of address, the writer in the room, the list of who you meet --------------
+
+
+def _interviewers(found_text: str, subject: str, date: str, sender: str) -> set[str]:
+    found = understand(message(subject, found_text, date=date, sender=sender), CONTEXT)
+    assert found.interview is not None
+    return {p.name for p in found.interview.people if p.role == "interviewer"}
+
+
+def test_titles_of_address_in_other_languages_are_not_part_of_a_name() -> None:
+    from agent.understanding.names import HONORIFICS
+
+    for written, name in (
+        ("Pani Agnieszka Wójcik", "Agnieszka Wójcik"),
+        ("Mtro. Jorge Amador Geraldo", "Jorge Amador Geraldo"),
+        ("M. Loïc Bourguignon", "Loïc Bourguignon"),
+        ("Pak Made Wirawan", "Made Wirawan"),
+        ("Dean Smith", "Dean Smith"),  # a first name, not a title, before one word
+        ("Melissa Jones", "Melissa Jones"),
+    ):
+        assert HONORIFICS.sub("", written) == name
+
+
+def test_the_writer_who_puts_themselves_in_the_room_is_an_interviewer_too() -> None:
+    text = (
+        "Bonjour Alex,\n\nje vous confirme votre entretien pour le poste d'Ingénieur(e) "
+        "logiciel : le mardi 27 octobre 2026 de 14h00 à 15h00, heure de Guyane (UTC-3).\n\n"
+        "Vous serez reçu(e) par M. Loïc Bourguignon, directeur technique, et moi-même.\n\n"
+        "Bien cordialement,\n\nNadège Horth\nChargée de recrutement\nFragata Ingénierie SAS\n"
+    )
+    people = _interviewers(
+        text,
+        "Entretien – Ingénieur(e) logiciel",
+        "Wed, 21 Oct 2026 10:14:09 -0300",
+        "Nadège Horth <n.horth@fragata-ingenierie.gf>",
+    )
+    assert people == {"Loïc Bourguignon", "Nadège Horth"}
+
+
+def test_a_recruiter_listed_among_the_people_you_meet_takes_part() -> None:
+    text = (
+        "Hola Alex:\n\nTe confirmamos la entrevista para la vacante de Analista.\n\n"
+        "Fecha: jueves 12 de noviembre de 2026\nHora: 9:30 a 10:30 h (hora de Ciudad de México)\n\n"
+        "Te entrevistarán:\n- Lic. Mariana Solís Cota, Atracción de Talento\n"
+        "- Mtro. Jorge Amador Geraldo, Gerente Corporativo de Revenue\n\nSaludos,\nMariana\n"
+    )
+    people = _interviewers(
+        text,
+        "Convocatoria a entrevista - Analista",
+        "Mon, 09 Nov 2026 10:05:33 -0600",
+        "Mariana Solís Cota <msolis@grupobejuco.com.mx>",
+    )
+    assert people == {"Mariana Solís Cota", "Jorge Amador Geraldo"}

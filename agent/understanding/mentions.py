@@ -41,8 +41,12 @@ _BULLET = re.compile(r"^[ \t]*(?:[-•*]|\d{1,2}[.)])[ \t]+(?P<item>\S.*)$")
 _WITH = re.compile(
     r"\b(?:with|avec|con|com|mit|(?:chaired|conducted|led|hosted|interviewed)\s+by|"
     # "conduzida pela Dra. Célia Machava", "conducida por", "menée par", "condotto da"
-    r"(?:conduzid[ao]|conducid[ao]|conduit[e]?|men[ée]e?|condott[ao]|geführt|durchgeführt)\s+"
+    r"(?:conduzid[ao]|conducid[ao]|conduit[e]?|men[ée]e?|condott[ao]|geführt|durchgeführt|"
+    r"reçue?|reçu\(e\)|accueillie?|accueilli\(e\))\s+"
     r"(?:pel[ao]s?|por|par|da|von)|"
+    # "Us entrevistaran la Sra. Pujol", "te entrevistará Jorge", "Rozmowę poprowadzą"
+    r"(?i:(?:us|et|te|le|les|vos)\s+entrevistar(?:à|a|an|án|ão)|rozmowę\s+poprowadz[ąi]|"
+    r"(?:je|u)\s+spreekt\s+met|vous\s+serez\s+reçue?\s+par)|"
     r"(?i:you(?:'ll|\s+will)\s+(?:meet|be\s+meeting)|vous\s+(?:rencontrerez|verrez)|"
     r"conocerás|incontrerai|conhecerá|conhecerás|sie\s+treffen|sie\s+lernen|"
     r"du\s+(?:kommer\s+att\s+)?träffa|du\s+(?:skal\s+)?(?:møde|møte|treffe)|"

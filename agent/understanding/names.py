@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from importlib import resources
 
 
 def _words(text: str) -> frozenset[str]:
@@ -95,11 +96,23 @@ _PARTICLES = frozenset(
         "y",
     }
 )
-# Courtesy and academic titles before a name ("Prof. Lin Zhao"); a word that may also be a
-# first name ("Dean") only before two more words ("Dean Robert Achterberg").
+
+
+# Courtesy and academic titles before a name ("Prof. Lin Zhao", "Pani Agnieszka", "Mtro.
+# Jorge"), from data/honorifics.tsv; a word that may also be a first name ("Dean") only before
+# two more words ("Dean Robert Achterberg").
+def _honorifics() -> str:
+    text = resources.files("agent.understanding").joinpath("data/honorifics.tsv")
+    titles: set[str] = set()
+    for line in text.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            titles.update(line.split("\t", 1)[1].split())
+    forms = [re.escape(t) if t.endswith(".") else re.escape(t) + r"\.?" for t in titles]
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
 HONORIFICS = re.compile(
-    r"^(?:(?:dr|dra|mr|mrs|ms|mx|prof|professor|sir|dame|mme|mlle|sr|sra|srta|frau|herr)\.?|"
-    r"(?:m|me|sig|sig\.ra|dott|dott\.ssa|ing|lic|eng|arq|mag)\.|"
+    rf"^(?:(?:{_honorifics()})|"
     r"(?:dean|provost|chancellor)(?=\s+[^\W\d_][\w'’-]*\s+[^\W\d_]))\s+",
     re.I,
 )

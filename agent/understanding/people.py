@@ -76,6 +76,10 @@ _TAKES_PART = re.compile(
     r"meeting\s+you|our)|\bI(?:'ll|\s+will)\s+(?:call|interview)\b",
     re.I,
 )
+# The writer puts themselves in the room, in any language we read: data/takes_part.tsv.
+_SELF_INCLUDED = re.compile(
+    r"\b(?:" + "|".join(f"(?:{p})" for p in signals.lines_of("takes_part")) + ")", re.I
+)
 
 
 @dataclass
@@ -233,7 +237,7 @@ def find_people(message: MailMessage, events: list[CalEvent], scene: Scene) -> l
         if email and email.rpartition("@")[2] not in trusted:
             email = ""
         added = roster.add(name, email, title, source="signature" if how == "signature" else "text")
-        if added is not None and how == "row":
+        if added is not None and how in ("row", "list"):
             added.on_row = True
     new_words = {fold(w) for w in re.findall(r"[^\W\d_]+", text)}
     earlier = quoted_text(message)
@@ -363,6 +367,18 @@ def _assign_roles(
         if writer is not None:
             people.append(replace(writer, role=PersonRole.RECRUITER))
             recruiters = [people[-1]]
+    if replier is not None and _SELF_INCLUDED.search(text):
+        # "Je spreekt met Lies en mezelf", "vous serez reçu par M. Bourguignon et moi-même"
+        writer = next((p for p in people if p.email and p.email == replier.email), None)
+        if (
+            writer is not None
+            and writer.role != PersonRole.INTERVIEWER
+            and not any(
+                p.email == writer.email and p.role == PersonRole.INTERVIEWER for p in people
+            )
+        ):
+            people.append(replace(writer, role=PersonRole.INTERVIEWER))
+            interviewers = [p for p in people if p.role == PersonRole.INTERVIEWER]
     heads = " ".join([message.subject, *(e.summary for e in events), text[:1500]])
     if not interviewers and len(recruiters) == 1 and _SCREEN.search(heads):
         people.append(replace(recruiters[0], role=PersonRole.INTERVIEWER))
