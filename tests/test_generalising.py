@@ -439,3 +439,35 @@ def test_a_recruiter_listed_among_the_people_you_meet_takes_part() -> None:
         "Mariana Solís Cota <msolis@grupobejuco.com.mx>",
     )
     assert people == {"Mariana Solís Cota", "Jorge Amador Geraldo"}
+
+
+# -- a platform known by its own words, not by a list -----------------------------------------
+
+
+def test_a_platform_that_names_itself_is_never_the_company() -> None:
+    from agent.understanding.company import sends_for_others
+
+    glints = message(
+        "Interview invitation",
+        "Hi Alex, Ulin has invited you to an interview.\n\nGood luck!\nThe Glints Team\n\n"
+        "You received this email because you applied for a job on Glints.\n",
+        date="Mon, 26 Oct 2026 10:00:00 +0700",
+        sender="Glints <no-reply@glints.com>",
+    )
+    assert sends_for_others(glints, "glints.com")
+    solides = message(
+        "Convite para entrevista",
+        "Olá Alex,\n\nEste e-mail foi enviado pela plataforma Sólides Vagas em nome de "
+        "Arapaima Agroindustrial Ltda.\n",
+        date="Mon, 26 Oct 2026 10:00:00 -0500",
+        sender="Arapaima Agroindustrial via Sólides <nao-responda@email.solides.com.br>",
+    )
+    assert sends_for_others(solides, "email.solides.com.br")
+    # a company's own calendar server: its people write from the domain
+    own = message(
+        "Einladung: Vorstellungsgespräch",
+        "Jonas Pfeiffer lädt Sie ein.\nKontakt: jonas.pfeiffer@oriole-robotics.de\n",
+        date="Mon, 26 Oct 2026 10:00:00 +0100",
+        sender="Jonas Pfeiffer via Oriole Cloud <invitations-noreply@oriole-robotics.de>",
+    )
+    assert not sends_for_others(own, "oriole-robotics.de")

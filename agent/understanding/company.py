@@ -411,10 +411,16 @@ def _choose(
     domains = _employer_domains(message, events, me)
     people = _person_names(message, events, me, my_names, domains)
     candidates: list[tuple[str, str]] = []
+    sender = message.from_.domain
+    platform = (
+        fold(domain_label(sender))
+        if sender and sender not in domains and sends_for_others(message, sender)
+        else ""
+    )
     for raw, source in _candidates(message, events, domains):
         cleaned = clean_company(raw, people)
-        if cleaned:
-            candidates.append((cleaned, source))
+        if cleaned and not (platform and fold(cleaned).startswith(platform)):
+            candidates.append((cleaned, source))  # never the platform: "Glints", "Hosco"
     agencies = agency_domains(message, events, me)
     if agencies:
         candidates = [
@@ -485,6 +491,63 @@ def company_labels(
     return frozenset(label for label in labels if label)
 
 
+# How a sending platform names itself in the mail it sends for an employer, in the languages
+# we read: "Oksana Melnyk via Djinni", "you applied for a job on Glints", "View in Hosco",
+# "enviado pela plataforma Sólides", "über rexx versendet", "wysłana z systemu eRecruiter",
+# "a Profession.hu rendszerén keresztül". The name that follows (or precedes) is the
+# platform's; when it is the sender's domain, that domain is not the employer's.
+_NAME = r"(?:the\s+|la\s+|el\s+|o\s+|a\s+)?(?P<after>[^\W\d_][\w.'’&-]{1,30})"
+_PLATFORM_NAMED = re.compile(
+    r"(?:\b(?:sent|delivered|received|generated|applied|this\s+(?:e-?mail|message|notification))"
+    r"\b[^.\n]{0,40}?\b(?:via|through|on|using)|\bpowered\s+by|"
+    r"\b(?:view|open|reply|respond|accept)\b[^.\n]{0,30}?\b(?:in|on|via)|"
+    r"\benviad[oa]\s+(?:pela|pelo|por|desde|através\s+d[aeo])(?:\s+(?:plataforma|sistema))?|"
+    r"\bwysłan[aey]\s+z(?:\s+systemu)?|\binviat[oa]\s+tramite|\bgenerat[oa]\s+(?:\w+\s+){0,2}da[li]?|"
+    r"\benvoy[ée]e?\s+(?:via|par|depuis)|\bverstuurd\s+via|\bskickat\s+(?:via|från)|"
+    r"\bsendt\s+(?:via|fra)|\b(?:über|via)(?=\s+[\w.-]+\s+(?:\w+\s+)?(?:versendet|verschickt)))\s+"
+    + _NAME
+    + r"|(?P<before>[^\W\d_][\w.'’&-]{1,30})\s+rendszerén\s+keresztül",
+    re.I,
+)
+_VIA_IN_DISPLAY = re.compile(r"\bvia\s+" + _NAME, re.I)
+
+
+_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+_RELAY_LOCAL = re.compile(r"^(?:reply|replies|respond|msg|message|r)[+._-]", re.I)
+
+
+def _staff_at(message: MailMessage, label: str) -> bool:
+    """Someone writes from the domain with a personal address: its people work there, so it
+    is an employer's own domain, whatever sends its mail."""
+    addresses = [a.email for a in (*message.reply_to, *message.to, *message.cc) if a.email]
+    addresses += [m[0] for m in _ADDRESS.finditer(message.text[:20000])]
+    for address in addresses:
+        local, _, domain = address.lower().partition("@")
+        if (
+            fold(domain_label(domain)) == label
+            and not is_no_reply(address)
+            and not _RELAY_LOCAL.match(local)
+        ):
+            return True
+    return False
+
+
+def sends_for_others(message: MailMessage, domain: str) -> bool:
+    """The sender's `domain` is a platform by the mail's own words: its display name says "X
+    via <it>", or the text names it as the system the mail was sent through or the user
+    applied on. A new platform needs no line in data/platforms.tsv to be told apart."""
+    label = fold(domain_label(domain))
+    if len(label) < 3 or _staff_at(message, label):
+        return False  # "Jonas Pfeiffer via Oriole Cloud", and jonas.pfeiffer@oriole-robotics.de
+    found = [*_VIA_IN_DISPLAY.finditer(message.from_.name or "")]
+    found += _PLATFORM_NAMED.finditer(message.text[-2000:])
+    for m in found:
+        name = fold(m["after"] or m["before"] or "")
+        if name.startswith(label) or (len(name) >= 4 and label.startswith(name)):
+            return True
+    return False
+
+
 def _employer_domains(
     message: MailMessage, events: list[CalEvent], me: frozenset[str]
 ) -> list[str]:
@@ -495,9 +558,13 @@ def _employer_domains(
         *(Address(a.name, a.email) for e in events for a in e.attendees),
     ]
     domains: list[str] = []
+    sender = message.from_.domain
+    platform = fold(domain_label(sender)) if sender and sends_for_others(message, sender) else ""
     for address in addresses:
         domain = company_domain_of([address], me)
         if domain and domain not in domains and not signals.ROOM_NAMES.search(address.email):
+            if platform and fold(domain_label(domain)) == platform:
+                continue  # the platform's own addresses: cake.me, and its relay reply.cake.me
             domains.append(domain)
     return domains
 
