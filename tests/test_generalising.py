@@ -471,3 +471,22 @@ def test_a_platform_that_names_itself_is_never_the_company() -> None:
         sender="Jonas Pfeiffer via Oriole Cloud <invitations-noreply@oriole-robotics.de>",
     )
     assert not sends_for_others(own, "oriole-robotics.de")
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Het gesprek duurt ongeveer een uur.", 60),
+        ("Wir haben eine Stunde eingeplant.", 60),
+        ("durata circa mezz'ora", 30),
+        ("Duração: cerca de 1 hora", 60),
+        ("Plan for 1,5 Stunden", 90),
+        ("Arrive 10 minutes early.", None),  # how early, not how long
+        ("alle ore 14:00 (ora di Roma)", None),  # the word for hour, no length
+    ],
+)
+def test_a_meetings_length_in_the_languages_of_the_data(text: str, minutes: int | None) -> None:
+    from agent.understanding.phrases import find_meeting_length
+
+    found = find_meeting_length(text)
+    assert (found.total_seconds() // 60 if found else None) == minutes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from importlib import resources
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -627,11 +628,31 @@ def _unique(
     return results
 
 
+def _length_words(unit: str) -> str:
+    """The alternation of data/lengths.tsv for one unit, every language's line."""
+    text = resources.files("agent.understanding").joinpath("data/lengths.tsv").read_text("utf-8")
+    found = [
+        line.split("\t", 2)[2]
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#") and line.split("\t", 1)[0] == unit
+    ]
+    return "|".join(f"(?:{w})" for w in found)
+
+
 _LENGTH = re.compile(
     r"""(?<![\w.])(?:
-        (?P<min>\d{2,3})\s?[-\s]?\s?(?:minutes?|mins?|minuten|minutos|minuti)\b
-      | (?P<hours>\d(?:\.\d)?|an|one|two|1\.5|one\s+and\s+a\s+half)\s?[-\s]?\s?(?:hours?|hrs?)\b
+        (?P<min>\d{2,3})\s?[-\s]?\s?(?:"""
+    + _length_words("minute")
+    + r""")\b
+      | (?P<hours>\d(?:[.,]\d)?|1\.5|one\s+and\s+a\s+half|"""
+    + _length_words("one")
+    + r""")\s?[-\s]?\s?(?:"""
+    + _length_words("hour")
+    + r""")\b
       | (?P<hourlong>hour)[-\s]long\b
+      | (?P<half>"""
+    + _length_words("half")
+    + r""")
     )(?!\s+(?:early|before|prior|ahead|beforehand|late|after|in\s+advance|to\s+(?:complete|
         prepare|review)|of\s+(?:prep|preparation|reading)))""",
     re.IGNORECASE | re.VERBOSE,
@@ -658,10 +679,14 @@ def find_meeting_length(text: str) -> timedelta | None:
             length = timedelta(minutes=int(m["min"]))
         elif m["hourlong"]:
             length = timedelta(hours=1)
+        elif m["half"]:
+            length = timedelta(minutes=30)
         else:
-            word = " ".join(m["hours"].lower().split())
-            hours = {"an": 1.0, "one": 1.0, "two": 2.0, "one and a half": 1.5}.get(word)
-            length = timedelta(hours=hours if hours is not None else float(word))
+            word = " ".join(m["hours"].lower().replace(",", ".").split())
+            hours = {"two": 2.0, "one and a half": 1.5}.get(word)
+            if hours is None:
+                hours = float(word) if word[:1].isdigit() else 1.0  # "an", "eine", "uma"
+            length = timedelta(hours=hours)
         if _SHORTEST_MEETING <= length <= _LONGEST_MEETING:
             return length
     return None
