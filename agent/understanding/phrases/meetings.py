@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from importlib import resources
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from agent.businessdays import local_instant
