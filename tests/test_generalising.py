@@ -490,3 +490,17 @@ def test_a_meetings_length_in_the_languages_of_the_data(text: str, minutes: int 
 
     found = find_meeting_length(text)
     assert (found.total_seconds() // 60 if found else None) == minutes
+
+
+@pytest.mark.parametrize(
+    ("meeting", "job"),
+    [
+        ("een kennismakingsgesprek", "voor de functie van Data Engineer"),
+        ("ett första samtal", "om tjänsten som utvecklare"),
+        ("rozmowę techniczną", "na stanowisko Senior Backend Developer"),
+        ("görüşme", "pozisyon için"),
+    ],
+)
+def test_meetings_and_jobs_in_the_languages_of_the_data(meeting: str, job: str) -> None:
+    assert signals.MEETING_NOUNS.search(meeting)
+    assert signals.JOB_CONTEXT.search(job)

@@ -27,6 +27,18 @@ def lines_of(name: str) -> list[str]:
     return [line.rsplit("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#")]
 
 
+def _context_words(kind: str) -> str:
+    """The alternation of `data/context_words.tsv` for one kind ("meeting", "job")."""
+    text = resources.files("agent.understanding").joinpath("data/context_words.tsv")
+    found = []
+    for line in text.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            found_kind, _language, pattern = line.split("\t", 2)
+            if found_kind == kind:
+                found.append(f"(?:{pattern})")
+    return "|".join(found)
+
+
 def outcome_phrases(outcome: str) -> str:
     """The alternation of `data/outcomes.tsv` for one outcome ("rejection", "offer"), every
     language's line: a language is a line there."""
@@ -294,7 +306,8 @@ MEETING_NOUNS = re.compile(
     r"\b(?:conversation|chat|call|discussion|meeting|panel|session|intro|talk)\b|"
     r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b|\bmeet\s+(?:you|with)\b|"
     r"\b(?:gespräch|austausch|échange|rencontre|charla|reunión|conversa(?:ção|ción)?|reunião|"
-    r"incontro|chiacchierata)\b",
+    r"incontro|chiacchierata)\b|" + _context_words("meeting"),
+    # the other languages we read: data/context_words.tsv
     re.I,
 )
 # Context that ties a message to a job the user is a candidate for: a role or position, an
@@ -307,7 +320,8 @@ JOB_CONTEXT = _at_word_starts(
     r"(?:el|la|del|al|tu|su|o|do|ao)\s+(?:\w+\s+){0,3}(?:puesto|cargo|vacante|candidatura|proceso\s+de\s+"
     r"selecci[óo]n)\b|(?:la|il|della|del|alla|tua)\s+(?:\w+\s+){0,3}(?:posizione|candidatura|"
     r"selezione)\b|(?:a|o|da|do|na|sua)\s+(?:\w+\s+){0,3}(?:vaga|posição|candidatura|processo\s+"
-    r"seletivo)\b",
+    r"seletivo)\b|" + _context_words("job"),
+    # the other languages we read: data/context_words.tsv
     re.I,
 )
 
