@@ -504,3 +504,66 @@ def test_a_meetings_length_in_the_languages_of_the_data(text: str, minutes: int 
 def test_meetings_and_jobs_in_the_languages_of_the_data(meeting: str, job: str) -> None:
     assert signals.MEETING_NOUNS.search(meeting)
     assert signals.JOB_CONTEXT.search(job)
+
+
+# -- where the meeting is, and places that share a name (held-out set 15) ---------------------
+
+
+def test_a_bare_time_is_the_venues_when_the_mail_gives_its_address() -> None:
+    text = (
+        "Dear Alex,\n\nI would very much like to meet you in person while I am in the US, to "
+        "talk about the Director of Revenue Strategy role. Could we meet on Tuesday 20 October "
+        "at 3:00 PM?\n\nThe Langham, New York, Fifth Avenue\n"
+        "400 Fifth Avenue, New York, NY 10018\n\n"
+        "If anything changes on the day, WhatsApp is the quickest way to reach me.\n\n"
+        "Warm regards,\n\nPimchanok Srisawat\nRatchada Hotels\n1919 Ratchadaphisek Road, Bangkok\n"
+    )
+    found = understand(
+        message(
+            "Meeting in New York",
+            text,
+            date="Mon, 12 Oct 2026 21:47:09 +0700",
+            sender="Pimchanok Srisawat <pimchanok.s@ratchadahotels.com>",
+        ),
+        CONTEXT,
+    )
+    assert found.interview is not None
+    # 3 PM at the hotel in New York, not in Bangkok where the mail was written
+    assert found.interview.start == datetime(2026, 10, 20, 19, 0, tzinfo=UTC)
+
+
+def test_a_capital_a_declared_offset_and_a_shared_city_name() -> None:
+    sent = datetime(2026, 11, 8, 6, 22, tzinfo=UTC)
+    assert zones.zone_after(" Doha time (AST, GMT+3).", 0) == ZoneInfo("Asia/Qatar")
+    rows = (
+        "All times below are Qatar time (GMT+3).\n\nSunday, 15 November 2026\n"
+        "09:30 - 10:00  Welcome"
+    )
+    assert find_meeting_times(rows, sent, NEW_YORK)[0][0] == datetime(
+        2026, 11, 15, 6, 30, tzinfo=UTC
+    )
+    valencia = "jueves 8 de octubre de 2026 a las 14:30 (hora de Valencia)"
+    # Caracas's Valencia is the larger city; a sender whose clock reads +02:00 means Spain's
+    from_spain = find_meeting_times(
+        valencia, datetime(2026, 10, 1, tzinfo=UTC), NEW_YORK, near=timedelta(hours=2)
+    )
+    assert from_spain[0][0] == datetime(2026, 10, 8, 12, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Your Oral Proficiency Interview (OPI) - Arabic",
+        "Key informant interview - programme evaluation",
+        "Open call: colloquio con la curatrice",
+        "Entrevista de validación - futuro franquiciatario",
+    ],
+)
+def test_more_senses_of_interview_that_are_not_a_job(subject: str) -> None:
+    from agent.understanding import purposes
+
+    assert purposes.not_a_job(subject)
+
+
+def test_a_portuguese_offer() -> None:
+    assert signals.is_offer("Tenho o prazer de te enviar a nossa proposta para a vaga de Analista.")

@@ -705,9 +705,12 @@ def _for_a_job(message: MailMessage) -> bool:
 
 def _relayed_by_a_platform(message: MailMessage) -> bool:
     """Sent through a platform that sends for employers (an ATS, a scheduler, a job board's
-    messaging, an interviewing service)."""
+    messaging, an interviewing service), known by our list or by its own words ("Powered by
+    HiringRoom" from notificaciones@hiringroom.com)."""
     senders = [message.from_, *message.reply_to, *([message.sender] if message.sender else [])]
-    return any(platforms.sends_on_behalf(a.domain) for a in senders if a.domain)
+    return any(platforms.sends_on_behalf(a.domain) for a in senders if a.domain) or bool(
+        message.from_.domain and extract.sends_for_others(message, message.from_.domain)
+    )
 
 
 # A reply address that carries one conversation's token ("reply+t71850342.k2q9@messages.bayt.com",
@@ -762,7 +765,9 @@ def _from_text(
         if not word:
             # a meeting tied to a job, confirmed: the cheap words first, most mail stops here
             if not meeting or not (
-                called_off or signals.CONFIRMATION_WORDS.search(subject_and_body)
+                called_off
+                or signals.CONFIRMATION_WORDS.search(subject_and_body)
+                or signals.OPT_OUT.search(new_text)  # "If anything changes on the day, ..."
             ):
                 return None
             job = _job_evidence(message, context)
@@ -775,7 +780,7 @@ def _from_text(
     sent = _sent(message, context)
     # a time that names no zone is in the sender's (when the mail says where that is), else
     # the user's; "your time" is always the user's
-    zone = _senders_zone(message, new_text, context) or context.tz
+    zone = _venue_zone(new_text) or _senders_zone(message, new_text, context) or context.tz
     times = _same_time_on_a_new_day(message, new_text, sent, zone) or _thread_times(
         message, new_text, sent, zone, reader=context.tz
     )
@@ -937,6 +942,43 @@ def _time_the_thread_agreed(
     return times[:1] if len({t[0] for t in times}) == 1 else []
 
 
+# The closing of a letter, where its signature begins: "Warm regards,", "Viele Grüße",
+# "Cordialement", "Saludos", "Um abraço".
+_CLOSING = re.compile(
+    r"^[ \t]*(?:(?:kind|best|warm|warmest|many)\s+(?:regards|wishes)|regards|best|cheers|thanks|"
+    r"thank\s+you|sincerely|(?:mit\s+)?(?:freundlichen|besten|vielen|viele|liebe)\s+grüße(?:n)?|"
+    r"grüße|cordialement|bien\s+(?:à\s+vous|cordialement)|saludos|un\s+saludo|atentamente|"
+    r"abraços?|um\s+abraço|atenciosamente|cordiali\s+saluti|distinti\s+saluti|saluti|"
+    r"met\s+vriendelijke\s+groet(?:en)?|groeten|med\s+vänliga\s+hälsningar|hälsningar|"
+    r"med\s+venlig\s+hilsen|hilsen|pozdrawiam|s\s+pozdravem)\b[^\n]{0,20}$",
+    re.I | re.M,
+)
+_A_CLOCK = re.compile(r"\d{1,2}[:.h]\d\d|\d\s?[ap]\.?m\b|\d\s?uhr\b", re.I)
+# A line that gives a street address: a number beside a word, or a postal code.
+_ADDRESS_LINE = re.compile(r"\d+\s+[^\W\d_]|[^\W\d_]\s+\d+\b|\b\d{4,6}\b")
+
+
+def _venue_zone(new_text: str) -> ZoneInfo | None:
+    """The zone of the place the meeting is at, when the message gives its address above the
+    signature ("The Langham, New York, Fifth Avenue / 400 Fifth Avenue, New York, NY 10018"):
+    a time with no zone is that place's clock, whoever writes from wherever."""
+    closing = _CLOSING.search(new_text)
+    body = new_text[: closing.start()] if closing else new_text
+    found = {
+        zone
+        for line in body.splitlines()
+        if _ADDRESS_LINE.search(line) and not _A_CLOCK.search(line)  # a time converts
+        for zone in zones.places_named(line)
+    }
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    try:
+        return ZoneInfo(name)
+    except (ValueError, OSError):
+        return None
+
+
 # Country-code domains that are sold as generic names ("startup.io", "acme.co"): Google's list
 # of generic ccTLDs. They say nothing of where the sender is.
 _GENERIC_CCTLDS = frozenset(
@@ -1033,14 +1075,15 @@ def _thread_times(
     ("that's booked in, Wednesday at 3"), the time is in the zone the thread named for it
     ("between 2pm and 4pm UK time"), and "tomorrow" is the sender's tomorrow there."""
     text = message.text[:20000]
-    times = phrases.find_meeting_times(text, sent, tz, reader=reader)
+    near = message.date_offset
+    times = phrases.find_meeting_times(text, sent, tz, reader=reader, near=near)
     if new_text == text or not new_text.strip():
         return times
     zone = phrases.zone_named_in(text)
     if not isinstance(zone, ZoneInfo) or zone == tz:
         return times
-    as_user = phrases.find_meeting_times(new_text, sent, tz, reader=reader)
-    as_thread = phrases.find_meeting_times(new_text, sent, zone, reader=reader)
+    as_user = phrases.find_meeting_times(new_text, sent, tz, reader=reader, near=near)
+    as_thread = phrases.find_meeting_times(new_text, sent, zone, reader=reader, near=near)
     if not as_user or not as_thread or as_user[0][0] == as_thread[0][0]:
         return times  # the new text writes its own zone, or no time
     return as_thread + [t for t in times if t not in as_user]

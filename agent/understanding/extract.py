@@ -18,6 +18,7 @@ from agent.understanding.company import (
     company_domain_of,
     company_from_domain,
     company_labels,
+    sends_for_others,
     single,
     strip_prefixes,
 )
@@ -26,7 +27,14 @@ from agent.understanding.mentions import unwrapped
 from agent.understanding.people import TITLE_COMPOUND, Scene, fold, leading_name
 from agent.understanding.people import find_people as people_of
 
-__all__ = ["company_domain_of", "company_from_domain", "find_company", "find_people", "find_role"]
+__all__ = [
+    "company_domain_of",
+    "company_from_domain",
+    "find_company",
+    "find_people",
+    "find_role",
+    "sends_for_others",
+]
 
 # The last word of a job title ("Senior Data *Engineer*", "Backend-*Entwickler*").
 _HEAD_NOUNS = frozenset(

@@ -245,8 +245,9 @@ CONFIRMATION_WORDS = _at_word_starts(
     # settling on a day: "Perfect, Tuesday it is", "Thursday it is, 4pm our time"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|that|then)\s+it\s+is\b|"
     # moving a meeting to a named day: "Can we move to Friday 11am instead?"
-    r"mov(?:e|ed|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?to\s+(?=(?:"
-    r"(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|tomorrow|week\b)|\d))|"
+    r"mov(?:e|ed|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?(?:again,?\s+)?to\s+(?=(?:"
+    r"(?:next\s+)?(?:mon|tue|wed|thu|fri|monday|tuesday|wednesday|thursday|friday|tomorrow|week)\b|"
+    r"\d))|"
     r"\bbooked\b|(?:have|put)\s+you\s+down\s+for|(?:locked|pencil(?:l?ed))\s+in|"
     r"all\s+set\s+for|\b(?:set|lined)\s+up\b|\barranged\b|"
     # a time held for the candidate: "I have reserved the following time", "fica marcada"
@@ -306,7 +307,10 @@ MEETING_NOUNS = re.compile(
     r"\b(?:conversation|chat|call|discussion|meeting|panel|session|intro|talk)\b|"
     r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b|\bmeet\s+(?:you|with)\b|"
     r"\b(?:gespräch|austausch|échange|rencontre|charla|reunión|conversa(?:ção|ción)?|reunião|"
-    r"incontro|chiacchierata)\b|" + _context_words("meeting"),
+    r"incontro|chiacchierata)\b|"
+    # meeting in person: "I would like to meet you in person", "conocerlos en persona"
+    r"\b(?:in\s+person|en\s+persona|en\s+personne|persönlich|di\s+persona|pessoalmente|"
+    r"face[-\s]to[-\s]face)\b|" + _context_words("meeting"),
     # the other languages we read: data/context_words.tsv
     re.I,
 )

@@ -371,7 +371,7 @@ def _times(m: re.Match[str]) -> tuple[time, time | None] | None:
         return None
     end = _clock(m, "e")
     if end is None:
-        if start[2] is None and m["s_hb"]:
+        if start[2] is None and m.groupdict().get("s_hb"):
             return None
         t = _to_24h(*start)
         return (t, None) if t else None
@@ -434,7 +434,12 @@ def _day_of(m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time)
 
 
 def find_meeting_times(
-    text: str, sent: datetime, tz: ZoneInfo, *, reader: tzinfo | None = None
+    text: str,
+    sent: datetime,
+    tz: ZoneInfo,
+    *,
+    reader: tzinfo | None = None,
+    near: timedelta | None = None,
 ) -> list[tuple[datetime, datetime | None, str]]:
     """Scheduled meeting times written in prose: (start, end or None, phrase), aware UTC, in
     text order, each (start, end) once.
@@ -448,6 +453,8 @@ def find_meeting_times(
     ("Mon-Fri 9am-5pm ET") and reply headers ("Sent: ...", "On ... wrote:") are skipped.
     Quoted lines (">") are ignored; unquoted older text is kept, after the newer. A time
     written in the reader's zone ("9.30pm your time") is in `reader` (default `tz`).
+    `near` (the sender's UTC offset) chooses among cities that share a name ("hora de
+    Valencia" from Spain, not Venezuela).
     """
     words = _PAREN_WEEKDAY.sub(_blank, QUOTED_LINE.sub("", normalise(text)))
     words = _PAREN_DATE.sub(lambda m: f" {m[1]} ", words)
@@ -486,7 +493,17 @@ def find_meeting_times(
             context = days_named.last_before(m.start())
             if context is None and kind == "range_only" and row and start - row[0] <= _CHAINED_ROW:
                 context = row[1]
-        found = _meeting(m, kind, context, base, aware_sent, declared or tz, words, reader or tz)
+        found = _meeting(
+            m,
+            kind,
+            context,
+            base,
+            aware_sent,
+            declared or tz,
+            words,
+            reader or tz,
+            (near, aware_sent) if near is not None else None,
+        )
         if found is None:
             continue
         if kind == "row_start":
@@ -582,6 +599,10 @@ def _declared_zone(words: str) -> tzinfo | None:
         found = zone_after(words, m.end())
         if found is not None:
             return found
+        # "All times below are Doha time (AST, GMT+3)": an offset the declaration writes
+        stated = _stated_offset(words, m.end(), m.end() + 20)
+        if stated is not None:
+            return timezone(stated)
     return None
 
 
@@ -804,6 +825,7 @@ def _meeting(
     tz: tzinfo,
     words: str,
     reader: tzinfo,
+    near: tuple[timedelta, datetime] | None = None,
 ) -> tuple[datetime, datetime | None, str] | None:
     """One match as a meeting; `context` is the day named before a time that names none."""
     times = _times(m)
@@ -818,10 +840,10 @@ def _meeting(
         (reader if own else None)
         or (_zone_from(m, "z") if kind not in ("range_only", "time_words_zone") else None)
         or (_zone_from(m, "y") if kind == "time_first" else None)
-        or zone_after(words, m.end())
+        or zone_after(words, m.end(), near)
         # a zone written after the day a schedule's rows sit under: "Jeudi 29 octobre (heure
         # de Paris) :" then "15h00 – 15h45 : ..."
-        or (zone_after(words, context.end()) if context is not None else None)
+        or (zone_after(words, context.end(), near) if context is not None else None)
     )
     if kind == "time_words_zone" and written is None:
         return None

