@@ -1,4 +1,4 @@
-"""The measured corpus (tests/corpus) and the held-out sets (tests/corpus-heldout-2 to -6): no
+"""The measured corpus (tests/corpus) and the held-out sets (tests/corpus-heldout-2 to -15): no
 message raises, and the figures never regress.
 
 The floors are issue 3's targets: no false interview at all, recall at least 0.97, and start and
@@ -84,16 +84,16 @@ _LATER_SETS = {
     ),
     "tests/corpus-heldout-5": (
         24,
-        {"start": 24, "end": 21, "company": 19, "role": 16, "interviewers": 16, "recruiter": 21},
+        {"start": 24, "end": 23, "company": 19, "role": 16, "interviewers": 16, "recruiter": 21},
     ),
     "tests/corpus-heldout-6": (
-        25,
-        {"start": 24, "end": 23, "company": 20, "role": 16, "interviewers": 18, "recruiter": 21},
+        26,
+        {"start": 25, "end": 24, "company": 20, "role": 17, "interviewers": 18, "recruiter": 22},
     ),
     # first sight 0.86 / 0.69 (tests/corpus-heldout-7/README.md)
     "tests/corpus-heldout-7": (
         26,
-        {"start": 26, "end": 24, "company": 22, "role": 16, "interviewers": 13, "recruiter": 20},
+        {"start": 26, "end": 25, "company": 22, "role": 16, "interviewers": 13, "recruiter": 20},
     ),
     # first sight 0.78 / 0.81 (tests/corpus-heldout-8/README.md)
     "tests/corpus-heldout-8": (
@@ -103,27 +103,37 @@ _LATER_SETS = {
     # first sight 0.92 / 0.85 (tests/corpus-heldout-9/README.md)
     "tests/corpus-heldout-9": (
         26,
-        {"start": 26, "end": 24, "company": 21, "role": 16, "interviewers": 12, "recruiter": 20},
+        {"start": 26, "end": 25, "company": 21, "role": 16, "interviewers": 12, "recruiter": 20},
     ),
     # first sight 0.83 / 0.73 (tests/corpus-heldout-10/README.md)
     "tests/corpus-heldout-10": (
         25,
-        {"start": 25, "end": 24, "company": 21, "role": 14, "interviewers": 11, "recruiter": 20},
+        {"start": 25, "end": 25, "company": 21, "role": 14, "interviewers": 11, "recruiter": 20},
     ),
     # first sight 0.88 / 0.85 (tests/corpus-heldout-11/README.md)
     "tests/corpus-heldout-11": (
         25,
-        {"start": 25, "end": 23, "company": 18, "role": 18, "interviewers": 9, "recruiter": 19},
+        {"start": 25, "end": 24, "company": 18, "role": 18, "interviewers": 9, "recruiter": 19},
     ),
     # first sight 0.86 / 0.69 (tests/corpus-heldout-13/README.md)
     "tests/corpus-heldout-13": (
         25,
-        {"start": 25, "end": 21, "company": 17, "role": 14, "interviewers": 13, "recruiter": 15},
+        {"start": 25, "end": 24, "company": 18, "role": 14, "interviewers": 13, "recruiter": 16},
     ),
-    # the last set written: first sight 0.96 / 0.92 (tests/corpus-heldout-12/README.md)
+    # first sight 0.96 / 0.92 (tests/corpus-heldout-12/README.md)
     "tests/corpus-heldout-12": (
         25,
-        {"start": 25, "end": 24, "company": 12, "role": 16, "interviewers": 12, "recruiter": 17},
+        {"start": 25, "end": 24, "company": 13, "role": 16, "interviewers": 12, "recruiter": 17},
+    ),
+    # first sight 0.84 / 0.81 (tests/corpus-heldout-15/README.md)
+    "tests/corpus-heldout-15": (
+        25,
+        {"start": 25, "end": 24, "company": 17, "role": 9, "interviewers": 9, "recruiter": 14},
+    ),
+    # the last set measured: first sight 0.96 / 0.88 (tests/corpus-heldout-14/README.md)
+    "tests/corpus-heldout-14": (
+        25,
+        {"start": 25, "end": 23, "company": 18, "role": 11, "interviewers": 12, "recruiter": 17},
     ),
 }
 

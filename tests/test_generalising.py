@@ -567,3 +567,50 @@ def test_more_senses_of_interview_that_are_not_a_job(subject: str) -> None:
 
 def test_a_portuguese_offer() -> None:
     assert signals.is_offer("Tenho o prazer de te enviar a nossa proposta para a vaga de Analista.")
+
+
+# -- held-out set 14 ----------------------------------------------------------------------------
+
+
+def test_a_reply_attribution_is_not_the_threads_zone() -> None:
+    from agent.understanding.phrases import zone_named_in
+
+    quoted = (
+        "See you then.\n\nOn 27 October 2026 16:12:09 CET, Alex <alex@example.com> wrote:\n> Hi"
+    )
+    assert zone_named_in(quoted) is None
+    assert zone_named_in("Works for me.\n> Would 3pm UK time suit?") == ZoneInfo("Europe/London")
+
+
+def test_a_numeric_date_is_read_the_way_that_lies_ahead() -> None:
+    sent = datetime(2026, 10, 26, 9, 31, tzinfo=UTC)
+    found = find_meeting_times(
+        "Interview date 05/11/2026\nInterview time 14:00 (UK time)", sent, NEW_YORK
+    )
+    assert found[0][0] == datetime(2026, 11, 5, 14, 0, tzinfo=UTC)  # 5 November, not 11 May
+
+
+def test_an_assessment_centre_is_live_and_a_reference_code_is_not_a_passcode() -> None:
+    text = (
+        "Dear Alex,\n\nApplication reference: OTP/2611 - Data Engineer\n\nThank you for "
+        "completing the online assessments. We are delighted to invite you to a Virtual "
+        "Assessment Centre on Microsoft Teams.\n\nDate: Wednesday 14 October 2026\n"
+        "Time: 13:00 - 16:15 (UK time, BST)\n\n15:30 - 16:15  Competency-based interview\n"
+    )
+    found = understand(
+        message(
+            "Invitation to Virtual Assessment Centre - Data Engineer",
+            text,
+            date="Mon, 05 Oct 2026 10:14:37 +0100",
+            sender="Orkney Tidal Careers <noreply@orkneytidal.tal.net>",
+        ),
+        CONTEXT,
+    )
+    assert found.kind == FindingKind.INTERVIEW
+
+
+def test_a_stewards_investigatory_interview_is_not_the_users_job_interview() -> None:
+    from agent.understanding import purposes
+
+    assert purposes.not_a_job("Investigatory interview - your Weingarten rights as steward")
+    assert signals.REJECTION.search("you have not been successful on this occasion")

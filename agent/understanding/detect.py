@@ -459,7 +459,8 @@ def _strong_live_signal(text: str) -> bool:
             r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:zoom|teams|meet|webex)\s+link|"
             r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|on-?site|"
             r"interview\s+panel|confirm\w*\s+(?:your|the|our)\s+(?:[\w-]+\s+){0,3}interview\b|"
-            r"\blive\s+(?:video\s+)?interview\b",
+            r"\blive\s+(?:video\s+)?interview\b|\bassessment\s+(?:cent(?:re|er)|day)\b|"
+            r"\bsuper\s?day\b",
             text,
             re.I,
         )

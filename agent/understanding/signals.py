@@ -97,6 +97,9 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "assessment": re.compile(
         r"codesignal|codility|testgorilla|coderpad\s+assessment|criteria\s*corp|"
+        # an assessment to take, not one taken: "Thank you for completing the online assessments"
+        r"(?<!completing\s)(?<!completed\s)(?<!completing\sthe\s)(?<!completed\sthe\s)"
+        r"(?<!completing\syour\s)(?<!passing\sthe\s)"
         r"(?:coding|online|technical|skills?)\s+(?:assessment|challenge|test)|take[-\s]home|"
         r"invited\s+you\s+to\s+take|complete\s+(?:the|this|your)\s+(?:assessment|test|challenge)",
         re.I,
@@ -121,7 +124,7 @@ DISTRACTOR_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "security code": re.compile(
         r"security\s+code|verification\s+code|one[-\s]time\s+"
-        r"(?:code|password|passcode)|\botp\b|confirm\s+your\s+"
+        r"(?:code|password|passcode)|\botp\b(?![/-]\d)(?!\s*/)|confirm\s+your\s+"
         r"(?:email|identity)|verify\s+your\s+email",
         re.I,
     ),
@@ -339,7 +342,8 @@ REJECTION = _at_word_starts(
     r"proceeding|progressing|going)\s+forward|will\s+not\s+be\s+(?:moving|proceeding|"
     r"progressing)|won't\s+be\s+(?:moving|proceeding)|position\s+has\s+been\s+filled|"
     r"decided\s+not\s+to\s+(?:proceed|move|continue|extend|progress)|unable\s+to\s+offer\s+you|"
-    r"not\s+(?:to\s+)?(?:selected|successful)|regret\s+to\s+inform|isn't\s+progressing|"
+    r"not\s+(?:been\s+)?(?:to\s+)?(?:selected|successful|shortlisted)|regret\s+to\s+inform|"
+    r"isn't\s+progressing|"
     r"other\s+candidates\s+(?:who|whose)|"
     # "on this occasion we won't be taking your application further"
     r"(?:won't|will\s+not|not)\s+be\s+taking\s+(?:your\s+application|you|things)\s+(?:any\s+)?"

@@ -255,8 +255,10 @@ def date_from(m: re.Match[str], p: str, base: date) -> date | None:
         elif g[f"{p}_mon4"]:
             month, day, year = int(g[f"{p}_mon4"]), g[f"{p}_day4"], g[f"{p}_year4"]
             # 31/08 can only be day/month; "Tuesday 06/10/2026" is when only that fits Tuesday
-            if (month > 12 and int(day) <= 12) or _day_first_by_weekday(
-                g.get(f"{p}w_wd"), month, int(day), year, base
+            if (
+                (month > 12 and int(day) <= 12)
+                or _day_first_by_weekday(g.get(f"{p}w_wd"), month, int(day), year, base)
+                or (not g.get(f"{p}w_wd") and _day_first_by_time(month, int(day), year, base))
             ):
                 month, day = int(day), str(month)
         elif g[f"{p}_mon5"]:
@@ -272,6 +274,17 @@ def date_from(m: re.Match[str], p: str, base: date) -> date | None:
     if not 1 <= month <= 12:
         return None
     return _calendar_date(int(day), month, year, base)
+
+
+def _day_first_by_time(month: int, day: int, year: str | None, base: date) -> bool:
+    """ "05/11/2026" in mail of 26 October: as month/day it was in May, as day/month it is next
+    week. A date a message names is rarely months in the past, so the reading that is ahead
+    of the message (and the other one not) is the writer's."""
+    if day > 12 or year is None:
+        return False
+    us = _calendar_date(day, month, year, base)
+    day_first = _calendar_date(month, day, year, base)
+    return us is not None and day_first is not None and us < base <= day_first
 
 
 def _weekday_and_day(weekday: str, day: int, base: date) -> date | None:

@@ -30,6 +30,7 @@ from agent.understanding.phrases.dates import (
 )
 from agent.understanding.phrases.prose import (
     FLAGS,
+    QUOTE_HEADER,
     QUOTE_MARKS,
     QUOTED_LINE,
     clean,
@@ -558,6 +559,9 @@ def zone_named_in(text: str) -> tzinfo | None:
     thread, "between 2pm and 4pm UK time", "10am Brisbane time" or "14:00 CET" tells the zone
     that a later "Wednesday at 3" of the same thread is in."""
     words = normalise(QUOTE_MARKS.sub("", text))
+    # a reply's attribution line ("On 27 October 2026 16:12:09 CET, Alex wrote:", "Sent:
+    # Tuesday 14:07") says when a mail was written, in its writer's zone: not the meeting's
+    words = _blank_attributions(words)
     for m in _CLOCK.finditer(words):
         found = zone_after(words, m.end())
         if found is not None:
@@ -574,6 +578,18 @@ def zone_named_in(text: str) -> tzinfo | None:
 
 
 _OPENING_PAREN = re.compile(r"\((?=[^()\n]{3,40}\))")
+
+
+def _blank_attributions(words: str) -> str:
+    """`words` with each reply attribution ("On ... wrote:", "Sent: ...") blanked to its line's
+    end, same length."""
+    spans = [(h.start(), h.end()) for h in QUOTE_HEADER.finditer(words)]
+    spans += [(h.start(), h.end()) for h in _HEADER_LINE.finditer(words)]
+    for start, end in spans:
+        line_end = words.find("\n", end)
+        stop = len(words) if line_end < 0 else line_end
+        words = words[:start] + " " * (stop - start) + words[stop:]
+    return words
 
 
 _DECLARED_IN_WORDS = re.compile(
