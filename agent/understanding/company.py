@@ -11,6 +11,7 @@ itself ("Initech" from initech.com) is the last resort.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -532,6 +533,7 @@ def _staff_at(message: MailMessage, label: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)
 def sends_for_others(message: MailMessage, domain: str) -> bool:
     """The sender's `domain` is a platform by the mail's own words: its display name says "X
     via <it>", or the text names it as the system the mail was sent through or the user
