@@ -306,16 +306,19 @@ RESCHEDULED = _at_word_starts(
 
 # What a recruiter calls an interview when the word itself is not used ("a technical
 # conversation with Marco, our Lead Engineer"): counts only from a signed recruiter.
-MEETING_NOUNS = re.compile(
-    r"\b(?:conversation|chat|call|discussion|meeting|panel|session|intro|talk)\b|"
-    r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b|\bmeet\s+(?:you|with)\b|"
-    r"\b(?:gespräch|austausch|échange|rencontre|charla|reunión|conversa(?:ção|ción)?|reunião|"
-    r"incontro|chiacchierata)\b|"
-    # meeting in person: "I would like to meet you in person", "conocerlos en persona"
-    r"\b(?:in\s+person|en\s+persona|en\s+personne|persönlich|di\s+persona|pessoalmente|"
-    r"face[-\s]to[-\s]face)\b|" + _context_words("meeting"),
-    # the other languages we read: data/context_words.tsv
-    re.I,
+# Screened (agent/understanding/screening.py): most mail holds none of these words.
+MEETING_NOUNS = ScreenedPattern(
+    re.compile(
+        r"\b(?:conversation|chat|call|discussion|meeting|panel|session|intro|talk)\b|"
+        r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b|\bmeet\s+(?:you|with)\b|"
+        r"\b(?:gespräch|austausch|échange|rencontre|charla|reunión|conversa(?:ção|ción)?|reunião|"
+        r"incontro|chiacchierata)\b|"
+        # meeting in person: "I would like to meet you in person", "conocerlos en persona"
+        r"\b(?:in\s+person|en\s+persona|en\s+personne|persönlich|di\s+persona|pessoalmente|"
+        r"face[-\s]to[-\s]face)\b|" + _context_words("meeting"),
+        # the other languages we read: data/context_words.tsv
+        re.I,
+    )
 )
 # Context that ties a message to a job the user is a candidate for: a role or position, an
 # application or a hiring process, in each language we read.
