@@ -614,3 +614,52 @@ def test_a_stewards_investigatory_interview_is_not_the_users_job_interview() -> 
 
     assert purposes.not_a_job("Investigatory interview - your Weingarten rights as steward")
     assert signals.REJECTION.search("you have not been successful on this occasion")
+
+
+# -- held-out set 17 ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We invite you to serve as Subject Expert on the Selection Committee for the post.",
+        "Interviews with the teacher: each retreatant meets the teacher every other day.",
+        "Your relocation consultant has scheduled your needs assessment interview.",
+        "En el marco del trámite de su solicitud de adopción internacional",
+        "nous vous convoquons à un entretien préalable",
+        "debemos realizar con usted una breve entrevista de debida diligencia (KYC)",
+    ],
+)
+def test_lookalikes_of_set_17_are_not_a_job(text: str) -> None:
+    from agent.understanding import purposes
+
+    assert purposes.not_a_job(text)
+
+
+def test_a_user_interview_stage_is_a_job_interview_and_a_user_study_is_not() -> None:
+    from agent.understanding import purposes
+
+    assert not purposes.not_a_job("We are pleased to invite you to the User Interview stage.")
+    assert purposes.not_a_job("Would you take part in a user interview about our banking app?")
+
+
+def test_an_abbreviation_spelled_out_in_parentheses() -> None:
+    text = (
+        "Date: Friday, October 16, 2026\nTime: 10:00 AM - 11:00 AM PST (Philippine Standard Time)"
+    )
+    found = find_meeting_times(text, datetime(2026, 10, 10, tzinfo=UTC), NEW_YORK)
+    assert found[0][0] == datetime(2026, 10, 16, 2, 0, tzinfo=UTC)  # Manila, not California
+
+
+def test_a_boards_reply_domain_marks_a_relayed_rejection() -> None:
+    rejection = message(
+        "Actualización de tu postulación",
+        "Hola Alex,\n\nGracias por tu tiempo. Hemos decidido avanzar con otros perfiles.\n",
+        date="Mon, 26 Oct 2026 10:00:00 -0600",
+        sender="Konzerta <noreply@konzerta.com>",
+        headers={
+            "Reply-To": "Grupo Yuca <e55120347.r9k2@respuestas.konzerta.com>",
+            "List-Unsubscribe": "<https://www.konzerta.com/notificaciones?baja=1>",
+        },
+    )
+    assert understand(rejection, CONTEXT).kind == FindingKind.REJECTION

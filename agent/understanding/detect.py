@@ -723,12 +723,22 @@ _RELAY_ADDRESS = re.compile(
 _VIA = re.compile(r"\S\s+(?:via|through|über|par|por|tramite)\s+\S", re.I)
 
 
+# A reply domain of a relay, in the languages boards write it: "respuestas.konzerta.com".
+_RELAY_DOMAIN = re.compile(
+    r"@(?:reply|replies|relay|respuestas|respostas|reponses|réponses|antworten|risposte|"
+    r"messages?|inbox|mensajes|mensagens)\.",
+    re.I,
+)
+
+
 def _relayed_conversation(message: MailMessage) -> bool:
     """One person's message relayed by a board or a network ("Oryx Pay via Bayt.com", a reply
     address with the conversation's token), which may carry list headers like a newsletter."""
-    return any(_RELAY_ADDRESS.match(a.email) for a in message.reply_to) or bool(
-        _VIA.search(message.from_.name or "")
-    )
+    return any(
+        _RELAY_ADDRESS.match(a.email)
+        or (_RELAY_DOMAIN.search(a.email) and re.search(r"\d", a.email.partition("@")[0]))
+        for a in message.reply_to
+    ) or bool(_VIA.search(message.from_.name or ""))
 
 
 def _signed_by_a_recruiter(message: MailMessage) -> bool:

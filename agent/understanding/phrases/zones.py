@@ -434,6 +434,9 @@ def place_in_parentheses(text: str, pos: int) -> ZoneInfo | None:
         found = _place_zone(part) if part.strip() else ""
         if found:
             return _zone(found)
+        named = zone_after(part, 0) if part.strip() else None  # "(Philippine Standard Time)"
+        if named is not None:
+            return named
     return None
 
 
