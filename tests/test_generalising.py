@@ -663,3 +663,57 @@ def test_a_boards_reply_domain_marks_a_relayed_rejection() -> None:
         },
     )
     assert understand(rejection, CONTEXT).kind == FindingKind.REJECTION
+
+
+# -- held-out set 16 ----------------------------------------------------------------------------
+
+
+def test_a_year_first_date_with_its_weekday_after_it() -> None:
+    text = "Időpont: 2026. október 7., szerda, 16:00-17:00 (budapesti idő szerint)"
+    found = find_meeting_times(text, datetime(2026, 9, 28, 8, tzinfo=UTC), NEW_YORK)
+    assert found[0][0] == datetime(2026, 10, 7, 14, 0, tzinfo=UTC)
+
+
+def test_a_place_in_parentheses_after_a_range() -> None:
+    text = "Date Tuesday, 3 November 2026\nTime 15:00 – 16:00 (Gibraltar, CET)\n"
+    found = find_meeting_times(text, datetime(2026, 10, 27, 9, tzinfo=UTC), NEW_YORK)
+    assert found[0][0] == datetime(2026, 11, 3, 14, 0, tzinfo=UTC)
+
+
+def test_the_invitees_own_booking_is_not_a_notice_to_the_host() -> None:
+    from agent.understanding.detect import _to_the_invitee
+
+    booked = message(
+        "Confirmed: Tergi Labs – Frontend Engineer technical interview",
+        "Your booking is confirmed\n",
+        date="Fri, 25 Sep 2026 13:44:03 +0000",
+        sender="Koalendar <notifications@koalendar.com>",
+    )
+    assert _to_the_invitee(booked, "Invitee: Alex Rivera (alex@example.com)\nHost: Levan")
+    assert not _to_the_invitee(booked, "Invitee: Sam Lee (sam@example.org)\nHost: Alex")
+
+
+def test_a_person_of_another_organisation_writing_from_a_platform() -> None:
+    from agent.understanding.company import sends_for_others
+
+    hirehive = message(
+        "Final stage interviews - Senior Analytics Engineer - Joran Analytics",
+        "Hi Alex,\n\nA calendar file with the three blocks is attached.\n",
+        date="Fri, 30 Oct 2026 11:02:00 +0000",
+        sender='"Aoife Walsh (Joran Analytics)" <jobs@mail.hirehive.com>',
+    )
+    assert sends_for_others(hirehive, "mail.hirehive.com")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ghostwriting: content interview for your next LinkedIn posts",
+        "Staff augmentation: meet our proposed developer for your team",
+        "Skipper interview before your bareboat charter out of Split",
+    ],
+)
+def test_lookalikes_of_set_16_are_not_a_job(text: str) -> None:
+    from agent.understanding import purposes
+
+    assert purposes.not_a_job(text)

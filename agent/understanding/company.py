@@ -511,6 +511,8 @@ _PLATFORM_NAMED = re.compile(
     re.I,
 )
 _VIA_IN_DISPLAY = re.compile(r"\bvia\s+" + _NAME, re.I)
+# A person's display name with their organisation in parentheses: "Aoife Walsh (Joran Analytics)".
+_DISPLAY_ORG = re.compile(r"^[^()]{3,60}\(([^\W\d_][^()]{2,60})\)\s*$")
 
 
 _ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
@@ -541,7 +543,11 @@ def sends_for_others(message: MailMessage, domain: str) -> bool:
     label = fold(domain_label(domain))
     if len(label) < 3 or _staff_at(message, label):
         return False  # "Jonas Pfeiffer via Oriole Cloud", and jonas.pfeiffer@oriole-robotics.de
-    found = [*_VIA_IN_DISPLAY.finditer(message.from_.name or "")]
+    display = message.from_.name or ""
+    org = _DISPLAY_ORG.search(display)
+    if org and not matches_domain(org[1], domain) and fold(org[1]) != label:
+        return True  # "Aoife Walsh (Joran Analytics)" <jobs@mail.hirehive.com>
+    found = [*_VIA_IN_DISPLAY.finditer(display)]
     found += _PLATFORM_NAMED.finditer(message.text[-2000:])
     for m in found:
         name = fold(m["after"] or m["before"] or "")

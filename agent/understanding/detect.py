@@ -343,8 +343,10 @@ def _distractor(message: MailMessage, events: list[CalEvent]) -> str:
         return "instructions to a program"
     if signals.SENDERS_OWN_INTERVIEW.search(strip_quoted(message.text[:6000])):
         return "the sender's own interview"
-    if signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}") and not (
-        signals.INVITED_YOU.search(body)
+    if (
+        signals.HOST_NOTIFICATION.search(f"{message.subject}\n{body}")
+        and not signals.INVITED_YOU.search(body)
+        and not _to_the_invitee(message, body)
     ):
         return "a scheduler's notice to the host"
     kind = signals.distractor_kind(*head)
@@ -402,6 +404,20 @@ _INVITES_YOU_NOW = re.compile(
     + ")",
     re.I,
 )
+
+
+_INVITEE = re.compile(r"^\s*invitee(?:\s+e-?mail)?\s*:[^\n]*", re.I | re.M)
+
+
+def _to_the_invitee(message: MailMessage, body: str) -> bool:
+    """The booking names its invitee, and the mail goes to them: the invitee's own
+    confirmation ("Invitee: Alex Rivera (alex@example.com)"), not the host's notice."""
+    recipients = {a.email for a in message.recipients if a.email}
+    return any(
+        address.lower() in recipients
+        for line in _INVITEE.findall(body)
+        for address in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", line)
+    )
 
 
 def _own_domains(context: Context) -> frozenset[str]:
@@ -508,6 +524,11 @@ def from_calendar(
         if (
             primary.method == "PUBLISH"
             and not _ats_involved(message, events)
+            # a platform known by its own words ("Aoife Walsh (Joran Analytics)" writing from
+            # mail.hirehive.com) publishes the file for the employer, as a known ATS does
+            and not (
+                message.from_.domain and extract.sends_for_others(message, message.from_.domain)
+            )
             and not (
                 signals.INTERVIEW_WORDS.search(message.subject)
                 and signals.INTERVIEW_WORDS.search(primary.summary)

@@ -183,6 +183,9 @@ def _date_piece(p: str) -> str:
           | (?P<P_mon4>\d{1,2})/(?P<P_day4>\d{1,2})(?:/(?P<P_year4>\d{4}|\d\d))?(?![\d/])
           | (?P<P_day5>\d{1,2})\.(?P<P_mon5>\d{1,2})\.(?P<P_year5>\d{4}|\d\d(?!\d))?
           | (?P<P_day6>\d{1,2})-(?P<P_mon6>%MONTH)-(?P<P_year6>(?:19|20|21)\d\d|\d\d)(?!\d)
+          # year first, as Hungarian and Lithuanian write it: "2026. október 7.", "2026 m. spalio 7"
+          | (?P<P_year8>(?:19|20|21)\d\d)\.?\s{1,2}(?:m\.\s)?(?P<P_mon8>%MONTH)\s{1,2}
+                (?P<P_day8>\d{1,2})\.?(?!\d)
         )
         (?!\w)
         """,
@@ -265,6 +268,8 @@ def date_from(m: re.Match[str], p: str, base: date) -> date | None:
             month, day, year = int(g[f"{p}_mon5"]), g[f"{p}_day5"], g[f"{p}_year5"]
         elif g[f"{p}_mon6"]:
             month, day, year = MONTHS[phrase_key(g[f"{p}_mon6"])], g[f"{p}_day6"], g[f"{p}_year6"]
+        elif g.get(f"{p}_mon8"):
+            month, day, year = MONTHS[phrase_key(g[f"{p}_mon8"])], g[f"{p}_day8"], g[f"{p}_year8"]
         elif g.get(f"{p}_day7"):
             return _weekday_and_day(g[f"{p}o_wd"], int(g[f"{p}_day7"]), base)
         else:

@@ -215,6 +215,10 @@ _TIME_RANGE = (
 _DAY_PART = (
     r"(?:"
     + dated_piece("d")
+    # "2026. október 7., szerda, 16:00": the weekday after the date it names
+    + r"(?:[ \t]{0,2},?[ \t]{0,2}(?:"
+    + WEEKDAY_FULL
+    + r")\b)?"
     + r"|(?:(?P<wmod>this|next|coming)\s{1,3})?"
     + weekday_piece("w")
     + r"|(?P<rel>today|tomorrow)(?!\w))"
@@ -422,6 +426,7 @@ def _day_of(m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time)
         or m["d_mon5"]
         or m["d_mon6"]
         or m["d_day7"]
+        or m.groupdict().get("d_mon8")
     ):
         return date_from(m, "d", base)
     if m["rel"]:
@@ -857,6 +862,8 @@ def _meeting(
         or (_zone_from(m, "z") if kind not in ("range_only", "time_words_zone") else None)
         or (_zone_from(m, "y") if kind == "time_first" else None)
         or zone_after(words, m.end(), near)
+        # "15:00 – 16:00 (Gibraltar, CET)": the place in parentheses after the time
+        or place_in_parentheses(words, m.end())
         # a zone written after the day a schedule's rows sit under: "Jeudi 29 octobre (heure
         # de Paris) :" then "15h00 – 15h45 : ..."
         or (zone_after(words, context.end(), near) if context is not None else None)
