@@ -93,7 +93,13 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
     def in_thread(message: MailMessage) -> bool:
         return bool(({message.in_reply_to, *message.references} - {""}) & threads)
 
-    context = replace(CONTEXT, in_interview_thread=in_thread)
+    # the companies of interviews read so far, by domain, as the program's state holds them
+    companies: set[str] = set()
+
+    def known_company(message: MailMessage) -> bool:
+        return message.from_.domain in companies
+
+    context = replace(CONTEXT, in_interview_thread=in_thread, known_company=known_company)
     paths = sorted(corpus.glob("*.eml"), key=_reading_order)
     for path in paths:
         expected = json.loads(path.with_suffix(".json").read_text())
@@ -103,6 +109,8 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
         finding = understand(message, context)
         if message.message_id and finding.kind in _THREAD_KINDS:
             threads.add(message.message_id)
+        if finding.interview is not None and finding.kind != FindingKind.POSSIBLE:
+            companies.update(finding.interview.company_domains)
         found = finding.kind in (FindingKind.INTERVIEW, FindingKind.CANCEL) or (
             message.has_tnef and finding.kind != FindingKind.NONE and expected.get("tnef")
         )

@@ -1,4 +1,4 @@
-"""The measured corpus (tests/corpus) and the held-out sets (tests/corpus-heldout-2 to -17): no
+"""The measured corpus (tests/corpus) and the held-out sets (tests/corpus-heldout-2 to -19): no
 message raises, and the figures never regress.
 
 The floors are issue 3's targets: no false interview at all, recall at least 0.97, and start and
@@ -83,8 +83,8 @@ _LATER_SETS = {
         {"start": 26, "end": 25, "company": 24, "role": 17, "interviewers": 20, "recruiter": 22},
     ),
     "tests/corpus-heldout-5": (
-        24,
-        {"start": 24, "end": 23, "company": 19, "role": 16, "interviewers": 16, "recruiter": 21},
+        25,
+        {"start": 25, "end": 24, "company": 20, "role": 16, "interviewers": 17, "recruiter": 22},
     ),
     "tests/corpus-heldout-6": (
         26,
@@ -140,10 +140,15 @@ _LATER_SETS = {
         26,
         {"start": 26, "end": 25, "company": 16, "role": 19, "interviewers": 12, "recruiter": 19},
     ),
-    # the last set measured: first sight 0.88 / 0.85 (tests/corpus-heldout-16/README.md)
+    # first sight 0.88 / 0.85 (tests/corpus-heldout-16/README.md)
     "tests/corpus-heldout-16": (
         25,
         {"start": 25, "end": 24, "company": 16, "role": 15, "interviewers": 8, "recruiter": 13},
+    ),
+    # first sight 0.95 / 0.77 (tests/corpus-heldout-18/README.md)
+    "tests/corpus-heldout-18": (
+        26,
+        {"start": 26, "end": 24, "company": 22, "role": 17, "interviewers": 20, "recruiter": 20},
     ),
 }
 

@@ -717,3 +717,72 @@ def test_lookalikes_of_set_16_are_not_a_job(text: str) -> None:
     from agent.understanding import purposes
 
     assert purposes.not_a_job(text)
+
+
+# -- held-out set 18 ----------------------------------------------------------------------------
+
+
+def test_bookings_that_list_the_user_as_the_guest() -> None:
+    from agent.understanding.detect import _to_the_invitee
+
+    booked = message("Confirmed: Intro call", "Hi Alex\n", date="Thu, 10 Sep 2026 20:12:44 +0000")
+    assert _to_the_invitee(booked, "Invitee Email:\nalex@example.com\n")  # Calendly
+    assert _to_the_invitee(
+        booked,
+        "Who:\nPriya Chandran - Organizer\npriya@tussock.ca\n\nAlex Rivera\nalex@example.com",
+    )  # Cal.com
+    assert not _to_the_invitee(booked, "Who:\nAlex Rivera - Organizer\nalex@example.com\n")
+
+
+def test_a_confirmation_that_offers_help_is_not_a_proposal() -> None:
+    text = (
+        "Hi Alex,\n\nPerfect, Thursday at 4 works. You're confirmed for Thursday, October 29 at "
+        "4:00 PM ET with Marcus Lee for the Manager, CRM role, a 45-minute call. I'll send a "
+        "hold as well. Let me know if anything comes up!\n\nShauna\nTalent Acquisition Partner\n"
+    )
+    found = understand(
+        message("RE: next steps", text, date="Fri, 23 Oct 2026 16:22:53 +0000"), CONTEXT
+    )
+    assert found.kind == FindingKind.INTERVIEW
+
+
+def test_a_move_from_the_company_of_a_known_interview() -> None:
+    from dataclasses import replace
+
+    text = (
+        "Hey Alex,\n\nI moved our intro call to Thursday (9/17), same time: 11:30 ET.\n\nMarcus\n"
+    )
+    moved = message(
+        "moving our call to Thursday",
+        text,
+        date="Mon, 14 Sep 2026 13:00:00 -0400",
+        sender="Marcus Bell <marcus@tallgrasslabs.com>",
+    )
+    assert understand(moved, CONTEXT).kind != FindingKind.INTERVIEW  # no job named, no thread
+    known = replace(CONTEXT, known_company=lambda m: m.from_.domain == "tallgrasslabs.com")
+    assert understand(moved, known).kind == FindingKind.INTERVIEW
+
+
+def test_a_job_title_beside_the_users_name_in_an_invitations_title() -> None:
+    event = (
+        "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:h-1@cinderslate.com\r\n"
+        "DTSTART:20261016T170000Z\r\nDTEND:20261016T180000Z\r\n"
+        "SUMMARY:Alex Rivera <> Priya Raman: Staff Product Designer portfolio review\r\n"
+        "ORGANIZER;CN=Priya Raman:mailto:priya.raman@cinderslate.com\r\n"
+        "ATTENDEE;CN=Alex Rivera:mailto:alex@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    mail = EmailMessage()
+    mail["From"] = "Priya Raman <priya.raman@cinderslate.com>"
+    mail["To"] = "alex@example.com"
+    mail["Subject"] = (
+        "Invitation: Alex Rivera <> Priya Raman: Staff Product Designer portfolio review"
+    )
+    mail["Date"] = "Mon, 12 Oct 2026 20:44:17 +0000"
+    mail["Message-ID"] = "<h-1@cinderslate.com>"
+    mail.set_content("See you Friday.")
+    mail.add_attachment(
+        event.encode(), maintype="text", subtype="calendar", params={"method": "REQUEST"}
+    )
+    raw = mail.as_bytes(policy=mail.policy.clone(linesep="\r\n"))
+    read = mime.message_from_bytes(raw, folder="INBOX", uid=1, max_part_bytes=262144, is_sent=False)
+    assert understand(read, CONTEXT).kind == FindingKind.INTERVIEW

@@ -116,7 +116,10 @@ class MailSync:
         self._threads: set[str] = set()
         self._events: list[MessageRecord] | None = None  # company events, read when needed
         self.context = replace(
-            context, related=self._related, in_interview_thread=self._in_interview_thread
+            context,
+            related=self._related,
+            in_interview_thread=self._in_interview_thread,
+            known_company=self._known_company,
         )
 
     @property
@@ -316,6 +319,10 @@ class MailSync:
         if self._interviews is None:
             self._interviews = self._load()
         return bool(({message.in_reply_to, *message.references} - {""}) & self._threads)
+
+    def _known_company(self, message: MailMessage) -> bool:
+        """From the company of a known interview (its domain, or its name in the sender's)."""
+        return self._company_of(message) is not None
 
     def _related(self, message: MailMessage) -> bool:
         """From a company, a scheduling service or a thread of an interview the agent knows."""

@@ -60,6 +60,10 @@ class Context:
     # Whether a message replies in the thread of an interview (or of a possible one) the agent
     # knows: evidence that a meeting it sets up is that interview's.
     in_interview_thread: Callable[[MailMessage], bool] | None = None
+    # Whether a message comes from the company of an interview the agent knows (its domain):
+    # evidence that a meeting it moves ("I moved our intro call to Thursday, same time") is
+    # that interview, even with no thread and no job named.
+    known_company: Callable[[MailMessage], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -307,6 +311,16 @@ def _invited_about_a_job(message: MailMessage, events: list[CalEvent], context: 
     names = _names_of_the_user(message, events, context) | {
         w for n in context.names for w in n.split() if len(w) > 1
     }
+    named = [s for s in titles if set(re.findall(r"\w+", s.lower())) & names]
+    # "Alex Rivera <> Priya Raman: Staff Product Designer portfolio review": the user's name and
+    # a job title in the invitation's title, from someone outside the user's organisation
+    if any(
+        is_title(piece)
+        for s in named
+        for piece in re.split(r"\s+[-–—|/@]\s+|:\s+|<>", s)
+        if piece.strip() and not set(re.findall(r"\w+", piece.lower())) & names
+    ):
+        return True
     return any(
         signals.MEETING_NOUNS.search(s) or set(re.findall(r"\w+", s.lower())) & names
         for s in titles
@@ -386,8 +400,10 @@ def _invites_to_an_interview(message: MailMessage, body: str) -> bool:
     you for your interest in the Product Analyst position ... we would like to invite you to
     an interview on Wednesday 7th October at 3:00 pm"): a letter's thanks are boilerplate."""
     return bool(
-        signals.INTERVIEW_WORDS.search(body)
-        and _INVITES_YOU_NOW.search(body)
+        (signals.INTERVIEW_WORDS.search(body) or signals.MEETING_NOUNS.search(message.subject))
+        # an invitation made in the message, or a booking its subject confirms ("Confirmed:
+        # Intro call - Founding Engineer (Tallgrass Labs) with Marcus Bell on Tuesday ...")
+        and (_INVITES_YOU_NOW.search(body) or signals.CONFIRMATION_WORDS.search(message.subject))
         and message.date is not None
         and phrases.find_meeting_times(body, message.date, _UTC_ZONE)
     )
@@ -406,17 +422,28 @@ _INVITES_YOU_NOW = re.compile(
 )
 
 
-_INVITEE = re.compile(r"^\s*invitee(?:\s+e-?mail)?\s*:[^\n]*", re.I | re.M)
+# A booking's invitee (with the next line: "Invitee Email:" then the address), and the line that
+# names its organizer or host ("Priya Chandran - Organizer", "Host: Levan Beridze").
+_INVITEE = re.compile(r"^\s*invitee(?:\s+e-?mail)?\s*:[^\n]*(?:\n[^\n]*)?", re.I | re.M)
+_HOST_LINE = re.compile(r"^[^\n]*\b(?:organi[sz]er|host)\b[^\n]*(?:\n[^\n]*)?", re.I | re.M)
+_ADDRESS_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _to_the_invitee(message: MailMessage, body: str) -> bool:
-    """The booking names its invitee, and the mail goes to them: the invitee's own
-    confirmation ("Invitee: Alex Rivera (alex@example.com)"), not the host's notice."""
+    """The booking is the invitee's own confirmation, not the host's notice: it names its
+    invitee and the mail goes to them ("Invitee: Alex Rivera (alex@example.com)"), or it names
+    someone else as organizer or host and lists the recipient as a guest."""
     recipients = {a.email for a in message.recipients if a.email}
-    return any(
+    if any(
         address.lower() in recipients
-        for line in _INVITEE.findall(body)
-        for address in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", line)
+        for block in _INVITEE.findall(body)
+        for address in _ADDRESS_IN_TEXT.findall(block)
+    ):
+        return True
+    hosts = _HOST_LINE.findall(body)
+    listed = {a.lower() for a in _ADDRESS_IN_TEXT.findall(body)} & recipients
+    return bool(hosts and listed) and not any(
+        address in line.lower() for line in hosts for address in listed
     )
 
 
@@ -1214,6 +1241,8 @@ def _job_evidence(message: MailMessage, context: Context) -> list[str]:
         found.append("signed by a recruiter")
     if context.in_interview_thread is not None and context.in_interview_thread(message):
         found.append("a reply in an interview's thread")
+    elif not found and context.known_company is not None and context.known_company(message):
+        found.append("from the company of a known interview")
     elif not found and len(text) < len(message.text[:6000]):
         # a reply whose quoted thread names the job: "Fechado! Quinta às 10h", answering
         # "Gostamos muito do seu perfil para a vaga de Product Manager Sênior"
@@ -1226,7 +1255,7 @@ def _job_evidence(message: MailMessage, context: Context) -> list[str]:
 # Offering times to choose from rather than confirming one.
 _PROPOSAL = re.compile(
     r"\bwhich\s+(?:one|of\s+(?:these|them|the\s+\w+)|works|suits|would\s+work|is\s+best)|"
-    r"\blet\s+(?:me|us)\s+know\s+(?:which|what\s+works|if\s+any)|"
+    r"\blet\s+(?:me|us)\s+know\s+(?:which|what\s+works|if\s+any\b(?!thing))|"
     # "em um destes horários", "en uno de estos horarios", "à l'un de ces créneaux"
     r"\b(?:um|uno|una|l'un|einem|uno)\s+(?:destes|destas|de\s+estos|de\s+estas|de\s+ces|dieser|di\s+questi)\s|"
     r"\b(?:two|three|four|a\s+few|some|these|the\s+following)\s+(?:slots|options|times)\b|"

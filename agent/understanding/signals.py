@@ -242,7 +242,7 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak|chat)|see\s+you\s+(?:on|at)|"
     r"reschedul|moved\s+to|bestätig|confirmé|confirmad|programad|geplant|prévu|conferm|"
     # a schedule handed over ("Below is your Superday schedule"), a plain "You're all set"
-    r"(?:here(?:'s|\s+is)|below\s+(?:is|are)|attached\s+is)\s+your\s+(?:[\w-]+\s+){0,3}"
+    r"(?:here(?:'s|\s+is)|below\s+(?:is|are)|attached\s+is)\s+(?:your|the)\s+(?:[\w-]+\s+){0,3}"
     r"(?:itinerary|schedule|agenda|(?:final\s+)?round|interviews?|onsite|loop)\b|"
     r"you(?:'re|\s+are)\s+all\s+set\b|"
     # settling on a day: "Perfect, Tuesday it is", "Thursday it is, 4pm our time"
