@@ -786,3 +786,52 @@ def test_a_job_title_beside_the_users_name_in_an_invitations_title() -> None:
     raw = mail.as_bytes(policy=mail.policy.clone(linesep="\r\n"))
     read = mime.message_from_bytes(raw, folder="INBOX", uid=1, max_part_bytes=262144, is_sent=False)
     assert understand(read, CONTEXT).kind == FindingKind.INTERVIEW
+
+
+# -- held-out set 19 ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shortlisted attendees may be invited to on-the-spot interviews. General Admission (Free)",
+        "Diego te entrevistará en vivo por LinkedIn Live y YouTube",
+    ],
+)
+def test_lookalikes_of_set_19_are_not_a_job(text: str) -> None:
+    from agent.understanding import purposes
+
+    assert purposes.not_a_job(text)
+
+
+def test_a_friends_own_round_and_calls_in_other_languages() -> None:
+    assert signals.SENDERS_OWN_INTERVIEW.search("I cleared the hiring manager round at Zentrix")
+    for call in ("una videollamada", "uma chamada", "un appel", "ein Telefonat", "¿charlamos?"):
+        assert signals.MEETING_NOUNS.search(call), call
+
+
+def test_a_booking_pages_published_file_leaves_the_mail_to_be_read() -> None:
+    event = (
+        "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nUID:p-1@calendly.com\r\n"
+        "DTSTART:20261020T150000Z\r\nDTEND:20261020T153000Z\r\nSUMMARY:Primera llamada\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    mail = EmailMessage()
+    mail["From"] = "Calendly <notifications@calendly.com>"
+    mail["To"] = "alex@example.com"
+    mail["Subject"] = "Confirmado: Primera llamada – Product Manager (Rutafresca) con Nuria"
+    mail["Date"] = "Wed, 14 Oct 2026 22:17:01 +0000"
+    mail["Message-ID"] = "<p-1@calendly.com>"
+    mail.set_content(
+        "Hola, Alex:\n\nSe ha programado un nuevo evento.\n\nPrimera llamada – Product Manager\n"
+        "11:00 - 11:30, martes, 20 de octubre de 2026 (Hora del Este)\n"
+    )
+    mail.add_attachment(
+        event.encode(), maintype="text", subtype="calendar", params={"method": "PUBLISH"}
+    )
+    raw = mail.as_bytes(policy=mail.policy.clone(linesep="\r\n"))
+    read = mime.message_from_bytes(raw, folder="INBOX", uid=1, max_part_bytes=262144, is_sent=False)
+    found = understand(read, CONTEXT)
+    assert found.kind == FindingKind.INTERVIEW
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 20, 15, 0, tzinfo=UTC)

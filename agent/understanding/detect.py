@@ -184,7 +184,8 @@ def _interview(
         finding = from_calendar(message, events, context, verdict, forced)
         if finding is not None:
             return finding
-    if not events and not message.has_tnef:
+    # a published file (a booking page's .ics) is not an invitation: the mail's words are
+    if not message.has_tnef and all(e.method == "PUBLISH" for e in events):
         return _from_text(message, context, verdict, forced)
     return None
 

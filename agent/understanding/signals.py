@@ -213,7 +213,10 @@ SENDERS_OWN_INTERVIEW = re.compile(
     r"\bmy\s+(?:(?:final|second|first|next)\s+round|(?:job\s+)?interview|onsite|phone\s+screen)"
     r"\s+(?:at|with|for|is|on)\b|"
     r"\b(?:mon|ma)\s+entretien\s+(?:chez|avec|pour)\b|\bmi\s+entrevista\s+(?:en|con|para)\b|"
-    r"\bmein\s+(?:Vorstellungs|Bewerbungs)gespräch\s+(?:bei|mit)\b",
+    r"\bmein\s+(?:Vorstellungs|Bewerbungs)gespräch\s+(?:bei|mit)\b|"
+    # "I cleared the hiring manager round at Zentrix and they sent the invite for the final one"
+    r"\bI(?:'ve|\s+have)?\s+(?:just\s+)?(?:cleared|passed|aced|got\s+through|made\s+it\s+through)\s+"
+    r"(?:the|my)\s+(?:[\w-]+\s+){0,3}(?:round|stage|interview)\b",
     re.I,
 )
 
@@ -312,7 +315,8 @@ MEETING_NOUNS = ScreenedPattern(
         r"\b(?:conversation|chat|call|discussion|meeting|panel|session|intro|talk)\b|"
         r"\b(?:chatting|speaking|talking|meeting)\s+(?:with|to)\b|\bmeet\s+(?:you|with)\b|"
         r"\b(?:gespräch|austausch|échange|rencontre|charla|reunión|conversa(?:ção|ción)?|reunião|"
-        r"incontro|chiacchierata)\b|"
+        r"incontro|chiacchierata|charl(?:amos|ar|emos)|hablamos|(?:video)?llamada|(?:video)?chamada|liga[çc][ãa]o|appel|visio|"
+        r"telefonat|anruf|(?:video)?chiamata)\b|"
         # meeting in person: "I would like to meet you in person", "conocerlos en persona"
         r"\b(?:in\s+person|en\s+persona|en\s+personne|persönlich|di\s+persona|pessoalmente|"
         r"face[-\s]to[-\s]face)\b|" + _context_words("meeting"),
