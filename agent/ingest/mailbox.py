@@ -321,8 +321,14 @@ class MailSync:
         return bool(({message.in_reply_to, *message.references} - {""}) & self._threads)
 
     def _known_company(self, message: MailMessage) -> bool:
-        """From the company of a known interview (its domain, or its name in the sender's)."""
-        return self._company_of(message) is not None
+        """From the domain (or a subdomain) of a known interview's company: a set lookup, as it
+        is asked of many messages."""
+        if self._interviews is None:
+            self._interviews = self._load()
+        domain = message.from_.domain
+        return bool(domain) and any(
+            domain == d or domain.endswith("." + d) for d in self._domains
+        )
 
     def _related(self, message: MailMessage) -> bool:
         """From a company, a scheduling service or a thread of an interview the agent knows."""

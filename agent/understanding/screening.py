@@ -47,6 +47,14 @@ class ScreenedPattern:
         sweep, without going through the alternatives."""
         return tuple(dict.fromkeys(w for sets in self.screen or () for w in sets[0]))
 
+    @functools.cached_property
+    def _first_word_finder(self) -> re.Pattern[str] | None:
+        """The first words as one alternation of literals: one pass of the regex engine over a
+        text is several times faster than a substring test per word once there are dozens
+        of words (the outcome and confirmation patterns carry a line per language)."""
+        words = sorted(self._first_words, key=len, reverse=True)
+        return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
     def could_match(self, text: str) -> bool:
         screen = self.screen
         if screen is None:
@@ -54,7 +62,8 @@ class ScreenedPattern:
         lowered = _lowered(text)
         if lowered is None:
             return True
-        if not any(w in lowered for w in self._first_words):
+        finder = self._first_word_finder
+        if finder is not None and finder.search(lowered) is None:
             return False
         return any(all(any(w in lowered for w in words) for words in sets) for sets in screen)
 
