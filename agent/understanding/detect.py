@@ -1352,12 +1352,15 @@ def _after_interview(message: MailMessage, context: Context, sender_domain: str)
     sent = _sent(message, context)
     if message.has_tnef and signals.INTERVIEW_WORDS.search(message.subject):
         log.info("message %s: a winmail.dat invite; details are unreadable", message.message_id)
+    if context.related is not None and not context.related(message):
+        # an outcome matters only from a company (or a thread, or a scheduling service) of an
+        # interview the agent knows: the outcome phrases, a line per language, are not read in
+        # the rest of the mailbox
+        return Finding(FindingKind.REPLY, company_domain=sender_domain, reason="a message")
     if signals.REJECTION.search(body_top) and not signals.is_offer(body_top):
         return Finding(FindingKind.REJECTION, company_domain=sender_domain, reason="rejection")
     if signals.is_offer(body_top) or signals.is_offer(message.subject):
         return Finding(FindingKind.OFFER, company_domain=sender_domain, reason="offer")
-    if context.related is not None and not context.related(message):
-        return Finding(FindingKind.REPLY, company_domain=sender_domain, reason="a message")
     timeline = phrases.find_timeline(body_top, sent, context.tz, context.business)
     requests = phrases.find_requests(body_top, sent, context.tz, context.business, undated=True)
     return Finding(
