@@ -326,9 +326,7 @@ class MailSync:
         if self._interviews is None:
             self._interviews = self._load()
         domain = message.from_.domain
-        return bool(domain) and any(
-            domain == d or domain.endswith("." + d) for d in self._domains
-        )
+        return bool(domain) and any(domain == d or domain.endswith("." + d) for d in self._domains)
 
     def _related(self, message: MailMessage) -> bool:
         """From a company, a scheduling service or a thread of an interview the agent knows."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from importlib import resources
+
+from agent.understanding import datafiles
 
 
 def _words(text: str) -> frozenset[str]:
@@ -102,11 +103,7 @@ _PARTICLES = frozenset(
 # Jorge"), from data/honorifics.tsv; a word that may also be a first name ("Dean") only before
 # two more words ("Dean Robert Achterberg").
 def _honorifics() -> str:
-    text = resources.files("agent.understanding").joinpath("data/honorifics.tsv")
-    titles: set[str] = set()
-    for line in text.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            titles.update(line.split("\t", 1)[1].split())
+    titles = {title for row in datafiles.rows("honorifics") for title in row[1].split()}
     forms = [re.escape(t) if t.endswith(".") else re.escape(t) + r"\.?" for t in titles]
     return "|".join(sorted(forms, key=len, reverse=True))
 

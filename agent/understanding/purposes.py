@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
+
+from agent.understanding import datafiles
 
 
 @cache
 def _pattern() -> tuple[re.Pattern[str], tuple[str, ...]]:
     """One pattern for every wording (one pass over a text), a named group per purpose."""
-    text = resources.files("agent.understanding").joinpath("data/not_a_job.tsv").read_text("utf-8")
     by_purpose: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        purpose, phrase = line.split("\t", 1)
+    for purpose, phrase in datafiles.rows("not_a_job"):
         by_purpose.setdefault(purpose, []).append(phrase.replace(" ", r"\s{1,3}"))
     purposes = tuple(by_purpose)
     groups = "|".join(

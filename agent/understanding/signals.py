@@ -7,49 +7,19 @@ first: a distractor pattern vetoes an interview unless a rule forces it.
 from __future__ import annotations
 
 import re
-from importlib import resources
 
+from agent.understanding import datafiles
 from agent.understanding.screening import ScreenedPattern
 
 
 def _interview_words_in_other_languages() -> str:
     """The alternation of `data/interview_words.tsv`: a language is a line there."""
-    text = resources.files("agent.understanding").joinpath("data/interview_words.tsv")
-    lines = text.read_text("utf-8").splitlines()
-    words = [line.split("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#")]
-    return "|".join(f"(?:{w})".replace(" ", r"\s+") for w in words)
+    return "|".join(f"(?:{w})".replace(" ", r"\s+") for w in datafiles.patterns("interview_words"))
 
 
 def lines_of(name: str) -> list[str]:
     """The patterns of a `data/NAME.tsv` whose last column is a regular expression."""
-    text = resources.files("agent.understanding").joinpath(f"data/{name}.tsv")
-    lines = text.read_text("utf-8").splitlines()
-    return [line.rsplit("\t", 1)[1] for line in lines if line.strip() and not line.startswith("#")]
-
-
-def _context_words(kind: str) -> str:
-    """The alternation of `data/context_words.tsv` for one kind ("meeting", "job")."""
-    text = resources.files("agent.understanding").joinpath("data/context_words.tsv")
-    found = []
-    for line in text.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            found_kind, _language, pattern = line.split("\t", 2)
-            if found_kind == kind:
-                found.append(f"(?:{pattern})")
-    return "|".join(found)
-
-
-def outcome_phrases(outcome: str) -> str:
-    """The alternation of `data/outcomes.tsv` for one outcome ("rejection", "offer"), every
-    language's line: a language is a line there."""
-    text = resources.files("agent.understanding").joinpath("data/outcomes.tsv")
-    found = []
-    for line in text.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, _language, pattern = line.split("\t", 2)
-            if kind == outcome:
-                found.append(f"(?:{pattern})")
-    return "|".join(found)
+    return datafiles.patterns(name)
 
 
 _INTERVIEW_WORDS = re.compile(
@@ -319,7 +289,7 @@ MEETING_NOUNS = ScreenedPattern(
         r"telefonat|anruf|(?:video)?chiamata)\b|"
         # meeting in person: "I would like to meet you in person", "conocerlos en persona"
         r"\b(?:in\s+person|en\s+persona|en\s+personne|persönlich|di\s+persona|pessoalmente|"
-        r"face[-\s]to[-\s]face)\b|" + _context_words("meeting"),
+        r"face[-\s]to[-\s]face)\b|" + datafiles.alternation("context_words", "meeting"),
         # the other languages we read: data/context_words.tsv
         re.I,
     )
@@ -334,7 +304,7 @@ JOB_CONTEXT = _at_word_starts(
     r"(?:el|la|del|al|tu|su|o|do|ao)\s+(?:\w+\s+){0,3}(?:puesto|cargo|vacante|candidatura|proceso\s+de\s+"
     r"selecci[óo]n)\b|(?:la|il|della|del|alla|tua)\s+(?:\w+\s+){0,3}(?:posizione|candidatura|"
     r"selezione)\b|(?:a|o|da|do|na|sua)\s+(?:\w+\s+){0,3}(?:vaga|posição|candidatura|processo\s+"
-    r"seletivo)\b|" + _context_words("job"),
+    r"seletivo)\b|" + datafiles.alternation("context_words", "job"),
     # the other languages we read: data/context_words.tsv
     re.I,
 )
@@ -356,7 +326,7 @@ REJECTION = _at_word_starts(
     r"(?:won't|will\s+not|not)\s+be\s+taking\s+(?:your\s+application|you|things)\s+(?:any\s+)?"
     r"further|go(?:ing)?\s+in\s+(?:a\s+different|another)\s+direction|"
     # the other languages we read: data/outcomes.tsv
-    + outcome_phrases("rejection"),
+    + datafiles.alternation("outcomes", "rejection"),
     re.I,
 )
 _TO_SOMEONE_ELSE = r"(?!\s+to\s+(?:another|a\s+different|other|someone))"
@@ -371,7 +341,7 @@ OFFER = _at_word_starts(
     r"(?:\w+\s+){0,2}(?:role|position|job|post)\b|"
     r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer|"
     # the other languages we read: data/outcomes.tsv
-     + outcome_phrases("offer"),
+     + datafiles.alternation("outcomes", "offer"),
     re.I,
 )
 # A disclaimer that a letter is NOT an offer ("This notice does not constitute an offer of

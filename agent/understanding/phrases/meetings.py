@@ -13,10 +13,10 @@ import bisect
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
-from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from agent.businessdays import local_instant
+from agent.understanding import datafiles
 from agent.understanding.phrases.dates import (
     WEEKDAY_FULL,
     WEEKDAY_SHORT,
@@ -672,13 +672,7 @@ def _unique(
 
 def _length_words(unit: str) -> str:
     """The alternation of data/lengths.tsv for one unit, every language's line."""
-    text = resources.files("agent.understanding").joinpath("data/lengths.tsv").read_text("utf-8")
-    found = [
-        line.split("\t", 2)[2]
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#") and line.split("\t", 1)[0] == unit
-    ]
-    return "|".join(f"(?:{w})" for w in found)
+    return datafiles.alternation("lengths", unit)
 
 
 _LENGTH = re.compile(
