@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from agent.model import Address, CalEvent, MailMessage, is_no_reply
 from agent.understanding import platforms, signals
+from agent.understanding.mentions import EMAIL
 from agent.understanding.people import (
     body_text,
     fold,
@@ -515,8 +516,29 @@ _VIA_IN_DISPLAY = re.compile(r"\bvia\s+" + _NAME, re.I)
 _DISPLAY_ORG = re.compile(r"^[^()]{3,60}\(([^\W\d_][^()]{2,60})\)\s*$")
 
 
-_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
-_RELAY_LOCAL = re.compile(r"^(?:reply|replies|respond|msg|message|r)[+._-]", re.I)
+_ADDRESS = re.compile(EMAIL)
+# A reply address that carries one conversation's token ("reply+t71850342.k2q9@messages.bayt.com",
+# "reply-88127450-5a1e@messages.fuzu.com"), or a relay's reply domain with a token, in the
+# languages boards write it ("e55120347.r9k2@respuestas.konzerta.com").
+_RELAY_LOCAL = re.compile(
+    r"^(?:reply|replies|respond|response|msg|message|conversation|thread|r)[+._-][\w.+-]*\d"
+    r"[\w.+-]{3,}@",
+    re.I,
+)
+_RELAY_DOMAIN = re.compile(
+    r"@(?:reply|replies|relay|respuestas|respostas|reponses|réponses|antworten|risposte|"
+    r"messages?|inbox|mensajes|mensagens)\.",
+    re.I,
+)
+
+
+def is_relay_address(address: str) -> bool:
+    """A board's or a network's address for one conversation, which reaches a person through
+    the platform: never the person's own address."""
+    local = address.partition("@")[0]
+    return bool(
+        _RELAY_LOCAL.match(address) or (_RELAY_DOMAIN.search(address) and re.search(r"\d", local))
+    )
 
 
 def _staff_at(message: MailMessage, label: str) -> bool:
@@ -525,11 +547,11 @@ def _staff_at(message: MailMessage, label: str) -> bool:
     addresses = [a.email for a in (*message.reply_to, *message.to, *message.cc) if a.email]
     addresses += [m[0] for m in _ADDRESS.finditer(message.text[:20000])]
     for address in addresses:
-        local, _, domain = address.lower().partition("@")
+        domain = address.lower().rpartition("@")[2]
         if (
             fold(domain_label(domain)) == label
             and not is_no_reply(address)
-            and not _RELAY_LOCAL.match(local)
+            and not is_relay_address(address)
         ):
             return True
     return False

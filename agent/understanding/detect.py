@@ -35,6 +35,7 @@ from agent.model import (
 )
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
+from agent.understanding.mentions import EMAIL
 from agent.understanding.names import fold, is_title
 from agent.understanding.phrases import picks, zones
 from agent.understanding.phrases.prose import QUOTE_HEADER, QUOTE_MARKS, strip_quoted
@@ -427,7 +428,7 @@ _INVITES_YOU_NOW = re.compile(
 # names its organizer or host ("Priya Chandran - Organizer", "Host: Levan Beridze").
 _INVITEE = re.compile(r"^\s*invitee(?:\s+e-?mail)?\s*:[^\n]*(?:\n[^\n]*)?", re.I | re.M)
 _HOST_LINE = re.compile(r"^[^\n]*\b(?:organi[sz]er|host)\b[^\n]*(?:\n[^\n]*)?", re.I | re.M)
-_ADDRESS_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS_IN_TEXT = re.compile(EMAIL)
 
 
 def _to_the_invitee(message: MailMessage, body: str) -> bool:
@@ -763,31 +764,15 @@ def _relayed_by_a_platform(message: MailMessage) -> bool:
     )
 
 
-# A reply address that carries one conversation's token ("reply+t71850342.k2q9@messages.bayt.com",
-# "reply-88127450-5a1e@messages.fuzu.com"): a job board relaying one person's message.
-_RELAY_ADDRESS = re.compile(
-    r"^(?:reply|replies|respond|response|msg|message|conversation|thread|r)[+._-][\w.+-]*\d[\w.+-]{3,}@",
-    re.I,
-)
 _VIA = re.compile(r"\S\s+(?:via|through|über|par|por|tramite)\s+\S", re.I)
-
-
-# A reply domain of a relay, in the languages boards write it: "respuestas.konzerta.com".
-_RELAY_DOMAIN = re.compile(
-    r"@(?:reply|replies|relay|respuestas|respostas|reponses|réponses|antworten|risposte|"
-    r"messages?|inbox|mensajes|mensagens)\.",
-    re.I,
-)
 
 
 def _relayed_conversation(message: MailMessage) -> bool:
     """One person's message relayed by a board or a network ("Oryx Pay via Bayt.com", a reply
     address with the conversation's token), which may carry list headers like a newsletter."""
-    return any(
-        _RELAY_ADDRESS.match(a.email)
-        or (_RELAY_DOMAIN.search(a.email) and re.search(r"\d", a.email.partition("@")[0]))
-        for a in message.reply_to
-    ) or bool(_VIA.search(message.from_.name or ""))
+    return any(extract.is_relay_address(a.email) for a in message.reply_to) or bool(
+        _VIA.search(message.from_.name or "")
+    )
 
 
 def _signed_by_a_recruiter(message: MailMessage) -> bool:
@@ -1013,7 +998,6 @@ _CLOSING = re.compile(
     r"med\s+venlig\s+hilsen|hilsen|pozdrawiam|s\s+pozdravem)\b[^\n]{0,20}$",
     re.I | re.M,
 )
-_A_CLOCK = re.compile(r"\d{1,2}[:.h]\d\d|\d\s?[ap]\.?m\b|\d\s?uhr\b", re.I)
 # A line that gives a street address: a number beside a word, or a postal code.
 _ADDRESS_LINE = re.compile(r"\d+\s+[^\W\d_]|[^\W\d_]\s+\d+\b|\b\d{4,6}\b")
 
@@ -1027,7 +1011,7 @@ def _venue_zone(new_text: str) -> ZoneInfo | None:
     found = {
         zone
         for line in body.splitlines()
-        if _ADDRESS_LINE.search(line) and not _A_CLOCK.search(line)  # a time converts
+        if _ADDRESS_LINE.search(line) and not zones.CLOCK_TIME.search(line)  # a time converts
         for zone in zones.places_named(line)
     }
     if len(found) != 1:
@@ -1073,7 +1057,6 @@ _GENERIC_CCTLDS = frozenset(
     ]
 )
 _TLD_TERRITORY = {"uk": "GB", "eu": ""}
-_EMAIL_DOMAIN = re.compile(r"@([\w-]+(?:\.[\w-]+)+)")
 
 
 def _senders_zone(message: MailMessage, new_text: str, context: Context) -> ZoneInfo | None:
@@ -1089,7 +1072,7 @@ def _senders_zone(message: MailMessage, new_text: str, context: Context) -> Zone
     territories = zones.territory_zones()
     own = {c for c, names in territories.items() if context.tz.key in names}
     domains = {a.domain for a in (message.from_, *message.reply_to) if a.domain}
-    domains |= {d.lower() for d in _EMAIL_DOMAIN.findall(new_text)}
+    domains |= {a.rpartition("@")[2].lower() for a in _ADDRESS_IN_TEXT.findall(new_text)}
     codes = []
     for domain in sorted(domains):
         tld = domain.rpartition(".")[2].lower()

@@ -18,6 +18,7 @@ from agent.understanding.company import (
     company_domain_of,
     company_from_domain,
     company_labels,
+    is_relay_address,
     sends_for_others,
     single,
     strip_prefixes,
@@ -33,6 +34,7 @@ __all__ = [
     "find_company",
     "find_people",
     "find_role",
+    "is_relay_address",
     "sends_for_others",
 ]
 

@@ -420,7 +420,9 @@ def zone_keeping_offset(offset: timedelta, when: datetime, zones: Iterable[str])
     return first
 
 
-_A_TIME = re.compile(r"\d{1,2}(?:[:.h]\d\d|\s?[ap]\.?m\b|\s?(?:uhr|h)\b)", re.I)
+# A clock time written in a text ("9:00", "4pm", "16 Uhr", "15h"): a line holding one converts
+# or schedules; it does not name a place.
+CLOCK_TIME = re.compile(r"\d{1,2}(?:[:.h]\d\d|\s?[ap]\.?m\b|\s?(?:uhr|h)\b)", re.I)
 _PAREN_PLACE = re.compile(r"\s{0,2}\(\s{0,2}([^()\n]{3,40})\)")
 
 
@@ -428,7 +430,7 @@ def place_in_parentheses(text: str, pos: int) -> ZoneInfo | None:
     """The zone of a place written in parentheses at `pos`: "CST (Regina, Saskatchewan)",
     "EST (Jamaica)"; the first of its comma-separated parts that names a place."""
     m = _PAREN_PLACE.match(text, pos)
-    if m is None or _A_TIME.search(m[1]):
+    if m is None or CLOCK_TIME.search(m[1]):
         return None  # "(bei Ihnen in New York 9:00 Uhr)" converts; it does not name the zone
     for part in m[1].split(","):
         found = _place_zone(part) if part.strip() else ""
