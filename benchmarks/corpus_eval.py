@@ -22,6 +22,8 @@ from agent.businessdays import BusinessCalendar  # noqa: E402
 from agent.mail import mime  # noqa: E402
 from agent.model import FindingKind, MailMessage  # noqa: E402
 from agent.understanding.detect import Context, understand  # noqa: E402
+from agent.understanding.extract import company_key, names_a_company  # noqa: E402
+from agent.understanding.phrases.prose import strip_quoted  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 CONTEXT = Context(
@@ -96,8 +98,13 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
     # the companies of interviews read so far, by domain, as the program's state holds them
     companies: set[str] = set()
 
+    names: set[str] = set()
+
     def known_company(message: MailMessage) -> bool:
-        return message.from_.domain in companies
+        # as agent/ingest/mailbox.py: by domain, else by a known company's name in the text
+        return message.from_.domain in companies or names_a_company(
+            strip_quoted(message.text[:3000]), names
+        )
 
     context = replace(CONTEXT, in_interview_thread=in_thread, known_company=known_company)
     paths = sorted(corpus.glob("*.eml"), key=_reading_order)
@@ -111,6 +118,7 @@ def evaluate(corpus: Path = CORPUS) -> dict[str, object]:
             threads.add(message.message_id)
         if finding.interview is not None and finding.kind != FindingKind.POSSIBLE:
             companies.update(finding.interview.company_domains)
+            names.add(company_key(finding.interview.company))
         found = finding.kind in (FindingKind.INTERVIEW, FindingKind.CANCEL) or (
             message.has_tnef and finding.kind != FindingKind.NONE and expected.get("tnef")
         )

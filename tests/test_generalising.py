@@ -17,7 +17,7 @@ import pytest
 from agent.businessdays import BusinessCalendar
 from agent.mail import mime
 from agent.model import FindingKind, MailMessage, is_no_reply
-from agent.understanding import purposes, signals
+from agent.understanding import extract, purposes, signals
 from agent.understanding.company import sends_for_others
 from agent.understanding.detect import Context, _to_the_invitee, understand
 from agent.understanding.names import HONORIFICS
@@ -786,3 +786,134 @@ def test_a_booking_pages_published_file_leaves_the_mail_to_be_read() -> None:
 )
 def test_senses_of_interview_that_are_not_a_job(text: str) -> None:
     assert purposes.not_a_job(text)
+
+
+# -- candidacy: an interview counts only where something shows it is for a job ---------------
+# No line of data names the purposes below: the structure decides, not a list of senses.
+
+LIGHTHOUSE = (
+    "Hi Alex,\n\nThanks for signing up. Your interview with our keeper is confirmed for Tuesday "
+    "20 October at 3:00 pm Eastern, at the harbour office.\n\n{extra}Best,\nMorgan Hale\n{title}\n"
+)
+
+
+def test_an_interview_that_names_no_job_is_only_possible() -> None:
+    mail = message(
+        "Your interview on Tuesday",
+        LIGHTHOUSE.format(extra="", title="Lighthouse Friends of Cape Ann"),
+        date="Mon, 12 Oct 2026 14:00:00 +0000",
+        sender="Morgan Hale <morgan@capeannlight.org>",
+    )
+    assert not purposes.not_a_job(mail.subject, mail.text)
+    found = understand(mail, CONTEXT)
+    assert found.kind == FindingKind.POSSIBLE
+    assert "job" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("extra", "title", "evidence"),
+    [
+        ("It is for the Data Analyst position.\n\n", "Volunteer Office", "hiring words"),
+        ("", "Talent Acquisition", "signed by a recruiter"),
+        ("", "Recursos Humanos · Cape Ann Light", "signed by a recruiter"),
+    ],
+)
+def test_a_job_named_a_hiring_word_or_a_recruiter_makes_it_an_interview(
+    extra: str, title: str, evidence: str
+) -> None:
+    mail = message(
+        "Your interview on Tuesday",
+        LIGHTHOUSE.format(extra=extra, title=title),
+        date="Mon, 12 Oct 2026 14:00:00 +0000",
+        sender="Morgan Hale <morgan@capeannlight.org>",
+    )
+    found = understand(mail, CONTEXT)
+    assert found.kind == FindingKind.INTERVIEW
+    assert found.interview is not None
+    assert evidence in found.interview.evidence
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "Thank you for your application.",
+        "Merci pour votre candidature.",
+        "The role of the keeper is explained at the visit.",
+        "A coordinator will meet you at the gate.",
+    ],
+)
+def test_words_any_selection_has_show_no_job(weak: str) -> None:
+    """"Your application" (to adopt, to volunteer), "the role" of someone, a coordinator's
+    signature: an adoption, a board and a study all have them."""
+    mail = message(
+        "Your interview on Tuesday",
+        LIGHTHOUSE.format(extra=weak + "\n\n", title="Volunteer Coordinator"),
+        date="Mon, 12 Oct 2026 14:00:00 +0000",
+        sender="Morgan Hale <morgan@capeannlight.org>",
+    )
+    assert understand(mail, CONTEXT).kind == FindingKind.POSSIBLE
+
+
+def test_a_bilingual_letter_is_signed_above_its_second_half() -> None:
+    text = (
+        "Good afternoon Alex Rivera,\n\nWe are pleased to invite you to an interview on Monday, "
+        "November 16, 2026 at 9:00 a.m. (Eastern Time).\n\nRegards,\n\nAmélie Gagnon\n"
+        "Human Resources Advisor, Staffing\n\n----------------------------------------\n\n"
+        "Bonjour Alex Rivera,\n\nNous avons le plaisir de vous convoquer à une entrevue le lundi "
+        "16 novembre 2026 à 9 h (heure de l'Est).\n\nCordialement,\n\nAmélie Gagnon\n"
+    )
+    mail = message(
+        "Invitation to an interview / Convocation à une entrevue",
+        text,
+        date="Mon, 2 Nov 2026 19:00:00 +0000",
+        sender="Amélie Gagnon <amelie.gagnon@cgda-acdg.gc.ca>",
+    )
+    found = understand(mail, CONTEXT)
+    assert found.kind == FindingKind.INTERVIEW
+    assert found.interview is not None
+    assert "signed by a recruiter" in found.interview.evidence
+
+
+def test_a_text_message_naming_a_known_company_moves_its_interview() -> None:
+    """A phone service relays the text; only the company's name ties it to the interview."""
+    keys = {extract.company_key("Rathmines Analytics Ltd.")}
+    sms = message(
+        "New text message from +353 87 162 0458",
+        "Hi Alex, it's Aoife from Rathmines Analytics. Can we push today's interview to 4pm "
+        "Irish time (12 noon your time)? Same Teams link. Text back if that doesn't work.\n",
+        date="Tue, 27 Oct 2026 10:05:00 +0000",  # Ireland is on GMT, New York on EDT
+        sender="+353 87 162 0458 (SMS) <13475550172.353871620458.kq@txt.voice.google.com>",
+    )
+
+    def known(mail: MailMessage) -> bool:
+        return extract.names_a_company(strip_quoted(mail.text), keys)
+
+    assert understand(sms, CONTEXT).kind == FindingKind.POSSIBLE
+    found = understand(sms, replace(CONTEXT, known_company=known))
+    assert found.kind == FindingKind.INTERVIEW
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 27, 16, 0, tzinfo=UTC)
+    assert not extract.names_a_company("Hi from Ulin", {extract.company_key("Ulin")})
+
+
+def test_an_invitation_titled_interview_needs_a_job_and_a_title_can_be_it() -> None:
+    def invite(title: str) -> MailMessage:
+        event = (
+            "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:c-1@keeperhouse.org\r\n"
+            f"DTSTART:20261020T190000Z\r\nDTEND:20261020T200000Z\r\nSUMMARY:{title}\r\n"
+            "ORGANIZER;CN=Morgan Hale:mailto:morgan@keeperhouse.org\r\n"
+            "ATTENDEE;CN=Alex Rivera:mailto:alex@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+        return message(
+            f"Invitation: {title}",
+            "See you then.",
+            date="Mon, 12 Oct 2026 14:00:00 +0000",
+            sender="Morgan Hale <morgan@keeperhouse.org>",
+            calendar=event,
+        )
+
+    assert understand(invite("Interview with Morgan"), CONTEXT).kind == FindingKind.POSSIBLE
+    found = understand(invite("Interview - Product Manager Growth"), CONTEXT)
+    assert found.kind == FindingKind.INTERVIEW
+    assert extract.names_an_occupation("Primera llamada – Product Manager Growth (Rutafresca)")
+    assert not extract.names_an_occupation("Interview with our Lead and a Partner")

@@ -37,6 +37,7 @@ from agent.understanding.detect import (
     read_as_interview,
     understand,
 )
+from agent.understanding.phrases.prose import strip_quoted
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ class MailSync:
         self.max_part_bytes = max_part_bytes
         self._interviews: dict[str, Interview] | None = None  # read when first needed
         self._domains: set[str] = set()
+        self._company_keys: set[str] = set()
         self._threads: set[str] = set()
         self._events: list[MessageRecord] | None = None  # company events, read when needed
         self.context = replace(
@@ -133,6 +135,7 @@ class MailSync:
     def _load(self) -> dict[str, Interview]:
         interviews = {i.facts.uid: i for i in self.state.interviews()}
         self._domains = {d for i in interviews.values() for d in i.facts.company_domains}
+        self._company_keys = {extract.company_key(i.facts.company) for i in interviews.values()}
         # a reply to a thank-you the user sent from the agent's draft is related too
         self._threads = {i.source_message_id for i in interviews.values()}
         self._threads |= self.state.draft_message_ids()
@@ -326,7 +329,10 @@ class MailSync:
         if self._interviews is None:
             self._interviews = self._load()
         domain = message.from_.domain
-        return bool(domain) and any(domain == d or domain.endswith("." + d) for d in self._domains)
+        if domain and any(domain == d or domain.endswith("." + d) for d in self._domains):
+            return True
+        # a text message or voicemail relayed by a phone service names the company instead
+        return extract.names_a_company(strip_quoted(message.text[:3000]), self._company_keys)
 
     def _related(self, message: MailMessage) -> bool:
         """From a company, a scheduling service or a thread of an interview the agent knows."""
@@ -487,6 +493,7 @@ class MailSync:
                 del self.interviews[uid]
         self.interviews[interview.facts.uid] = interview
         self._domains.update(interview.facts.company_domains)
+        self._company_keys.add(extract.company_key(interview.facts.company))
         self._threads.add(interview.source_message_id)
         self.state.save_interview(interview)
 

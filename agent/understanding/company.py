@@ -621,3 +621,19 @@ def _person_names(
             names.add(fold(name))
     names.update(fold(m[0]) for m in mentions(body_text(message, events)) if m[3] != "with")
     return frozenset(n for n in names if n)
+
+
+def company_key(name: str) -> str:
+    """A company's name folded, without its legal form: "Rathmines Analytics Ltd." ->
+    "rathminesanalytics"; the key `names_a_company` looks for."""
+    return fold(_LEGAL_FORM.sub("", name.strip()))
+
+
+_SHORTEST_KEY = 6  # "Ulin" would be found inside other words once folded
+
+
+def names_a_company(text: str, keys: Iterable[str]) -> bool:
+    """The text names one of the companies `keys` (from `company_key`): "it's Aoife from
+    Rathmines Analytics", in a text message relayed by a phone service."""
+    folded = fold(text)
+    return any(len(key) >= _SHORTEST_KEY and key in folded for key in keys)

@@ -546,7 +546,7 @@ def from_calendar(
             return Finding(FindingKind.NONE, reason="an event long over when the mail was sent")
         if not _interview_signal(message, events, context):
             return None
-        if not _calendar_job_evidence(message, events, context):
+        if not _candidacy(message, events, context):
             # "Recorded Interview - Claim 4471", "Oral history interview: Alex Rivera": the
             # word, but nothing says the user is a candidate for a job
             return _possible(message, "an interview invitation that names no job")
@@ -576,32 +576,6 @@ def from_calendar(
         company=facts.company,
         company_domain=(facts.company_domains or ("",))[0],
         reason="calendar invitation",
-    )
-
-
-def _calendar_job_evidence(message: MailMessage, events: list[CalEvent], context: Context) -> bool:
-    """What ties an invitation to a job the user is a candidate for: a role, an application or
-    a hiring process in its title, description or mail, a platform that sends for employers, a
-    recruiter, a job title, or a thread about an interview."""
-    described = "\n".join(f"{e.summary}\n{e.description[:3000]}" for e in events)
-    titles = "\n".join([message.subject, *(e.summary for e in events)])
-    pieces = re.split(r"\s+[-–—|/@]\s+|:\s+|\n|\s+(?:at|for|with|chez|bei|con|para|per)\s+", titles)
-    hosts = {
-        fold(extract.company_from_domain(e.organizer.email.rpartition("@")[2]))
-        for e in events
-        if e.organizer and e.organizer.email
-    } - {""}
-    return bool(
-        any(signals.is_job_interview_phrase(m[0]) for m in signals.INTERVIEW_WORDS.finditer(titles))
-        # "Interview: Staff Engineer at Tallowbrook": a job title beside the word
-        or any(is_title(p.strip()) for p in pieces if p.strip())
-        # "Interview with Tallowbrook", sent from tallowbrook.com: the host's own company
-        or any(host in fold(titles) for host in hosts if len(host) >= 4)
-        or signals.HIRING_CONTEXT.search(_URL.sub(" ", described))
-        or signals.JOB_CONTEXT.search(described)
-        or _ats_involved(message, events)
-        or _job_evidence(message, context)
-        or extract.find_role(message, events)
     )
 
 
@@ -742,18 +716,6 @@ def _company_domains(
     return tuple(domains)
 
 
-def _for_a_job(message: MailMessage) -> bool:
-    """The message ties its meeting to a job the user is a candidate for: a role, a position,
-    an application or a hiring process in its words, a platform that sends for employers, or a
-    recruiter's signature."""
-    text = strip_quoted(message.text[:6000])
-    return (
-        bool(signals.JOB_CONTEXT.search(f"{message.subject}\n{text}"))
-        or _relayed_by_a_platform(message)
-        or _signed_by_a_recruiter(message)
-    )
-
-
 def _relayed_by_a_platform(message: MailMessage) -> bool:
     """Sent through a platform that sends for employers (an ATS, a scheduler, a job board's
     messaging, an interviewing service), known by our list or by its own words ("Powered by
@@ -773,13 +735,6 @@ def _relayed_conversation(message: MailMessage) -> bool:
     return any(extract.is_relay_address(a.email) for a in message.reply_to) or bool(
         _VIA.search(message.from_.name or "")
     )
-
-
-def _signed_by_a_recruiter(message: MailMessage) -> bool:
-    """The last lines of the new text carry a recruiting title ("Talent Acquisition |
-    Brightloop", "Recruiter, Orbitly")."""
-    lines = [line for line in strip_quoted(message.text[:20000]).splitlines() if line.strip()]
-    return any(signals.RECRUITER_TITLES.search(line) for line in lines[-4:])
 
 
 def _from_text(
@@ -815,11 +770,17 @@ def _from_text(
                 or signals.OPT_OUT.search(new_text)  # "If anything changes on the day, ..."
             ):
                 return None
-            job = _job_evidence(message, context)
+            job = _candidacy(message, [], context)
             if not job:
                 return _possible_meeting(message, context)
         if _distractor(message, []) or _users_own_meeting(message, [], context):
             return None
+        if job is None:
+            job = _candidacy(message, [], context)
+            if not job:
+                # "your interview" at a time, from someone: an adoption's, a skipper's, a
+                # study's; a job interview names its job, its hiring or its recruiter
+                return _possible(message, "an interview with nothing to show it is for a job")
         if signals.REJECTION.search(message.text) or signals.is_offer(message.text):
             return None
     sent = _sent(message, context)
@@ -858,7 +819,7 @@ def _from_text(
     if not forced and not cancelled and _asked_about(new_text, times[0][2]):
         # "Would Thursday 29th or Friday 30th October at 4pm GMT work for you?"
         return _possible(message, "a time is asked about; it is not confirmed yet")
-    evidence += job if job is not None else _job_evidence(message, context)
+    evidence += job if job is not None else _candidacy(message, [], context)
     start, end, phrase = times[0]
     evidence.append(f"a time: '{phrase[:60]}'")
     if end is None:
@@ -1205,35 +1166,106 @@ def _possible_meeting(message: MailMessage, context: Context) -> Finding | None:
     return _possible(message, "a meeting with someone at a company, with no job named")
 
 
-def _job_evidence(message: MailMessage, context: Context) -> list[str]:
-    """What ties the message to a job the user is a candidate for, in short phrases."""
+# A JOB_CONTEXT match of two words says something of a job only through its noun: "the
+# vacancy", "Ihre Bewerbung", "the position"; "your application" (to adopt, to join a board),
+# "votre candidature" (to a language school), "the opening" (of a retreat), "the role" (of a
+# steward) and "a job" (an interpreter's) do not. A longer one names the job ("the Marketing
+# Analytics Manager opening").
+_JOB_NOUN = re.compile(
+    r"hiring|recruit|vacan|stelle|bewerbung|poste|puesto|vaga|vacature|sollicitat|posi[tcç]i|"
+    r"position|stanowisk|pozic|pozisyon|postul|tjänst|stilling|tehtäv|rekryt|rekrut|selecci|"
+    r"selezion|sele[çc]|assunzion|embauche|contrata",
+    re.I,
+)
+
+
+def _names_a_job(phrase: str) -> bool:
+    return len(phrase.split()) > 2 or bool(_JOB_NOUN.search(phrase))
+
+
+# Interview phrases that any selection has, not a job's only: a study's screening call, an
+# admissions panel, an award's final round, a club's "Kennenlerngespräch".
+_ANY_MEETING_PHRASE = re.compile(
+    r"screening\s+call|panel\s+\w+|loop|(?:first|second|third|next|final)\s+(?:round|stage)|"
+    r"intro(?:ductory)?\s+call\s+\w+|kennenlerngespr\w+",
+    re.I,
+)
+# A signature that shows hiring: a recruiting or HR title ("Talent Acquisition", "HR menadžer",
+# "People & Culture"), or a search or staffing firm; not any "Coordinator", who may book anything.
+_HIRING_SIGNATURE = re.compile(
+    rf"(?:{signals.RECRUITER_TITLES.pattern})|people\s*(?:&|and)\s*culture|staffing|headhunt|"
+    r"executive\s+search|(?-i:\b[A-Z]\w+\s+Search\b)|selecci[óo]n\s+de\s+personal|"
+    r"selezione\s+(?:del\s+)?personale|ressources\s+humaines|recursos\s+humanos|"
+    r"risorse\s+umane",
+    re.I,
+)
+_COORDINATOR = re.compile(r"coordinat", re.I)
+_SIGNATURE_LINES = 5
+_RULE_LINE = re.compile(r"^[ \t]*[-_=*—]{5,}[ \t]*$", re.M)
+
+
+def _candidacy(message: MailMessage, events: list[CalEvent], context: Context) -> list[str]:
+    """What shows the user is a candidate for a job, in short phrases; [] when nothing does.
+
+    Stronger than a meeting's job evidence: the bare word "interview", "your application" or a
+    coordinator's signature are no proof (an adoption, a board, a study and a survey have all
+    three). A job's own interview phrase ("job interview", "Vorstellungsgespräch"), a job title
+    the mail names, hiring words, an applicant-tracking system or job board, a recruiter's
+    signature or an interview's thread are."""
     found: list[str] = []
-    text = strip_quoted(message.text[:6000])
-    if signals.JOB_CONTEXT.search(f"{message.subject}\n{text}"):
-        found.append("a role or application named")
-    elif message.from_.domain not in _own_domains(context) and extract.find_role(
-        replace(message, text=""), []
+    new_text = strip_quoted(message.text[:6000])
+    described = "\n".join(f"{e.summary}\n{e.description[:3000]}" for e in events)
+    heads = "\n".join([message.subject, *(e.summary for e in events)])
+    texts = f"{heads}\n{new_text}\n{described}"
+    if any(
+        signals.is_job_interview_phrase(m[0]) and not _ANY_MEETING_PHRASE.fullmatch(m[0])
+        for m in signals.INTERVIEW_WORDS.finditer(texts)
     ):
-        found.append("a job title in the subject")  # "Sr Product Designer @ Whinfell"
+        found.append("a job interview named")
+    if extract.find_role(message, events) or extract.names_an_occupation(heads):
+        found.append("a job title named")
+    unlinked = _URL.sub(" ", texts)
+    if signals.HIRING_CONTEXT.search(unlinked) or any(
+        _names_a_job(m[0]) for m in signals.JOB_CONTEXT.finditer(unlinked)
+    ):
+        found.append("hiring words")
     senders = [message.from_, *message.reply_to, *([message.sender] if message.sender else [])]
-    platform = next(
-        (p for a in senders if a.domain for p in [platforms.platform_of(a.domain)] if p), None
-    )
-    if platform is not None and platform.kind in platforms.ON_BEHALF:
+    domains = [a.domain for a in senders if a.domain]
+    domains += [e.organizer.email.rpartition("@")[2] for e in events if e.organizer]
+    platform = next((p for d in domains for p in [platforms.platform_of(d)] if p), None)
+    if platform is not None and platform.kind in _HIRING_PLATFORMS:
         found.append(f"sent through {platform.name}")
-    if _signed_by_a_recruiter(message):
+
+    # the last lines of each block a rule divides ("Human Resources Advisor, Staffing" above the
+    # French half of a bilingual letter; "Selección de Personal" in a board's relayed message),
+    # or the sender's name
+    lines = [
+        line
+        for block in _RULE_LINE.split(new_text)
+        for line in [line for line in block.splitlines() if line.strip()][-_SIGNATURE_LINES:]
+    ]
+    if any(
+        m is not None and not _COORDINATOR.match(m[0])
+        for line in [*lines, message.from_.name or ""]
+        for m in [_HIRING_SIGNATURE.search(line)]
+    ):
         found.append("signed by a recruiter")
+    if events and _invited_about_a_job(message, events, context):
+        found.append("an invitation about a job")
     if context.in_interview_thread is not None and context.in_interview_thread(message):
         found.append("a reply in an interview's thread")
-    elif not found and context.known_company is not None and context.known_company(message):
+    elif context.known_company is not None and context.known_company(message):
         found.append("from the company of a known interview")
-    elif not found and len(text) < len(message.text[:6000]):
-        # a reply whose quoted thread names the job: "Fechado! Quinta às 10h", answering
-        # "Gostamos muito do seu perfil para a vaga de Product Manager Sênior"
-        quoted = QUOTE_MARKS.sub("", message.text[len(text) : 12000])
+    elif len(new_text) < len(message.text[:6000]):
+        quoted = QUOTE_MARKS.sub("", message.text[len(new_text) : 12000])
         if signals.JOB_CONTEXT.search(quoted) or signals.INTERVIEW_WORDS.search(quoted):
             found.append("a reply to a thread about a job")
     return found
+
+
+# Platforms whose mail is about a job by what they are: applicant tracking, job boards, agencies'
+# systems, interviewing services (not booking tools, which book anything).
+_HIRING_PLATFORMS = frozenset({"ats", "board", "interviewing", "agency-ats"})
 
 
 # Offering times to choose from rather than confirming one.

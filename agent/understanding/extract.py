@@ -17,8 +17,10 @@ from agent.understanding.company import (
     agency_domains,
     company_domain_of,
     company_from_domain,
+    company_key,
     company_labels,
     is_relay_address,
+    names_a_company,
     sends_for_others,
     single,
     strip_prefixes,
@@ -31,10 +33,13 @@ from agent.understanding.people import find_people as people_of
 __all__ = [
     "company_domain_of",
     "company_from_domain",
+    "company_key",
     "find_company",
     "find_people",
     "find_role",
     "is_relay_address",
+    "names_a_company",
+    "names_an_occupation",
     "sends_for_others",
 ]
 
@@ -53,9 +58,33 @@ _HEAD_NOUNS = frozenset(
     informatikerin elektroniker elektronikerin mechatroniker mechatronikerin architekt
     architektin programmierer programmiererin spezialist spezialistin
     desarrollador desarrolladora ingeniero ingeniera analista professor lecturer
+    desenvolupador desenvolupadora desenvolvedor desenvolvedora engenheiro engenheira
+    programador programadora ingegnere sviluppatore sviluppatrice programmatore programmatrice
+    analyste ontwikkelaar utvikler utvecklare udvikler kehittäjä programista vývojář
 """,
     )
 )
+# Head nouns that are also ranks or functions anywhere ("a partner", "the owner", "our lead"):
+# no sign of a job's title by themselves.
+_AMBIGUOUS_HEADS = frozenset(
+    re.findall(
+        r"\S+",
+        """partner owner head lead principal executive associate president producer operator
+        advocate officer editor writer counsel representative coordinator director""",
+    )
+)
+
+
+def names_an_occupation(title: str) -> bool:
+    """A subject or an event's title names a job by its head noun: "Primera llamada - Product
+    Manager Growth (Rutafresca)", "Alex / Dana - Softwareentwickler"."""
+    return any(
+        (w.lower() in _HEAD_NOUNS and w.lower() not in _AMBIGUOUS_HEADS)
+        or TITLE_COMPOUND.fullmatch(w)
+        for w in re.findall(r"[^\W\d_]+", title)
+    )
+
+
 # Words that join the words of a title ("Head *of* Design", "Research *&* Development").
 _TITLE_JOINERS = frozenset({"of", "and", "&", "/", "-", "+"})
 _TITLE_WORD = re.compile(r"(?:[A-Z]|i[A-Z]|e[A-Z])[\w'’&+#./-]*|[IVX]{1,4}|\d{1,2}")

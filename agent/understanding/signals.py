@@ -304,7 +304,8 @@ JOB_CONTEXT = _at_word_starts(
     r"(?:el|la|del|al|tu|su|o|do|ao)\s+(?:\w+\s+){0,3}(?:puesto|cargo|vacante|candidatura|proceso\s+de\s+"
     r"selecci[óo]n)\b|(?:la|il|della|del|alla|tua)\s+(?:\w+\s+){0,3}(?:posizione|candidatura|"
     r"selezione)\b|(?:a|o|da|do|na|sua)\s+(?:\w+\s+){0,3}(?:vaga|posição|candidatura|processo\s+"
-    r"seletivo)\b|" + datafiles.alternation("context_words", "job"),
+    r"seletivo)\b|selection\s+process|processus\s+de\s+s[ée]lection|assunzion[ei]\b|avviso\s+di\s+selezione|embauche\b|contrataci[óo]n\b|"
+    r"contrata[çc][ãa]o\b|" + datafiles.alternation("context_words", "job"),
     # the other languages we read: data/context_words.tsv
     re.I,
 )
