@@ -843,7 +843,7 @@ def test_a_job_named_a_hiring_word_or_a_recruiter_makes_it_an_interview(
     ],
 )
 def test_words_any_selection_has_show_no_job(weak: str) -> None:
-    """"Your application" (to adopt, to volunteer), "the role" of someone, a coordinator's
+    """ "Your application" (to adopt, to volunteer), "the role" of someone, a coordinator's
     signature: an adoption, a board and a study all have them."""
     mail = message(
         "Your interview on Tuesday",

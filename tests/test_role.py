@@ -365,7 +365,8 @@ def test_a_join_link_only_in_the_url_property() -> None:
 
 def _location(location: str, text: str) -> str:
     message = replace(
-        mail("Design interview", text), calendars=(ICS.format(extra=f"LOCATION:{location}\r\n"),)
+        mail("Design interview - Product Designer", text),
+        calendars=(ICS.format(extra=f"LOCATION:{location}\r\n"),),
     )
     finding = understand(message, CONTEXT)
     assert finding.interview is not None
@@ -389,7 +390,7 @@ def test_a_plain_text_confirmation_takes_any_providers_link() -> None:
         "Your interview is confirmed for Tuesday, October 13, 2026 at 2:00 PM ET.\n"
         "Join: https://whereby.com/tallowbrook-design\n"
     )
-    finding = understand(mail("Interview confirmed", text), CONTEXT)
+    finding = understand(mail("Interview confirmed - Product Designer", text), CONTEXT)
     assert finding.interview is not None
     assert finding.interview.location == "https://whereby.com/tallowbrook-design"
 

@@ -22,6 +22,9 @@ CONTEXT = Context(
     business=BusinessCalendar("US"),
 )
 SENT = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)  # Monday 10:00 in New York
+# The state already knows an interview with Tallowbrook: its move, cancellation or confirmation
+# needs no new sign that it is for a job (one with no known company is only possible).
+KNOWN = replace(CONTEXT, known_company=lambda message: message.from_.domain == "tallowbrook.com")
 
 
 def read(message: EmailMessage) -> MailMessage:
@@ -187,7 +190,7 @@ def test_external_interview_invite_is_still_an_interview() -> None:
                 ),
             ),
         ),
-        CONTEXT,
+        KNOWN,
     )
     assert finding.kind == FindingKind.INTERVIEW
 
@@ -410,7 +413,7 @@ def test_html_only_table_confirmation() -> None:
         "<td>Monday, October 26th</td></tr><tr><td><b>Time</b></td>"
         "<td>1:00 &ndash; 2:00 PM EST</td></tr></table>"
     )
-    finding = understand(mail("Your interview with Tallowbrook is confirmed", html=html), CONTEXT)
+    finding = understand(mail("Your interview with Tallowbrook is confirmed", html=html), KNOWN)
     assert finding.interview is not None
     assert finding.interview.start == datetime(2026, 10, 26, 17, 0, tzinfo=UTC)
     assert finding.interview.end == datetime(2026, 10, 26, 18, 0, tzinfo=UTC)
@@ -672,7 +675,7 @@ def test_a_schedule_handed_over_is_a_confirmation() -> None:
             "Below is your final round schedule. All times are Eastern.\n\nThursday, October 8\n\n"
             "  9:00 - 9:45 AM     Sam Reyes\n 10:00 - 10:45 AM    Ana Ruiz\n",
         ),
-        CONTEXT,
+        KNOWN,
     )
     assert finding.interview is not None
     assert finding.interview.start == datetime(2026, 10, 8, 13, 0, tzinfo=UTC)
@@ -686,7 +689,7 @@ def test_moving_an_interview_to_a_named_day_updates_it() -> None:
             "Sam is out on Thursday, so we need to move your interview. Can we move to Friday 11am "
             "instead? Same format: 45 minutes.\n",
         ),
-        CONTEXT,
+        KNOWN,
     )
     assert finding.kind == FindingKind.INTERVIEW
     assert finding.interview is not None
@@ -701,7 +704,7 @@ def test_all_set_confirms_the_new_time() -> None:
             "Perfect! You're all set: Friday, October 9 at 11:00 AM ET with Sam Reyes.\n\n"
             "> Can we move to Thursday 2pm instead?\n",
         ),
-        CONTEXT,
+        KNOWN,
     )
     assert finding.interview is not None
     assert finding.interview.start == datetime(2026, 10, 9, 15, 0, tzinfo=UTC)
@@ -714,7 +717,7 @@ def test_plain_text_cancellation() -> None:
             "I'm sorry, but we need to cancel tomorrow's interview with Sam Reyes at noon. The "
             "requisition is on hold.\n",
         ),
-        CONTEXT,
+        KNOWN,
     )
     assert finding.kind == FindingKind.CANCEL
     assert finding.interview is not None and finding.interview.cancelled
@@ -728,7 +731,7 @@ def test_a_cancelled_slot_with_a_new_time_is_not_a_cancellation() -> None:
             "We had to cancel Tuesday's interview; we rescheduled it to Thursday, October 8 at "
             "2pm ET.\n",
         ),
-        CONTEXT,
+        KNOWN,
     )
     assert finding.kind == FindingKind.INTERVIEW
 
@@ -751,7 +754,7 @@ def test_a_schedule_over_two_days_ends_with_its_last_block() -> None:
 def test_times_offered_as_a_choice_are_not_one_schedule() -> None:
     finding = understand(
         mail(
-            "Interview scheduling",
+            "Interview scheduling - Data Engineer",
             "Confirming your interviews: Tuesday, October 13, 2026 11:00 AM - 12:00 PM EDT or "
             "Thursday, October 15, 2026 3:30 PM - 4:15 PM EDT.\n",
         ),
@@ -812,8 +815,8 @@ def test_a_confirmation_the_user_is_only_copied_on_is_possible() -> None:
     addressed = mail("Re: Intro", text)
     copied = mail("Re: Intro", text, headers={"Cc": "Alex Rivera <alex@example.com>"})
     copied = replace(copied, to=(replace(copied.to[0], email="jordan@fastmail.fm"),))
-    assert is_interview(understand(addressed, CONTEXT))
-    found = understand(copied, CONTEXT)
+    assert is_interview(understand(addressed, KNOWN))
+    found = understand(copied, KNOWN)
     assert found.kind == FindingKind.POSSIBLE and "only copied" in found.reason
 
 

@@ -1031,6 +1031,10 @@ def _senders_zone(message: MailMessage, new_text: str, context: Context) -> Zone
     if offset is None or when is None or offset == when.astimezone(context.tz).utcoffset():
         return None
     territories = zones.territory_zones()
+    if offset == timedelta(0):
+        # "+0000" is a server's clock (a platform's, a mail relay's), not the writer's: the
+        # country of the sender's own domain says the zone, where that country has one clock
+        return _country_zone(message, territories, context)
     own = {c for c, names in territories.items() if context.tz.key in names}
     domains = {a.domain for a in (message.from_, *message.reply_to) if a.domain}
     domains |= {a.rpartition("@")[2].lower() for a in _ADDRESS_IN_TEXT.findall(new_text)}
@@ -1056,6 +1060,24 @@ def _senders_zone(message: MailMessage, new_text: str, context: Context) -> Zone
         if zone is not None:
             return None if any(zone.key in territories.get(c, ()) for c in own) else zone
     return None
+
+
+def _country_zone(
+    message: MailMessage, territories: dict[str, tuple[str, ...]], context: Context
+) -> ZoneInfo | None:
+    """The one clock of the country of the sender's domain ("jobs.nhs.uk": London), never the
+    user's own country; None where the country has several clocks or the domain is generic."""
+    tld = message.from_.domain.rpartition(".")[2].lower()
+    if len(tld) != 2 or tld in _GENERIC_CCTLDS or message.date is None:
+        return None
+    names = territories.get(_TLD_TERRITORY.get(tld, tld.upper()), ())
+    if not names or context.tz.key in names:
+        return None
+    return zones.zone_keeping_offset(
+        message.date.astimezone(ZoneInfo(names[0])).utcoffset() or timedelta(0),
+        message.date,
+        names,
+    )
 
 
 def _slot_the_reply_picked(
@@ -1180,7 +1202,17 @@ _JOB_NOUN = re.compile(
 
 
 def _names_a_job(phrase: str) -> bool:
-    return len(phrase.split()) > 2 or bool(_JOB_NOUN.search(phrase))
+    words = phrase.split()
+    if _JOB_NOUN.search(phrase):
+        return True
+    # the words between are the job's name, not a sentence ("your resume and with preparing
+    # for job interviews")
+    return len(words) > 2 and not any(w.lower() in _NOT_IN_A_JOB_NAME for w in words[1:-1])
+
+
+_NOT_IN_A_JOB_NAME = frozenset(
+    re.findall(r"\S+", "and or with for to in on at by is are was be you your we our this that")
+)
 
 
 # Interview phrases that any selection has, not a job's only: a study's screening call, an

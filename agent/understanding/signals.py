@@ -40,7 +40,8 @@ INTERVIEW_WORDS = ScreenedPattern(_INTERVIEW_WORDS)
 # oral history's). Every other phrase of INTERVIEW_WORDS ("technical interview", "phone
 # screen", "Vorstellungsgespräch", "sollicitatiegesprek") is a job's.
 _ANY_INTERVIEW = re.compile(
-    r"interview(?:s|ing)?|entrevistas?|entretiens?|entrevues?|colloqui[oa]|intervju(?:er|et|n)?|"
+    r"interview(?:s|ing)?|entrevistas?|entretiens?|entrevues?|auditions?|colloqui[oa]|"
+    r"intervju(?:er|et|n)?|"
     r"interviu(?:ri|l)?|interjú|haastattelu|samtale",
     re.I,
 )
@@ -220,6 +221,8 @@ CONFIRMATION_WORDS = _at_word_starts(
     r"you(?:'re|\s+are)\s+all\s+set\b|"
     # settling on a day: "Perfect, Tuesday it is", "Thursday it is, 4pm our time"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|that|then)\s+it\s+is\b|"
+    # "Perfect, Friday at 11 it is!", "3pm it is"
+    r"\d{1,2}(?:[:.]\d\d)?\s?(?:[ap]\.?m\.?)?\s+it\s+is\b|"
     # moving a meeting to a named day: "Can we move to Friday 11am instead?"
     r"mov(?:e|ed|ing)\s+(?:(?:it|(?:your|the|our)\s+(?:[\w-]+\s+){0,2})\s*)?(?:again,?\s+)?to\s+(?=(?:"
     r"(?:next\s+)?(?:mon|tue|wed|thu|fri|monday|tuesday|wednesday|thursday|friday|tomorrow|week)\b|"

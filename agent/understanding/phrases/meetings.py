@@ -261,6 +261,21 @@ _MEETING_RANGE_ONLY = re.compile(
     + _time_piece("e", first=False),
     FLAGS,
 )
+# A notice's time field ("Date: Thursday 22 October 2026" then "Time: 2:00pm"): a time with no
+# zone, labelled as the meeting's, under the day named before it.
+_TIME_FIELD_LABEL = re.compile(
+    r"[ \t]{0,8}(?:[*_#]+\s?)?(?:time|start\s+time|hora|heure|horaire|uhrzeit|zeit|ora|orario|"
+    r"tijd|tijdstip|tid|tidspunkt|klokkeslett|kellonaika|aika|godzina|čas|saat|időpont|"
+    r"horário)(?:[*_]+)?[ \t]{0,3}:[ \t]{0,20}(?:[*_]+)?",
+    re.IGNORECASE,
+)
+
+
+def _in_a_time_field(words: str, start: int) -> bool:
+    line_start = words.rfind("\n", 0, start) + 1
+    return bool(_TIME_FIELD_LABEL.fullmatch(words[line_start:start]))
+
+
 # An itinerary row that gives only its start ("  8:30 am     Breakfast with ..."): the first
 # block of an itinerary when range rows follow it closely, never a meeting alone.
 _MEETING_ROW_START = re.compile(
@@ -479,6 +494,8 @@ def find_meeting_times(
     ):
         for m in pattern.finditer(words):
             if kind == "time_words_zone" and zone_after(words, m.end()) is None:
+                if _in_a_time_field(words, m.start()):
+                    matches.append((m.start(), -m.end(), m, "time_field"))
                 continue  # only a time with its zone in words after it is this kind
             matches.append((m.start(), -m.end(), m, kind))
     matches.sort(key=lambda x: (x[0], x[1]))
@@ -495,7 +512,7 @@ def find_meeting_times(
             continue
         taken_until = m.end()  # a bad date or time here is not rescued by the time inside it
         context = None
-        if kind in ("time_only", "time_words_zone", "range_only", "row_start"):
+        if kind in ("time_only", "time_words_zone", "range_only", "row_start", "time_field"):
             context = days_named.last_before(m.start())
             if context is None and kind == "range_only" and row and start - row[0] <= _CHAINED_ROW:
                 context = row[1]
@@ -831,6 +848,10 @@ def _writes(zone: tzinfo, abbreviation: str, when: datetime) -> bool:
     return abbreviation in names or all(n[:1] in "+-" for n in names)
 
 
+# Kinds whose pattern has no zone of its own: a zone comes from the words after the time.
+_NO_ZONE_GROUPS = ("range_only", "time_words_zone", "time_field")
+
+
 def _meeting(
     m: re.Match[str],
     kind: str,
@@ -848,12 +869,12 @@ def _meeting(
         return None
     start_t, end_t = times
     groups = m.groupdict()
-    own = kind not in ("range_only", "time_words_zone") and (
+    own = kind not in _NO_ZONE_GROUPS and (
         groups.get("z_own") or (kind == "time_first" and groups.get("y_own"))
     )
     written = (
         (reader if own else None)
-        or (_zone_from(m, "z") if kind not in ("range_only", "time_words_zone") else None)
+        or (_zone_from(m, "z") if kind not in _NO_ZONE_GROUPS else None)
         or (_zone_from(m, "y") if kind == "time_first" else None)
         or zone_after(words, m.end(), near)
         # "15:00 – 16:00 (Gibraltar, CET)": the place in parentheses after the time
@@ -864,7 +885,7 @@ def _meeting(
     )
     if kind == "time_words_zone" and written is None:
         return None
-    abbreviation = groups.get("z_abbr") if kind not in ("range_only", "time_words_zone") else None
+    abbreviation = groups.get("z_abbr") if kind not in _NO_ZONE_GROUPS else None
     zone: tzinfo = written or tz
     if written is None:
         # "8:30 AM our time (Navajo Nation, MDT)", "10:00am WST (Apia)": a word for the
@@ -885,10 +906,10 @@ def _meeting(
         or _span(start_t, end_t) > _LONGEST_ROW
     ):
         return None
-    if kind == "row_start" and context is None:
+    if kind in ("row_start", "time_field") and context is None:
         return None
     try:
-        if kind in ("time_only", "time_words_zone", "range_only", "row_start"):
+        if kind in ("time_only", "time_words_zone", "range_only", "row_start", "time_field"):
             day = _day_of(context, base, sent, zone, start_t) if context else None
             if day is None:
                 day = _first_day_after(sent, zone, start_t, None, False)
