@@ -917,3 +917,90 @@ def test_an_invitation_titled_interview_needs_a_job_and_a_title_can_be_it() -> N
     assert found.kind == FindingKind.INTERVIEW
     assert extract.names_an_occupation("Primera llamada – Product Manager Growth (Rutafresca)")
     assert not extract.names_an_occupation("Interview with our Lead and a Partner")
+
+
+# -- held-out sets 20 and 21 ---------------------------------------------------------------------
+
+
+def test_a_fraud_warning_denies_what_a_scam_or_a_study_asks() -> None:
+    footer = "We will never ask candidates for payment, bank account details or gift cards."
+    assert purposes.not_a_job(footer) == ""
+    assert purposes.not_a_job("Please send your bank account details to receive the kit.")
+
+
+def test_a_labelled_time_field_sits_under_the_day_before_it() -> None:
+    sent = datetime(2026, 10, 8, 10, 4, tzinfo=UTC)
+    for text, zone, hour in (
+        ("Date: Thursday 22 October 2026\nTime: 2:00pm\nLength: 1 hour\n", "Europe/London", 13),
+        ("Datum: Donnerstag, 22.10.2026\nUhrzeit: 14:00 Uhr\n", "Europe/Berlin", 12),
+    ):
+        found = find_meeting_times(text, sent, ZoneInfo(zone))
+        assert [f[0] for f in found] == [datetime(2026, 10, 22, hour, 0, tzinfo=UTC)], text
+    assert find_meeting_times("Time: 2:00pm\n", sent, NEW_YORK) == []  # no day: no meeting
+
+
+def test_a_server_clock_at_utc_is_read_through_the_senders_country() -> None:
+    notice = message(
+        "Interview invitation: Senior Data Engineer",
+        "Dear Alex Rivera,\n\nWe would like to invite you to an interview for the following job:"
+        "\n\nSenior Data Engineer\n\nDate: Thursday 22 October 2026\nTime: 2:00pm\n",
+        date="Thu, 08 Oct 2026 10:04:17 +0000",
+        sender="NHS Jobs <noreply@jobs.nhs.uk>",
+    )
+    found = understand(notice, CONTEXT)
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 22, 13, 0, tzinfo=UTC)  # 2pm in London
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [
+        ("you're confirmed for Friday at 2:00 with Ken and Sofia", 18),
+        ("Perfect, Friday at 11 it is! Omar and I will both be there", 15),
+        ("so they moved you to Friday (10/9), at 2:30 and the same room", 18),
+    ],
+)
+def test_a_meeting_hour_without_a_meridiem_is_in_the_working_day(text: str, hour: int) -> None:
+    found = find_meeting_times(text, datetime(2026, 10, 6, 14, 0, tzinfo=UTC), NEW_YORK)
+    assert found and found[0][0].hour == hour and found[0][0].minute in (0, 30), text
+    assert signals.CONFIRMATION_WORDS.search("Perfect, Friday at 11 it is!")
+
+
+def test_a_recruiter_signs_above_a_legal_notice() -> None:
+    notice = "CONFIDENTIALITY NOTICE: " + "This email and any attachments are confidential. " * 4
+    text = (
+        "Bonjour Alex,\n\nHere is the invitation for your interview on Wednesday, November 4 "
+        "from 11:00 a.m. to noon, Montréal time.\n\nGeneviève Tremblay\n"
+        "Conseillère principale, Acquisition de talents | Senior Advisor, Talent Acquisition\n"
+        "Boréale Assurance\n1250, boulevard René-Lévesque Ouest\n514 555-0182\n\n" + notice + "\n"
+    )
+    mail = message(
+        "Entrevue / Interview – Alex Rivera",
+        text,
+        date="Thu, 29 Oct 2026 15:00:00 +0000",
+        sender="Geneviève Tremblay <genevieve.tremblay@boreale.ca>",
+    )
+    found = understand(mail, CONTEXT)
+    assert found.interview is not None
+    assert "signed by a recruiter" in found.interview.evidence
+
+
+def test_a_recording_platform_schedules_an_in_person_interview() -> None:
+    mail = message(
+        "Interview Confirmation: Senior Data Analyst - Brinemoor Logistics",
+        "Hi Alex,\n\nYour interview with Brinemoor Logistics has been scheduled.\n\n"
+        "Position: Senior Data Analyst\nDate: Thursday, October 8, 2026\n"
+        "Time: 10:00 AM - 12:30 PM (Eastern Time - US & Canada)\nInterview type: In person\n",
+        date="Thu, 01 Oct 2026 15:00:00 +0000",
+        sender="Brinemoor Logistics <noreply@hirevue.com>",
+    )
+    found = understand(mail, CONTEXT)
+    assert found.kind == FindingKind.INTERVIEW
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 8, 14, 0, tzinfo=UTC)
+
+
+def test_a_title_piece_must_end_as_a_job_title() -> None:
+    assert extract.ends_as_a_job_title("Alex / Dana — Product Analytics Lead")
+    assert extract.ends_as_a_job_title("Security Engineer intro")
+    assert not extract.ends_as_a_job_title("Corvane Data Operating Model")

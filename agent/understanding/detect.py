@@ -36,7 +36,7 @@ from agent.model import (
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
 from agent.understanding.mentions import EMAIL
-from agent.understanding.names import fold, is_title
+from agent.understanding.names import fold
 from agent.understanding.phrases import picks, zones
 from agent.understanding.phrases.prose import QUOTE_HEADER, QUOTE_MARKS, strip_quoted
 
@@ -317,7 +317,7 @@ def _invited_about_a_job(message: MailMessage, events: list[CalEvent], context: 
     # "Alex Rivera <> Priya Raman: Staff Product Designer portfolio review": the user's name and
     # a job title in the invitation's title, from someone outside the user's organisation
     if any(
-        is_title(piece)
+        extract.ends_as_a_job_title(piece)
         for s in named
         for piece in re.split(r"\s+[-–—|/@]\s+|:\s+|<>", s)
         if piece.strip() and not set(re.findall(r"\w+", piece.lower())) & names
@@ -492,7 +492,11 @@ def _names_of_the_user(
 
 # One-way video platforms also run live interviews, and say so: "a live video interview".
 _LIVE_ON_A_RECORDING_PLATFORM = re.compile(
-    r"\blive\s+(?:video\s+)?(?:interview|call|session|conversation)\b", re.I
+    # a recording platform's scheduling of a live or in-person interview ("Interview type: In
+    # person", HireVue's on-site schedule)
+    r"\blive\s+(?:video\s+)?(?:interview|call|session|conversation)\b|\bin[-\s]person\b|"
+    r"\bon-?site\s+interview",
+    re.I,
 )
 
 
@@ -501,7 +505,8 @@ def _strong_live_signal(text: str) -> bool:
     return bool(
         re.search(
             r"you(?:'ll|\s+will)\s+(?:meet|be\s+meeting|speak)\s+with|interviewers?\s*:|"
-            r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:zoom|teams|meet|webex)\s+link|"
+            r"confirmed\s+for|(?:is|are)\s+scheduled\s+for|(?:has|have)\s+been\s+scheduled|"
+            r"(?:zoom|teams|meet|webex)\s+link|"
             r"join\s+(?:zoom|with\s+google\s+meet|the\s+meeting)|phone\s+screen|on-?site|"
             r"interview\s+panel|confirm\w*\s+(?:your|the|our)\s+(?:[\w-]+\s+){0,3}interview\b|"
             r"\blive\s+(?:video\s+)?interview\b|\bassessment\s+(?:cent(?:re|er)|day)\b|"
@@ -1232,7 +1237,9 @@ _HIRING_SIGNATURE = re.compile(
     re.I,
 )
 _COORDINATOR = re.compile(r"coordinat", re.I)
-_SIGNATURE_LINES = 5
+# a signature's lines, above the legal notice a firm may add (long lines, not read)
+_SIGNATURE_LINES = 10
+_SIGNATURE_LINE_LENGTH = 100
 _RULE_LINE = re.compile(r"^[ \t]*[-_=*—]{5,}[ \t]*$", re.M)
 
 
@@ -1275,6 +1282,7 @@ def _candidacy(message: MailMessage, events: list[CalEvent], context: Context) -
         line
         for block in _RULE_LINE.split(new_text)
         for line in [line for line in block.splitlines() if line.strip()][-_SIGNATURE_LINES:]
+        if len(line) <= _SIGNATURE_LINE_LENGTH
     ]
     if any(
         m is not None and not _COORDINATOR.match(m[0])

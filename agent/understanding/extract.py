@@ -34,6 +34,7 @@ __all__ = [
     "company_domain_of",
     "company_from_domain",
     "company_key",
+    "ends_as_a_job_title",
     "find_company",
     "find_people",
     "find_role",
@@ -60,7 +61,7 @@ _HEAD_NOUNS = frozenset(
     desarrollador desarrolladora ingeniero ingeniera analista professor lecturer
     desenvolupador desenvolupadora desenvolvedor desenvolvedora engenheiro engenheira
     programador programadora ingegnere sviluppatore sviluppatrice programmatore programmatrice
-    analyste ontwikkelaar utvikler utvecklare udvikler kehittäjä programista vývojář
+    analyste analist ontwikkelaar utvikler utvecklare udvikler kehittäjä programista vývojář
 """,
     )
 )
@@ -83,6 +84,13 @@ def names_an_occupation(title: str) -> bool:
         or TITLE_COMPOUND.fullmatch(w)
         for w in re.findall(r"[^\W\d_]+", title)
     )
+
+
+def ends_as_a_job_title(piece: str) -> bool:
+    """A piece of a title that ends in a job's head noun ("Product Analytics Lead") or names
+    an occupation ("Security Engineer intro"); "Corvane Data Operating Model" does neither."""
+    words = re.findall(r"[^\W\d_]+", piece)
+    return bool(words) and (words[-1].lower() in _HEAD_NOUNS or names_an_occupation(piece))
 
 
 # Words that join the words of a title ("Head *of* Design", "Research *&* Development").

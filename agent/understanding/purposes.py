@@ -30,7 +30,24 @@ def not_a_job(*texts: str) -> str:
     """The purpose a meeting has that makes it no job interview ("a research study"), or ""."""
     pattern, purposes = _pattern()
     for text in texts:
-        m = pattern.search(text) if text else None
-        if m is not None and m.lastgroup:
-            return purposes[int(m.lastgroup[1:])]
+        for m in pattern.finditer(text) if text else ():
+            if m.lastgroup and not _denied(text, m.start()):
+                return purposes[int(m.lastgroup[1:])]
     return ""
+
+
+# An employer's fraud warning denies what a scam or a study would ask: "We will never ask
+# candidates for payment, bank account details or gift cards".
+_DENIAL = re.compile(
+    r"\b(?:never|not|won't|don't|doesn't|nunca|jamais|jamás|niemals|nie|mai|nooit|aldri|aldrig)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_LOOK_BACK = 160
+
+
+def _denied(text: str, at: int) -> bool:
+    """The phrase at `at` sits in a sentence that denies it."""
+    before = text[max(0, at - _LOOK_BACK) : at]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    return bool(_DENIAL.search(before[ends[-1] if ends else 0 :]))

@@ -343,6 +343,9 @@ _HEADER_NEIGHBOUR = re.compile(
 )
 
 
+_LATEST_PM = 6  # "6:30" with no meridiem is 18:30; "7:30" stays morning
+
+
 def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
     """(hour, minute, "a"/"p"/None) for the time piece with prefix `p`, or None if absent."""
     g = m.groupdict()
@@ -369,6 +372,10 @@ def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
                     0,
                     "p" if 1 <= int(hour) <= 7 else ("a" if int(hour) <= 11 else "p"),
                 )
+            if hour_group == "h24" and not hour.startswith("0") and 1 <= int(hour) <= _LATEST_PM:
+                # "Friday at 2:00", "same time (2:30)": a meeting at 2:00 is in the afternoon;
+                # a night-time meeting is written "02:00"
+                meridiem = "p"
             return int(hour), int(minute or 0), meridiem.lower() if meridiem else None
     if g.get(f"{p}_noon"):
         return 12, 0, None
@@ -478,7 +485,8 @@ def find_meeting_times(
     Valencia" from Spain, not Venezuela).
     """
     words = _PAREN_WEEKDAY.sub(_blank, QUOTED_LINE.sub("", normalise(text)))
-    words = _PAREN_DATE.sub(lambda m: f" {m[1]} ", words)
+    # "Friday (11/13), same time": the date in the day's place, the comma kept after it
+    words = _PAREN_DATE.sub(lambda m: f" {m[1]}{m[2]} ", words)
     base = base_date(sent, tz)
     aware_sent = sent if sent.tzinfo is not None else sent.replace(tzinfo=UTC)
     declared = _declared_zone(words)
@@ -565,7 +573,7 @@ _PAREN_WEEKDAY = re.compile(
 
 # "quinta-feira (22/10) às 10h": a numeric date in parentheses after a weekday, read as if
 # the parentheses were spaces (same length).
-_PAREN_DATE = re.compile(r"(?<=[^\W\d_]\s)\((\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)\)")
+_PAREN_DATE = re.compile(r"(?<=[^\W\d_]\s)\((\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)\)(,?)")
 
 
 def _blank(m: re.Match[str]) -> str:
