@@ -1004,3 +1004,48 @@ def test_a_title_piece_must_end_as_a_job_title() -> None:
     assert extract.ends_as_a_job_title("Alex / Dana — Product Analytics Lead")
     assert extract.ends_as_a_job_title("Security Engineer intro")
     assert not extract.ends_as_a_job_title("Corvane Data Operating Model")
+
+
+@pytest.mark.parametrize(
+    ("name", "domain"),
+    [
+        ("Lakeshore Children's Research Institute", "lcri.org"),
+        ("Kommunale Datenzentrale Elbe-Wendland", "kdew.de"),
+        ("Pequannock Valley Health", "pvhealth.org"),
+        ("Wallkill County", "wallkillcountyny.gov"),
+    ],
+)
+def test_a_domain_that_abbreviates_the_name_finds_it_written_in_full(
+    name: str, domain: str
+) -> None:
+    from agent.understanding.company import _written_form
+
+    text = f"Thanks,\nMorgan Hale\nHuman Resources\n{name}\n12 Main Street\n"
+    assert _written_form(domain, text) == name
+    assert _written_form(domain, "Regards,\nMorgan Hale\nMain Street Office\n") == ""
+
+
+def test_an_institutions_noun_after_the_domains_words_is_its_name() -> None:
+    from agent.understanding.company import _written_form
+
+    assert _written_form("lamoillestate.edu", "Lamoille State University\n") == (
+        "Lamoille State University"
+    )
+
+
+def test_an_agency_names_its_client_in_a_field() -> None:
+    text = (
+        "Hi Alex,\n\nGreat news - you're confirmed for your client interview:\n\n"
+        "Client: Palisade Power & Gas\nRole: Data Engineer\n"
+        "When: Tuesday, October 20 at 2:30 PM ET\n\nTyler Brooks\nSenior Technical Recruiter\n"
+        "Corbel Staffing\n"
+    )
+    mail = message(
+        "Client Interview Confirmation - Data Engineer",
+        text,
+        date="Wed, 14 Oct 2026 20:47:00 +0000",
+        sender="Tyler Brooks <tyler.brooks@corbelstaffing.com>",
+    )
+    assert extract.find_company(mail, [], frozenset({"alex@example.com"})) == (
+        "Palisade Power & Gas"
+    )

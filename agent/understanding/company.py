@@ -132,7 +132,13 @@ _LEGAL_NAME = re.compile(
     re.I,
 )
 _CONNECTORS = frozenset({"&", "and", "of", "de", "del", "y", "und", "et", "für", "for"})
-_STRONG = ("display", "signature", "legal")
+_STRONG = ("field", "display", "signature", "legal")
+_EMPLOYER_FIELD = re.compile(
+    r"^[ \t]*(?i:client|company|employer|organi[sz]ation|hiring\s+company|empresa|unternehmen|"
+    r"arbeitgeber|entreprise|société|azienda|bedrijf|werkgever|firma|cliente|pracodawca|"
+    rf"empregador|empleador)[ \t]?:[ \t]*(?P<c>{_PHRASE})[ \t]*$",
+    re.M,
+)
 _SKIP_LABELS = frozenset(
     {
         "mail",
@@ -318,6 +324,8 @@ def _candidates(
             found.extend((m.group("c"), "subject") for m in pattern.finditer(head))
         found.extend((part, "subject") for part in re.split(r"\s+[-–—|:/]\s+|[|:]\s+", head))
     text = body_text(message, events)
+    # a field naming the employer ("Client: Palisade Power & Gas" in an agency's confirmation)
+    found[:0] = [(m.group("c"), "field") for m in _EMPLOYER_FIELD.finditer(text)]
     found.extend((c, "signature") for c in _signature_companies(text))
     for pattern in _BODY_PATTERNS:
         found.extend((m.group("c"), "body") for m in pattern.finditer(text))
@@ -347,12 +355,60 @@ def _written_form(domain: str, text: str) -> str:
     label = fold(domain_label(domain))
     if len(label) < 4:
         return ""
-    for m in re.finditer(r"(?-i:[A-ZÀ-Þ][\w'’-]*)(?:[ \t]+(?-i:[A-ZÀ-Þ][\w'’-]*)){1,3}", text):
+    for m in _CAPITALISED_RUN.finditer(text):
         words = m[0].split()
         for size in range(len(words), 1, -1):
-            if fold("".join(words[:size])) == label:
-                return " ".join(words[:size])
+            if words[size - 1].lower() in _CONNECTORS:
+                continue
+            name = " ".join(words[:size])
+            if fold(name) == label or _abbreviated(name, label):
+                # "Lamoille State University" for lamoillestate.edu: the institution's noun
+                # after the domain's words is part of the name
+                rest = words[size : size + 1]
+                return (
+                    " ".join([name, *rest]) if rest and rest[0].lower() in _INSTITUTIONS else name
+                )
     return ""
+
+
+# Nouns that end an institution's name after the words its domain spells.
+_INSTITUTIONS = frozenset(
+    re.findall(
+        r"\S+",
+        """university college institute school hospital health healthcare county council trust
+        district foundation agency authority bank group universitet universität université
+        universidad università universidade hochschule stiftung""",
+    )
+)
+
+
+# Capitalised words, joined by connectors ("Universitetet i Haugaland", "City of Hudson Ridge").
+_CAPITALISED_RUN = re.compile(
+    r"(?-i:[A-ZÀ-Þ][\w'’-]*)(?:[ \t]+(?:(?:of|i|de|del|des|du|di|der|für|and|&|y|e|und)[ \t]+)?"
+    r"(?-i:[A-ZÀ-Þ][\w'’-]*)){1,5}"
+)
+
+
+def _abbreviated(name: str, label: str) -> bool:
+    """A domain that abbreviates the name: its initials ("lcri" for Lakeshore Children's
+    Research Institute, "kdew" for Kommunale Datenzentrale Elbe-Wendland), the initials with the
+    last word ("pvhealth" for Pequannock Valley Health), or the name with a region after it
+    ("wallkillcountyny" for Wallkill County)."""
+    words = [
+        w for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", name) if w.lower() not in _CONNECTORS
+    ]
+    if len(words) < 2:
+        return False
+    initials = "".join(fold(w)[:1] for w in words)
+    folded = fold(name)
+    return (
+        (len(label) >= 3 and label == initials)
+        or label == initials[:-1] + fold(words[-1])
+        or (label.startswith(folded) and len(label) - len(folded) <= _REGION_SUFFIX)
+    )
+
+
+_REGION_SUFFIX = 2  # "ny", "ca", "uk" after the name in a domain
 
 
 def _signature_companies(text: str) -> list[str]:
