@@ -1049,3 +1049,31 @@ def test_an_agency_names_its_client_in_a_field() -> None:
     assert extract.find_company(mail, [], frozenset({"alex@example.com"})) == (
         "Palisade Power & Gas"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After careful consideration, the committee has selected another finalist.",
+        "il cliente ha deciso di proseguire con un altro candidato",
+    ],
+)
+def test_more_ways_to_say_someone_else_was_chosen(text: str) -> None:
+    assert signals.REJECTION.search(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we'd like to offer you the role of Product Manager, Learning Platform",
+        "Palisade Power & Gas would like to bring you on as Data Engineer",
+        "Vous trouverez ci-joint la proposition de recrutement",
+    ],
+)
+def test_more_ways_to_make_an_offer(text: str) -> None:
+    assert signals.is_offer(text)
+
+
+def test_outlooks_automatic_reply_in_more_languages() -> None:
+    for subject in ("Automatisch antwoord: Bedankt", "Automatyczna odpowiedź: Re: rozmowa"):
+        assert signals.OUT_OF_OFFICE_SUBJECT.search(subject), subject

@@ -324,7 +324,8 @@ REJECTION = _at_word_starts(
     r"progressing)|won't\s+be\s+(?:moving|proceeding)|position\s+has\s+been\s+filled|"
     r"decided\s+not\s+to\s+(?:proceed|move|continue|extend|progress)|unable\s+to\s+offer\s+you|"
     r"not\s+(?:been\s+)?(?:to\s+)?(?:selected|successful|shortlisted)|regret\s+to\s+inform|"
-    r"isn't\s+progressing|"
+    r"isn't\s+progressing|(?:selected|chosen|hired)\s+(?:another|a\s+different)\s+"
+    r"(?:candidate|finalist|applicant|person)|"
     r"other\s+candidates\s+(?:who|whose)|"
     # "on this occasion we won't be taking your application further"
     r"(?:won't|will\s+not|not)\s+be\s+taking\s+(?:your\s+application|you|things)\s+(?:any\s+)?"
@@ -344,6 +345,9 @@ OFFER = _at_word_starts(
     r"(?:delighted|pleased|thrilled|excited|glad)\s+to\s+offer\s+you\s+(?:the|a|this)\s+"
     r"(?:\w+\s+){0,2}(?:role|position|job|post)\b|"
     r"congratulations[!,.]?\s+(?:on\s+)?your\s+offer|"
+    # "we'd like to offer you the role of", "would like to bring you on as"
+    r"(?:like|love|want)\s+to\s+offer\s+you\s+(?:the|a|this)\s+(?:\w+\s+){0,2}(?:role|position|job|"
+    r"post)\b|(?:like|love|want)\s+to\s+bring\s+you\s+on\b|details\s+of\s+(?:the|your)\s+offer|"
     # the other languages we read: data/outcomes.tsv
      + datafiles.alternation("outcomes", "offer"),
     re.I,
@@ -367,7 +371,10 @@ OUT_OF_OFFICE_SUBJECT = re.compile(
     r"^(?:automatic\s+reply|auto(?:matic)?[-\s]?reply|out\s+of\s+(?:the\s+)?office|"
     r"abwesenheitsnotiz|automatische\s+antwort|absence|réponse\s+automatique|"
     r"respuesta\s+automática|risposta\s+automatica|resposta\s+automática|fuori\s+sede|"
-    r"fuera\s+de\s+la\s+oficina|autosvar|ooo\b)",
+    r"fuera\s+de\s+la\s+oficina|autosvar|ooo\b|"
+    # Outlook's automatic reply in its other languages
+    r"automatisch\s+antwoord|automatisk\s+svar|automaattinen\s+vastaus|automatyczna\s+odpowied|"
+    r"automatická\s+odpověď|otomatik\s+yanıt|răspuns\s+automat|automatikus\s+válasz)",
     re.I,
 )
 
