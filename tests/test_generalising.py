@@ -1077,3 +1077,47 @@ def test_more_ways_to_make_an_offer(text: str) -> None:
 def test_outlooks_automatic_reply_in_more_languages() -> None:
     for subject in ("Automatisch antwoord: Bedankt", "Automatyczna odpowiedź: Re: rozmowa"):
         assert signals.OUT_OF_OFFICE_SUBJECT.search(subject), subject
+
+
+# -- held-out set 22: founders confirm in their own words ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Perfect, Tuesday at 4pm your time it is (1pm for me).",
+        "Locking it in: Thursday, November 12, 8:30 to 9:30am at Ferndale Coffee.",
+        "Perfect, see you Thursday at 17:00 our time.",
+    ],
+)
+def test_a_founder_settles_a_time_in_their_own_words(text: str) -> None:
+    assert signals.CONFIRMATION_WORDS.search(text)
+
+
+def test_see_you_at_an_hour_is_the_meeting_under_the_day_before() -> None:
+    sent = datetime(2026, 10, 9, 21, 26, tzinfo=UTC)
+    found = find_meeting_times("Thursday it is! See you at 10. Ask for me.", sent, NEW_YORK)
+    assert [f[0] for f in found] == [datetime(2026, 10, 15, 14, 0, tzinfo=UTC)]
+    assert signals.MEETING_NOUNS.search("Next step is a paid trial day at our office")
+
+
+def test_the_readers_zone_named_in_a_thread_does_not_move_the_senders_clock() -> None:
+    reply = message(
+        "Re: Lintra - next step",
+        "Hi Alex,\n\nPerfect, see you Thursday at 17:00 our time (11:00 for you in New York). "
+        "Our CTO will join the call.\n\n"
+        "Michał\nCo-founder & CEO, Lintra\nlintra.dev | Warsaw\n\n"
+        "On Mon, 5 Oct 2026 at 18:10, Alex Rivera <alex@example.com> wrote:\n\n"
+        "> Thursday works best for me, so 11am New York time.\n>\n"
+        "> On Fri, 2 Oct 2026, Michał wrote:\n>> Could you do Thursday or Friday, 17:00 our "
+        "time? It is for the Senior Backend Engineer role.\n",
+        date="Mon, 05 Oct 2026 18:42:10 +0200",
+        sender="Michał Zieliński <michal@lintra.dev>",
+    )
+    found = understand(reply, CONTEXT)
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 10, 8, 15, 0, tzinfo=UTC)
+
+
+def test_a_data_word_ends_at_a_word_boundary() -> None:
+    assert not signals.JOB_CONTEXT.search("les candidats qui postulent chez nous")

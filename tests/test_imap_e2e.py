@@ -776,8 +776,8 @@ def test_plain_text_confirmation_with_a_bland_subject_from_a_new_sender(
         "Message-ID: <chat-1@tessellatemaps.com>\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n"
         "MIME-Version: 1.0\r\n\r\n"
-        "Hi Alex,\r\n\r\nConfirming our interview on Thursday, October 15 at 11:30 AM ET for "
-        "45 minutes. I'll call you on Google Meet: https://meet.google.com/tsm-qpwx-hvb\r\n\r\n"
+        "Hi Alex,\r\n\r\nConfirming our interview for the Map Data Engineer role on Thursday, "
+        "October 15 at 11:30 AM ET for 45 minutes. I'll call you on Google Meet: https://meet.google.com/tsm-qpwx-hvb\r\n\r\n"
         "Talk soon,\r\nOdalys Ferreira\r\nEngineering Manager, Tessellate Maps\r\n"
     ).encode()
     account.deliver(raw, when=sent)

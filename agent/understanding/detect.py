@@ -1117,6 +1117,10 @@ def _thread_times(
     as_thread = phrases.find_meeting_times(new_text, sent, zone, reader=reader, near=near)
     if not as_user or not as_thread or as_user[0][0] == as_thread[0][0]:
         return times  # the new text writes its own zone, or no time
+    if len({t[0] for t in as_user}) < len({t[0] for t in as_thread}):
+        # "17:00 our time (11:00 for you in New York)": read in the sender's zone, the two
+        # clocks the new text gives are one instant; the thread's zone was the reader's
+        return times
     return as_thread + [t for t in times if t not in as_user]
 
 

@@ -271,9 +271,16 @@ _TIME_FIELD_LABEL = re.compile(
 )
 
 
+# "Thursday it is! See you at 10.": a time said as the meeting's, under the day before it.
+_SEE_YOU_AT = re.compile(r"\b(?:see|meet)\s+you\s+(?:then\s+|there\s+)?at\s+$", re.IGNORECASE)
+
+
 def _in_a_time_field(words: str, start: int) -> bool:
     line_start = words.rfind("\n", 0, start) + 1
-    return bool(_TIME_FIELD_LABEL.fullmatch(words[line_start:start]))
+    return bool(
+        _TIME_FIELD_LABEL.fullmatch(words[line_start:start])
+        or _SEE_YOU_AT.search(words[max(line_start, start - 30) : start])
+    )
 
 
 # An itinerary row that gives only its start ("  8:30 am     Breakfast with ..."): the first
