@@ -1,4 +1,4 @@
-"""The measured corpus (tests/corpus) and the held-out sets (tests/corpus-heldout-2 to -19): no
+"""The measured corpus (tests/corpus) and the held-out sets (tests/corpus-heldout-2 to -23): no
 message raises, and the figures never regress.
 
 The floors are issue 3's targets: no false interview at all, recall at least 0.97, and start and
@@ -158,17 +158,22 @@ _LATER_SETS = {
     # first sight 0.95 / 0.81 (tests/corpus-heldout-20/README.md)
     "tests/corpus-heldout-20": (
         26,
-        {"start": 26, "end": 20, "company": 7, "role": 11, "interviewers": 5, "recruiter": 15},
+        {"start": 26, "end": 20, "company": 14, "role": 11, "interviewers": 5, "recruiter": 15},
     ),
     # first sight 0.95 / 0.73 (tests/corpus-heldout-21/README.md)
     "tests/corpus-heldout-21": (
         26,
-        {"start": 26, "end": 23, "company": 7, "role": 7, "interviewers": 14, "recruiter": 19},
+        {"start": 26, "end": 23, "company": 8, "role": 7, "interviewers": 14, "recruiter": 19},
     ),
     # first sight 0.95 / 0.81 (tests/corpus-heldout-22/README.md)
     "tests/corpus-heldout-22": (
         25,
         {"start": 25, "end": 24, "company": 19, "role": 18, "interviewers": 15, "recruiter": 17},
+    ),
+    # the last set measured: first sight 0.93 / 1.00 (tests/corpus-heldout-23/README.md)
+    "tests/corpus-heldout-23": (
+        26,
+        {"start": 26, "end": 25, "company": 19, "role": 12, "interviewers": 10, "recruiter": 18},
     ),
 }
 

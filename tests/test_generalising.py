@@ -1121,3 +1121,65 @@ def test_the_readers_zone_named_in_a_thread_does_not_move_the_senders_clock() ->
 
 def test_a_data_word_ends_at_a_word_boundary() -> None:
     assert not signals.JOB_CONTEXT.search("les candidats qui postulent chez nous")
+
+
+# -- held-out set 23 -----------------------------------------------------------------------------
+
+
+def test_a_weekday_without_a_date_in_a_reply_is_the_one_the_thread_dated() -> None:
+    reply = message(
+        "RE: Senior Data Scientist: next step",
+        "Hi Alex,\n\nPerfect – then we're set for Wednesday at 14:00 Copenhagen time. You'll "
+        "meet Rasmus and me on a Teams call.\n\n"
+        "Mette Kjærgaard\nSenior Talent Acquisition Partner\n\n"
+        "From: Alex Rivera <alex@example.com>\nSent: 29. oktober 2026 22:41\n"
+        "To: Mette Kjærgaard <mkj@brabrandmedico.dk>\n"
+        "Subject: Re: next step\n\nWednesday works best.\n\n"
+        "From: Mette Kjærgaard <mkj@brabrandmedico.dk>\nSent: 28. oktober 2026 10:02\n"
+        "To: Alex Rivera <alex@example.com>\nSubject: next step\n\n"
+        "Could you do Wednesday, November 11 at 14:00 or Thursday, November 12 at 10:00 "
+        "Copenhagen time, for the Senior Data Scientist role?\n",
+        date="Fri, 30 Oct 2026 09:12:33 +0100",
+        sender="Mette Kjærgaard <mkj@brabrandmedico.dk>",
+    )
+    found = understand(reply, CONTEXT)
+    assert found.interview is not None
+    assert found.interview.start == datetime(2026, 11, 11, 13, 0, tzinfo=UTC)
+
+
+def test_times_shown_in_your_time_zone_declare_it() -> None:
+    text = (
+        "Tuesday, November 10, 2026\nTimes shown in your time zone: Eastern Time (GMT-05:00)\n\n"
+        "10:00 AM – 10:45 AM   Product Deep Dive\n"
+    )
+    found = find_meeting_times(
+        text, datetime(2026, 11, 4, 11, 0, tzinfo=UTC), ZoneInfo("Europe/London")
+    )
+    assert found and found[0][0] == datetime(2026, 11, 10, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose"),
+    [
+        (
+            "Il ne s'agit ni d'une évaluation, ni d'un entretien de recrutement.",
+            "said not to be one",
+        ),
+        (
+            "Structured Interviewing for Hiring Managers - Interviewer Certification",
+            "interviewer training",
+        ),
+    ],
+)
+def test_what_a_mail_says_it_is_not_and_training_to_interview(text: str, purpose: str) -> None:
+    assert purposes.not_a_job(text) == purpose
+
+
+def test_moving_forward_with_candidates_whose_experience_is_a_rejection() -> None:
+    assert signals.REJECTION.search(
+        "we have decided to move forward with candidates whose experience more closely matches"
+    )
+    assert signals.REJECTION.search(
+        "podjęliśmy decyzję o kontynuowaniu procesu rekrutacji z innymi kandydatami"
+    )
+    assert signals.OUT_OF_OFFICE_SUBJECT.search("Automatiskt svar: Tack för samtalet")

@@ -796,6 +796,7 @@ def _from_text(
         message, new_text, sent, zone, reader=context.tz
     )
     times = [t for t in times if t[0] >= sent - timedelta(hours=1)]
+    times = _dated_by_the_thread(times, message, new_text, sent, zone)
     picked = False
     if not times and signals.CONFIRMATION_WORDS.search(new_text):
         times = _time_the_thread_agreed(message, sent, context.tz)
@@ -932,6 +933,37 @@ def _same_time_on_a_new_day(
     restated = new_text[: said.start()] + f" at {local:%H:%M} " + new_text[said.end() :]
     found = phrases.find_meeting_times(restated, sent, zone)
     return [(s, s + length if length and e is None else e, p) for s, e, p in found[:1]]
+
+
+def _dated_by_the_thread(
+    times: list[tuple[datetime, datetime | None, str]],
+    message: MailMessage,
+    new_text: str,
+    sent: datetime,
+    zone: ZoneInfo,
+) -> list[tuple[datetime, datetime | None, str]]:
+    """ "Perfect, then we're set for Wednesday at 14:00", answering an offer of "Wednesday,
+    November 11 at 14:00": a weekday with no date is the one the quoted thread dated, at the
+    same clock time, rather than the next such weekday."""
+    if (
+        not times
+        or new_text == message.text[:20000]
+        or re.search(r"\d", zones.CLOCK_TIME.sub(" ", times[0][2]))  # it writes its date
+    ):
+        return times
+    quoted = QUOTE_MARKS.sub("", message.text[len(new_text) : 20000])
+    start, end, phrase = times[0]
+    local = start.astimezone(zone)
+    for earlier, _end, _phrase in phrases.find_meeting_times(quoted, sent, zone):
+        other = earlier.astimezone(zone)
+        if (
+            other.date() > local.date()
+            and other.weekday() == local.weekday()
+            and other.time() == local.time()
+        ):
+            shift = earlier - start
+            return [(earlier, end + shift if end else None, phrase), *times[1:]]
+    return times
 
 
 def _time_the_thread_agreed(

@@ -336,6 +336,9 @@ REJECTION = _at_word_starts(
     r"isn't\s+progressing|(?:selected|chosen|hired)\s+(?:another|a\s+different)\s+"
     r"(?:candidate|finalist|applicant|person)|"
     r"other\s+candidates\s+(?:who|whose)|"
+    # "we have decided to move forward with candidates whose experience more closely matches"
+    r"(?:move|moving|go|going|proceed|proceeding)\s+forward\s+with\s+(?:other\s+)?candidates\s+"
+    r"(?:whose|who|that)\b|"
     # "on this occasion we won't be taking your application further"
     r"(?:won't|will\s+not|not)\s+be\s+taking\s+(?:your\s+application|you|things)\s+(?:any\s+)?"
     r"further|go(?:ing)?\s+in\s+(?:a\s+different|another)\s+direction|"
@@ -382,7 +385,7 @@ OUT_OF_OFFICE_SUBJECT = re.compile(
     r"respuesta\s+automática|risposta\s+automatica|resposta\s+automática|fuori\s+sede|"
     r"fuera\s+de\s+la\s+oficina|autosvar|ooo\b|"
     # Outlook's automatic reply in its other languages
-    r"automatisch\s+antwoord|automatisk\s+svar|automaattinen\s+vastaus|automatyczna\s+odpowied|"
+    r"automatisch\s+antwoord|automatiskt?\s+svar|automaattinen\s+vastaus|automatyczna\s+odpowied|"
     r"automatická\s+odpověď|otomatik\s+yanıt|răspuns\s+automat|automatikus\s+válasz)",
     re.I,
 )

@@ -295,6 +295,8 @@ _DECLARED_ZONE = re.compile(
     r"(?:\b(?:all\s{1,3}(?:the\s{1,3})?)?(?:times|timings)\s{1,3}(?:(?:below|above|here|in\s{1,3}"
     r"this\s{1,3}(?:e-?mail|message|schedule))\s{1,3})?(?:are\s{1,3}|shown\s{1,3}|listed\s{1,3})?"
     r"(?:in\s{1,3})?"
+    # "Times shown in your time zone: Eastern Time (GMT-05:00)"
+    r"(?:your\s{1,3}(?:local\s{1,3})?time[ \t]?zone\s{0,3}:?\s{0,3})?"
     r"|^[ \t]{0,8}time[ \t]?zone[ \t]{0,20}:[ \t]{0,20})" + _zone_piece("z"),
     FLAGS | re.MULTILINE,
 )
