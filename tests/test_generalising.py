@@ -1183,3 +1183,46 @@ def test_moving_forward_with_candidates_whose_experience_is_a_rejection() -> Non
         "podjęliśmy decyzję o kontynuowaniu procesu rekrutacji z innymi kandydatami"
     )
     assert signals.OUT_OF_OFFICE_SUBJECT.search("Automatiskt svar: Tack för samtalet")
+
+
+# -- held-out set 24 -----------------------------------------------------------------------------
+
+
+def test_a_weekday_and_a_bare_day_in_other_languages() -> None:
+    sent = datetime(2026, 9, 21, 14, 0, tzinfo=UTC)
+    buenos_aires = ZoneInfo("America/Argentina/Buenos_Aires")
+    found = find_meeting_times("viernes 25 a las 13:00", sent, buenos_aires)
+    assert [f[0] for f in found] == [datetime(2026, 9, 25, 16, 0, tzinfo=UTC)]
+    # "viernes 13 h" is a time on Friday, not the 13th
+    found = find_meeting_times("el viernes 13 h", sent, buenos_aires)
+    assert [f[0] for f in found] == [datetime(2026, 9, 25, 16, 0, tzinfo=UTC)]
+
+
+def test_a_day_part_is_a_meridiem_and_a_place_after_in_is_a_zone() -> None:
+    sent = datetime(2026, 9, 21, 14, 0, tzinfo=UTC)
+    buenos_aires = ZoneInfo("America/Argentina/Buenos_Aires")
+    text = "Pasé la entrevista al viernes 25: 12 del mediodía en Nueva York (13 h acá en Córdoba)"
+    found = find_meeting_times(text, sent, buenos_aires, reader=NEW_YORK)
+    assert found and found[0][0] == datetime(2026, 9, 25, 16, 0, tzinfo=UTC)
+    found = find_meeting_times("el jueves a las 4 de la tarde", sent, buenos_aires)
+    assert found and found[0][0] == datetime(2026, 9, 24, 19, 0, tzinfo=UTC)
+    found = find_meeting_times("Thursday at 3pm in the lobby", sent, NEW_YORK)
+    assert found and found[0][0] == datetime(2026, 9, 24, 19, 0, tzinfo=UTC)  # no place named
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose"),
+    [
+        ("Lunch with the team on Friday. This is not another interview!", "said not to be one"),
+        ("your personal subject interview for the SF86 you submitted", "background investigation"),
+        ("Book a 20-minute feedback call with me", "feedback on a decision"),
+        ("Reisebestätigung: Köln, 4.-5. November", "travel booking"),
+    ],
+)
+def test_steps_around_a_job_that_are_no_interview(text: str, purpose: str) -> None:
+    assert purposes.not_a_job(text) == purpose
+
+
+def test_a_scheduler_says_the_host_canceled_and_a_german_offer() -> None:
+    assert signals.TEXT_CANCELLATION.search("Dana Whitfield has canceled the event below.")
+    assert signals.is_offer("Im Anhang findest du das Angebotsschreiben mit allen Eckdaten")

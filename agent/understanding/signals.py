@@ -266,6 +266,9 @@ TEXT_CANCELLATION = _at_word_starts(
     r"(?:[\w-]+\s+){0,2}(?:interview|call|meeting|conversation)|"
     r"(?:interview|call|meeting|appointment|booking|session|event)\s+(?:is|has\s+been|was|will\s+be)"
     r"\s+(?:cancel(?:l)?ed|called\s+off)|"
+    # a scheduler's notice: "Dana Whitfield has canceled the event below"
+    r"(?:has|have)\s+cancel(?:l)?ed\s+(?:the|your|our|this)\s+(?:event|interview|call|meeting|booking|"
+    r"appointment)|"
     # the same, in the other languages we read
     r"(?:entrevista|reunião|reunión|chamada|llamada)\s+(?:foi\s+|fue\s+|ha\s+sido\s+)?"
     r"(?:cancelad[ao]|desmarcad[ao])|cancelamento\s+d[ao]|(?:entretien|rendez-vous)\s+(?:est\s+)?"

@@ -154,6 +154,10 @@ for _word, _number in calendar_words()[1].items():
 _WEEKDAY_KEYS.update({k: v for k, v in _WEEKDAYS.items() if k not in _WEEKDAY_KEYS})
 MONTH = r"(?:" + alternation(*MONTHS) + r")"
 WEEKDAY_FULL = alternation(*_WEEKDAYS)
+_ENGLISH_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Other languages write a weekday and a bare day of an unnamed month: "viernes 25", "vendredi
+# 25", "Freitag, 25.", "venerdì 25" (English writes "Friday the 25th", read above).
+_OTHER_WEEKDAY = alternation(*(w for w in _WEEKDAYS if w not in _ENGLISH_WEEKDAYS))
 WEEKDAY_SHORT = "(?-i:" + "|".join(sorted(_WEEKDAY_ABBR, key=len, reverse=True)) + ")"
 
 
@@ -210,6 +214,15 @@ def dated_piece(p: str) -> str:
         + r"|"
         + weekday_piece(p + "o")
         + expand(r",?\s{1,3}(?:the\s)?(?P<P_day7>\d{1,2})(?:st|nd|rd|th)(?!\w)", p)
+        + r"|"
+        + expand(
+            r"(?P<P_vwd>"
+            + _OTHER_WEEKDAY
+            + r"),?\s{1,3}(?:den\s|le\s|el\s|il\s|o\s|de\s)?(?P<P_day9>\d{1,2})(?:\.|º|°)?"
+            # not a time: "viernes 13 h", "Freitag 14 Uhr", "vendredi 10:30"
+            r"(?![\d:]|\.\d|\s?(?:h|hs|uhr|horas?|heures?|ore|uur|[ap]\.?\s?m)\b)",
+            p,
+        )
         + r")"
     )
 
@@ -272,6 +285,8 @@ def date_from(m: re.Match[str], p: str, base: date) -> date | None:
             month, day, year = MONTHS[phrase_key(g[f"{p}_mon8"])], g[f"{p}_day8"], g[f"{p}_year8"]
         elif g.get(f"{p}_day7"):
             return _weekday_and_day(g[f"{p}o_wd"], int(g[f"{p}_day7"]), base)
+        elif g.get(f"{p}_day9"):
+            return _weekday_and_day(g[f"{p}_vwd"], int(g[f"{p}_day9"]), base)
         else:
             return None
     except KeyError:

@@ -193,6 +193,11 @@ def _time_piece(p: str, *, first: bool) -> str:
             (?P<P_hdoe>\d{1,2})\.(?P<P_mdoe>[0-5]\d)(?![\d.])
           # "09.00 WITA", "14.30 CET": a dotted time is a clock time when a zone follows it
           | (?P<P_hdz>\d{1,2})\.(?P<P_mdz>[0-5]\d)(?=\s{0,2}\(?(?-i:[A-Z]{2,5})(?![\w/]))
+          # a day part for a meridiem: "12 del mediodía", "4 de la tarde", "9 du matin"
+          | (?P<P_hdp>\d{1,2})(?:[:.](?P<P_mdp>[0-5]\d))?\s{0,2}(?:h\s{0,2})?
+                (?P<P_dp>del\s+mediod[ií]a|de\s+la\s+(?:tarde|mañana|manana|noche)|
+                da\s+(?:tarde|manhã|manha|noite)|du\s+(?:matin|soir)|de\s+l'après-midi|
+                del\s+pomeriggio|di\s+(?:mattina|sera)|della\s+(?:mattina|sera))\b
           | (?<=a\slas\s)(?P<P_hes>\d{1,2})(?![\d:.h])
           | (?<=\bat\s)(?P<P_hat>\d{1,2})
                 (?![\d:]|[.,]\d|\s?(?:h\b|[ap]\.?\s?m\b|%|per|min|hour|day|week))
@@ -352,6 +357,7 @@ _HEADER_NEIGHBOUR = re.compile(
 )
 
 
+_MORNING = re.compile(r"ma[ñn]ana|manh[ãa]|matin|mattina", re.IGNORECASE)
 _LATEST_PM = 6  # "6:30" with no meridiem is 18:30; "7:30" stays morning
 
 
@@ -367,6 +373,7 @@ def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
         ("hde", "mde"),
         ("hfr", "mfr"),
         ("hkl", "mkl"),
+        ("hdp", "mdp"),
         ("hes", None),
         ("hat", None),
         ("hb", None),
@@ -375,6 +382,8 @@ def _clock(m: re.Match[str], p: str) -> tuple[int, int, str | None] | None:
         if hour:
             minute = g.get(f"{p}_{minute_group}") if minute_group else None
             meridiem = g.get(f"{p}_ap") if hour_group == "h12" else None
+            if hour_group == "hdp":
+                meridiem = "a" if _MORNING.search(g.get(f"{p}_dp") or "") else "p"
             if hour_group == "hat":  # "Tuesday at 2": a meeting hour, so 1-7 is afternoon
                 return (
                     int(hour),
@@ -458,6 +467,7 @@ def _day_of(m: re.Match[str], base: date, sent: datetime, zone: tzinfo, t: time)
         or m["d_mon6"]
         or m["d_day7"]
         or m.groupdict().get("d_mon8")
+        or m.groupdict().get("d_day9")
     ):
         return date_from(m, "d", base)
     if m["rel"]:

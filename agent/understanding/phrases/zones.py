@@ -88,6 +88,11 @@ _FRAMES = re.compile(
       | (?:Ortszeit|local\stime)\s"""
     + _place(4)
     + r"""
+      | (?:(?:here|acá|aquí|aqui|ici|qui|hier)\s)?(?:in|en|em|à|a)\s"""
+    # "12 noon in New York", "12 del mediodía en Nueva York", "13 h acá en Córdoba": a place a
+    # time is given in (a known place only: "in the lobby" names none)
+    + _place(5)
+    + r"""
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -546,7 +551,7 @@ def zone_after(
     m = _FRAMES.match(window)
     if m is None:
         return None
-    place = next((m[f"place{n}"] for n in range(1, 5) if m[f"place{n}"]), m["word"] or "")
+    place = next((m[f"place{n}"] for n in range(1, 6) if m[f"place{n}"]), m["word"] or "")
     found = _place_zone(place, near)
     return _zone(found) if found else None
 
