@@ -180,6 +180,11 @@ _LATER_SETS = {
         26,
         {"start": 26, "end": 26, "company": 23, "role": 22, "interviewers": 16, "recruiter": 20},
     ),
+    # the last set measured: first sight 1.00 / 1.00, nothing changed for it
+    "tests/corpus-heldout-25": (
+        26,
+        {"start": 26, "end": 26, "company": 23, "role": 20, "interviewers": 18, "recruiter": 21},
+    ),
 }
 
 
