@@ -1226,3 +1226,23 @@ def test_steps_around_a_job_that_are_no_interview(text: str, purpose: str) -> No
 def test_a_scheduler_says_the_host_canceled_and_a_german_offer() -> None:
     assert signals.TEXT_CANCELLATION.search("Dana Whitfield has canceled the event below.")
     assert signals.is_offer("Im Anhang findest du das Angebotsschreiben mit allen Eckdaten")
+
+
+def test_an_application_for_a_title_names_the_job_and_a_quoted_bare_word_does_not() -> None:
+    """ "tu candidatura para Head of Partnerships" names the job; a reply quoting only "your
+    interview" (a steward's, a study's) shows no candidacy."""
+    from agent.understanding.detect import _candidacy
+
+    reply = message(
+        "Re: Tuesday",
+        "Great, see you Tuesday at 3pm.\n\nOn Mon, Oct 12, 2026, Morgan wrote:\n"
+        "> Your interview with the steward is on Tuesday.\n",
+        date="Mon, 12 Oct 2026 14:00:00 +0000",
+        sender="Morgan Hale <morgan@capeannlight.org>",
+    )
+    assert _candidacy(reply, [], CONTEXT) == []
+    applied = replace(
+        reply,
+        text=reply.text + "> He visto tu candidatura para Head of Partnerships en Kuvo.\n",
+    )
+    assert _candidacy(applied, [], CONTEXT) == ["a reply to a thread about a job"]

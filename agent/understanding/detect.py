@@ -36,7 +36,7 @@ from agent.model import (
 from agent.understanding import extract, forwarded, phrases, platforms, purposes, signals
 from agent.understanding.language import detect_language
 from agent.understanding.mentions import EMAIL
-from agent.understanding.names import fold
+from agent.understanding.names import fold, is_title
 from agent.understanding.phrases import picks, zones
 from agent.understanding.phrases.prose import QUOTE_HEADER, QUOTE_MARKS, strip_quoted
 
@@ -1251,6 +1251,22 @@ def _names_a_job(phrase: str) -> bool:
     return len(words) > 2 and not any(w.lower() in _NOT_IN_A_JOB_NAME for w in words[1:-1])
 
 
+# "tu candidatura para Head of Partnerships", "your application for Senior Data Engineer": the
+# job's title after the words that name an application.
+_FOR_A_TITLE = re.compile(
+    r"\s{1,3}(?:para|for|pour|per|für|voor|na|pro|do|al|au|a)\s{1,3}(?:(?:el|la|the|le|il|o|a|die|"
+    r"der|das|de)\s{1,3})?(?:(?:puesto|position|poste|posizione|Stelle|vaga|role)\s{1,3}(?:de|of|"
+    r"di|als)?\s{0,3})?(?P<title>(?-i:[A-Z][\w/&-]*)(?:\s{1,3}(?:of|de|for|&|(?-i:[A-Z][\w/&-]*)))"
+    r"{0,5})",
+    re.I,
+)
+
+
+def _title_follows(text: str, at: int) -> bool:
+    m = _FOR_A_TITLE.match(text, at)
+    return m is not None and is_title(m["title"])
+
+
 _NOT_IN_A_JOB_NAME = frozenset(
     re.findall(r"\S+", "and or with for to in on at by is are was be you your we our this that")
 )
@@ -1292,16 +1308,14 @@ def _candidacy(message: MailMessage, events: list[CalEvent], context: Context) -
     described = "\n".join(f"{e.summary}\n{e.description[:3000]}" for e in events)
     heads = "\n".join([message.subject, *(e.summary for e in events)])
     texts = f"{heads}\n{new_text}\n{described}"
-    if any(
-        signals.is_job_interview_phrase(m[0]) and not _ANY_MEETING_PHRASE.fullmatch(m[0])
-        for m in signals.INTERVIEW_WORDS.finditer(texts)
-    ):
+    if _job_interview_named(texts):
         found.append("a job interview named")
     if extract.find_role(message, events) or extract.names_an_occupation(heads):
         found.append("a job title named")
     unlinked = _URL.sub(" ", texts)
     if signals.HIRING_CONTEXT.search(unlinked) or any(
-        _names_a_job(m[0]) for m in signals.JOB_CONTEXT.finditer(unlinked)
+        _names_a_job(m[0]) or _title_follows(unlinked, m.end())
+        for m in signals.JOB_CONTEXT.finditer(unlinked)
     ):
         found.append("hiring words")
     senders = [message.from_, *message.reply_to, *([message.sender] if message.sender else [])]
@@ -1310,7 +1324,6 @@ def _candidacy(message: MailMessage, events: list[CalEvent], context: Context) -
     platform = next((p for d in domains for p in [platforms.platform_of(d)] if p), None)
     if platform is not None and platform.kind in _HIRING_PLATFORMS:
         found.append(f"sent through {platform.name}")
-
     # the last lines of each block a rule divides ("Human Resources Advisor, Staffing" above the
     # French half of a bilingual letter; "Selección de Personal" in a board's relayed message),
     # or the sender's name
@@ -1333,10 +1346,24 @@ def _candidacy(message: MailMessage, events: list[CalEvent], context: Context) -
     elif context.known_company is not None and context.known_company(message):
         found.append("from the company of a known interview")
     elif len(new_text) < len(message.text[:6000]):
-        quoted = QUOTE_MARKS.sub("", message.text[len(new_text) : 12000])
-        if signals.JOB_CONTEXT.search(quoted) or signals.INTERVIEW_WORDS.search(quoted):
+        # a reply whose quoted thread shows the job, by the same measure: "Fechado! Quinta às
+        # 10h", answering "Gostamos muito do seu perfil para a vaga de Product Manager Sênior"
+        quoted = _URL.sub(" ", QUOTE_MARKS.sub("", message.text[len(new_text) : 12000]))
+        if _job_interview_named(quoted) or any(
+            _names_a_job(m[0]) or _title_follows(quoted, m.end())
+            for m in signals.JOB_CONTEXT.finditer(quoted)
+        ):
             found.append("a reply to a thread about a job")
     return found
+
+
+def _job_interview_named(text: str) -> bool:
+    """A job's own interview phrase ("technical interview", "Vorstellungsgespräch"), not one
+    that any selection has."""
+    return any(
+        signals.is_job_interview_phrase(m[0]) and not _ANY_MEETING_PHRASE.fullmatch(m[0])
+        for m in signals.INTERVIEW_WORDS.finditer(text)
+    )
 
 
 # Platforms whose mail is about a job by what they are: applicant tracking, job boards, agencies'
