@@ -872,7 +872,7 @@ def test_a_bare_time_in_a_reply_follows_the_zone_its_thread_named() -> None:
         "Lovely - that's booked in, Wednesday at 3 with Fraser.\n\n"
         "> He's free next Wednesday between 2pm and 4pm UK time for the interview.\n"
     )
-    found = understand(mail("RE: Next step - interview", text), CONTEXT)
+    found = understand(mail("RE: Next step - interview", text), KNOWN)
     assert found.interview is not None
     assert found.interview.start == datetime(2026, 10, 7, 14, 0, tzinfo=UTC)  # 3pm BST
 
@@ -930,7 +930,7 @@ def test_a_short_confirmation_takes_the_one_time_of_the_message_it_answers() -> 
         "> On Fri, Oct 2, 2026 at 3:40 AM Dana Cole <dana@tallowbrook.com> wrote:\n"
         ">> Would Wed 7 Oct 4pm or Thu 8 Oct 5pm (SGT) suit for the interview?\n"
     )
-    found = understand(mail("Re: Interview - next step", text), CONTEXT)
+    found = understand(mail("Re: Interview - next step", text), KNOWN)
     assert found.interview is not None
     assert found.interview.start == datetime(2026, 10, 8, 9, 0, tzinfo=UTC)  # 5pm SGT
 
@@ -1006,7 +1006,7 @@ def test_a_move_at_the_same_time_keeps_the_earlier_clock_time() -> None:
         "Your interview is confirmed for Thursday 15th October, 4:00pm - 5:00pm Gulf Standard "
         "Time (UTC+4).\n"
     )
-    found = understand(mail("RE: Interview confirmed", text), CONTEXT)
+    found = understand(mail("RE: Interview confirmed", text), KNOWN)
     assert found.interview is not None
     assert found.interview.start == datetime(2026, 10, 19, 12, 0, tzinfo=UTC)  # 16:00 UTC+4
     assert found.interview.end == datetime(2026, 10, 19, 13, 0, tzinfo=UTC)
