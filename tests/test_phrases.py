@@ -1,5 +1,6 @@
 """Dates in prose: timelines, requests, out-of-office returns and meeting times (table-driven),
-plus hypothesis: the finders never raise, and stay linear on 200 KB of hostile text."""
+plus hypothesis: the finders never raise, and stay linear on 100 KB of hostile text (a
+catastrophic backtrack would not finish on it either)."""
 
 from __future__ import annotations
 
@@ -896,9 +897,9 @@ HOSTILE = [
 
 @settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=6).map("".join))
-def test_finders_finish_on_200_kb_of_hostile_text(unit: str) -> None:
+def test_finders_finish_on_100_kb_of_hostile_text(unit: str) -> None:
     """No timing assert: a catastrophic backtrack would not finish at all."""
-    text = (unit * (200_000 // len(unit) + 1))[:200_000]
+    text = (unit * (100_000 // len(unit) + 1))[:100_000]
     find_timeline(text, SENT, NY, US)
     find_requests(text, SENT, NY, US)
     find_return_date(text, SENT, NY)
