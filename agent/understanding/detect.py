@@ -1068,10 +1068,6 @@ def _senders_zone(message: MailMessage, new_text: str, context: Context) -> Zone
     if offset is None or when is None or offset == when.astimezone(context.tz).utcoffset():
         return None
     territories = zones.territory_zones()
-    if offset == timedelta(0):
-        # "+0000" is a server's clock (a platform's, a mail relay's), not the writer's: the
-        # country of the sender's own domain says the zone, where that country has one clock
-        return _country_zone(message, territories, context)
     own = {c for c, names in territories.items() if context.tz.key in names}
     domains = {a.domain for a in (message.from_, *message.reply_to) if a.domain}
     domains |= {a.rpartition("@")[2].lower() for a in _ADDRESS_IN_TEXT.findall(new_text)}
@@ -1096,6 +1092,10 @@ def _senders_zone(message: MailMessage, new_text: str, context: Context) -> Zone
         zone = zones.zone_keeping_offset(offset, when, group)
         if zone is not None:
             return None if any(zone.key in territories.get(c, ()) for c in own) else zone
+    if offset == timedelta(0):
+        # "+0000" that no place fits is a server's clock (a platform's, a mail relay's), not
+        # the writer's: the country of the sender's own domain says the zone, where it has one
+        return _country_zone(message, territories, context)
     return None
 
 
@@ -1272,20 +1272,11 @@ _NOT_IN_A_JOB_NAME = frozenset(
 )
 
 
-# Interview phrases that any selection has, not a job's only: a study's screening call, an
-# admissions panel, an award's final round, a club's "Kennenlerngespräch".
-_ANY_MEETING_PHRASE = re.compile(
-    r"screening\s+call|panel\s+\w+|loop|(?:first|second|third|next|final)\s+(?:round|stage)|"
-    r"intro(?:ductory)?\s+call\s+\w+|kennenlerngespr\w+",
-    re.I,
-)
 # A signature that shows hiring: a recruiting or HR title ("Talent Acquisition", "HR menadžer",
 # "People & Culture"), or a search or staffing firm; not any "Coordinator", who may book anything.
 _HIRING_SIGNATURE = re.compile(
-    rf"(?:{signals.RECRUITER_TITLES.pattern})|people\s*(?:&|and)\s*culture|staffing|headhunt|"
-    r"executive\s+search|(?-i:\b[A-Z]\w+\s+Search\b)|selecci[óo]n\s+de\s+personal|"
-    r"selezione\s+(?:del\s+)?personale|ressources\s+humaines|recursos\s+humanos|"
-    r"risorse\s+umane",
+    rf"(?:{signals.RECRUITER_TITLES.pattern})|staffing|headhunt|executive\s+search|"
+    r"(?-i:\b[A-Z]\w+\s+Search\b)",
     re.I,
 )
 _COORDINATOR = re.compile(r"coordinat", re.I)
@@ -1322,7 +1313,7 @@ def _candidacy(message: MailMessage, events: list[CalEvent], context: Context) -
     domains = [a.domain for a in senders if a.domain]
     domains += [e.organizer.email.rpartition("@")[2] for e in events if e.organizer]
     platform = next((p for d in domains for p in [platforms.platform_of(d)] if p), None)
-    if platform is not None and platform.kind in _HIRING_PLATFORMS:
+    if platform is not None and platform.kind in platforms.HIRING:
         found.append(f"sent through {platform.name}")
     # the last lines of each block a rule divides ("Human Resources Advisor, Staffing" above the
     # French half of a bilingual letter; "Selección de Personal" in a board's relayed message),
@@ -1361,14 +1352,8 @@ def _job_interview_named(text: str) -> bool:
     """A job's own interview phrase ("technical interview", "Vorstellungsgespräch"), not one
     that any selection has."""
     return any(
-        signals.is_job_interview_phrase(m[0]) and not _ANY_MEETING_PHRASE.fullmatch(m[0])
-        for m in signals.INTERVIEW_WORDS.finditer(text)
+        signals.is_job_interview_phrase(m[0]) for m in signals.INTERVIEW_WORDS.finditer(text)
     )
-
-
-# Platforms whose mail is about a job by what they are: applicant tracking, job boards, agencies'
-# systems, interviewing services (not booking tools, which book anything).
-_HIRING_PLATFORMS = frozenset({"ats", "board", "interviewing", "agency-ats"})
 
 
 # Offering times to choose from rather than confirming one.

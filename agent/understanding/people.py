@@ -49,8 +49,7 @@ __all__ = [
 RECRUITER_TITLE = re.compile(
     rf"{signals.RECRUITER_TITLES.pattern}|reclut|recrut|personalreferent|people\s+operations|"
     r"scheduling|scheduler|assistant|"
-    # human resources, in the languages read: "Técnica de Recursos Humanos", "Chargée RH"
-    r"recursos\s+humanos|ressources\s+humaines|risorse\s+umane|personalabteilung|"
+    # human resources' short forms: "Chargée RH", "Técnica de RRHH"
     r"\b(?:RH|RRHH|HR)\b",
     re.I,
 )

@@ -15,6 +15,8 @@ from importlib import resources
 
 # Kinds whose mail can schedule a live interview on an employer's behalf.
 ON_BEHALF = frozenset({"ats", "scheduler", "board", "interviewing", "agency-ats"})
+# Of those, the kinds whose mail is about a job by what they are (a booking tool books anything).
+HIRING = ON_BEHALF - {"scheduler"}
 # Kinds whose mail is never a live interview.
 NEVER_LIVE = frozenset({"assessment", "newsletter"})
 # Kinds whose addresses belong to nobody's employer: personal mail, conferencing, calendars.

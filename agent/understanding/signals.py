@@ -36,13 +36,17 @@ _INTERVIEW_WORDS = re.compile(
 # screened (agent/understanding/screening.py): most mail holds none of its words
 INTERVIEW_WORDS = ScreenedPattern(_INTERVIEW_WORDS)
 
-# The bare word, in the languages read: any kind of interview (a podcast's, an insurer's, an
-# oral history's). Every other phrase of INTERVIEW_WORDS ("technical interview", "phone
-# screen", "Vorstellungsgespräch", "sollicitatiegesprek") is a job's.
+# The bare word, in the languages read, and the phrases any selection has: any kind of
+# interview (a podcast's, an insurer's, an oral history's), a study's screening call, an
+# admissions panel, an award's final round, a club's "Kennenlerngespräch". Every other phrase of
+# INTERVIEW_WORDS ("technical interview", "phone screen", "Vorstellungsgespräch",
+# "sollicitatiegesprek") is a job's.
 _ANY_INTERVIEW = re.compile(
     r"interview(?:s|ing)?|entrevistas?|entretiens?|entrevues?|auditions?|colloqui[oa]|"
     r"intervju(?:er|et|n)?|"
-    r"interviu(?:ri|l)?|interjú|haastattelu|samtale",
+    r"interviu(?:ri|l)?|interjú|haastattelu|samtale|"
+    r"screening\s+call|panel\s+\w+|loop|(?:first|second|third|next|final)\s+(?:round|stage)|"
+    r"intro(?:ductory)?\s+call\s+\w+|kennenlerngespr\w+",
     re.I,
 )
 
@@ -400,7 +404,11 @@ ROOM_NAMES = re.compile(
 )
 RECRUITER_TITLES = _at_word_starts(
     r"recruit|talent|sourc(?:er|ing)|coordinator|people\s+(?:team|partner|ops)|\bhr\b|"
-    r"human\s+resources|hiring\s+team|careers|personalabteilung|recrutement|reclutamiento",
+    r"human\s+resources|hiring\s+team|careers|personalabteilung|recrutement|reclutamiento|"
+    # human resources and selection in the other languages we read: "Técnica de Recursos
+    # Humanos", "Selección de Personal", "People & Culture"
+    r"recursos\s+humanos|ressources\s+humaines|risorse\s+umane|people\s*(?:&|and)\s*culture|"
+    r"selecci[óo]n\s+de\s+personal|selezione\s+(?:del\s+)?personale",
     re.I,
 )
 

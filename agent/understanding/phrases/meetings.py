@@ -280,7 +280,9 @@ _TIME_FIELD_LABEL = re.compile(
 _SEE_YOU_AT = re.compile(r"\b(?:see|meet)\s+you\s+(?:then\s+|there\s+)?at\s+$", re.IGNORECASE)
 
 
-def _in_a_time_field(words: str, start: int) -> bool:
+def _labelled_as_the_meeting(words: str, start: int) -> bool:
+    """The time at `start` is written as the meeting's: in a time field ("Time: 2:00pm") or
+    after "see you at"."""
     line_start = words.rfind("\n", 0, start) + 1
     return bool(
         _TIME_FIELD_LABEL.fullmatch(words[line_start:start])
@@ -521,7 +523,7 @@ def find_meeting_times(
     ):
         for m in pattern.finditer(words):
             if kind == "time_words_zone" and zone_after(words, m.end()) is None:
-                if _in_a_time_field(words, m.start()):
+                if _labelled_as_the_meeting(words, m.start()):
                     matches.append((m.start(), -m.end(), m, "time_field"))
                 continue  # only a time with its zone in words after it is this kind
             matches.append((m.start(), -m.end(), m, kind))
